@@ -1,0 +1,53 @@
+/*
+ * ccgis/ccgis.h -- umbrella header of the ccgis library.
+ *
+ * ccgis computes what the GIS staff of Hanoi's industrial-cluster programme
+ * need from their layers: geodesic areas, overlaps with zoning, district
+ * assignment, proximity to craft villages, and the data problems found on the
+ * way.  It reads and writes through GDAL/OGR, transforms and measures through
+ * PROJ, and does geometry through GEOS's reentrant C API.
+ *
+ * Each concept has its own header, which is its manual:
+ *   status.h    result codes
+ *   ctx.h       the context: library handles, errors, messages, options
+ *   progress.h  progress callbacks
+ *   crs.h       coordinate reference systems: parsing, identification, to WGS84
+ *   info.h      the facts about a vector source (`ccgis info`)
+ */
+#ifndef CCGIS_H
+#define CCGIS_H
+
+#include "ccgis/status.h"
+#include "ccgis/ctx.h"
+#include "ccgis/progress.h"
+#include "ccgis/crs.h"
+#include "ccgis/info.h"
+
+#define CCGIS_VERSION_MAJOR 0
+#define CCGIS_VERSION_MINOR 1
+#define CCGIS_VERSION_PATCH 0
+#define CCGIS_VERSION_STRING "0.1.0"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * ccgis_version -- the library's version string, "MAJOR.MINOR.PATCH", as
+ * compiled into the library (which may differ from CCGIS_VERSION_STRING in
+ * the headers a program was built with).  Static; never NULL.
+ */
+const char *ccgis_version(void);
+
+/*
+ * ccgis_library_versions -- one line naming the versions of GDAL, PROJ and
+ * GEOS the library runs with, e.g. "GDAL 3.6.2, PROJ 9.1.1, GEOS 3.11.1".
+ * Static; never NULL.
+ */
+const char *ccgis_library_versions(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCGIS_H */

@@ -1,0 +1,97 @@
+/*
+ * cli.h -- what the files of the ccgis command-line tool share.
+ *
+ * The tool is a thin shell over the library: main.c holds the command table
+ * and maps failures to exit codes; opts.c parses argv against a command's
+ * option table and generates its help from the same table, so help cannot
+ * drift from parsing; term.c prints messages and progress on stderr;
+ * cmd_<name>.c is one command each.  Only these files print or exit.
+ */
+#ifndef CCGIS_CLI_H
+#define CCGIS_CLI_H
+
+#include <stdio.h>
+
+#include "ccgis/ccgis.h"
+
+/* Exit codes: a contract, documented in `ccgis help`. */
+enum {
+    CLI_EXIT_OK = 0,       /* success */
+    CLI_EXIT_PROBLEMS = 1, /* the analysis found problems and --strict was given */
+    CLI_EXIT_INPUT = 2,    /* bad input or usage: the message says what to fix */
+    CLI_EXIT_INTERNAL = 3  /* internal error: out of memory or a bug */
+};
+
+#define CLI_MAX_OPTS 24
+
+/* One option of a command.  A NULL metavar makes a flag without value. */
+typedef struct cli_opt {
+    const char *name;    /* long name with dashes: "--layer" */
+    char short_name;     /* e.g. 'q', or 0 */
+    const char *metavar; /* "NAME", or NULL for a flag */
+    const char *help;    /* one line */
+} cli_opt;
+
+/* The parsed command line of one command. */
+typedef struct cli_args {
+    const char *value[CLI_MAX_OPTS]; /* by option index: its value, "1" for a set flag, or NULL */
+    char **pos;                      /* positional arguments (borrowed from argv) */
+    int npos;
+} cli_args;
+
+struct cli_command;
+typedef int (*cli_run_fn)(const struct cli_command *cmd, const cli_args *args, ccgis_ctx *ctx);
+
+/* One command of the tool. */
+typedef struct cli_command {
+    const char *name;        /* "info" */
+    const char *summary;     /* one line, for the command list */
+    const char *synopsis;    /* "SOURCE [SOURCE...] [options]" */
+    const char *description; /* paragraphs: what it does, what each output means, units */
+    const cli_opt *opts;     /* terminated by a {NULL} entry; common options are added */
+    int min_pos, max_pos;    /* positional arguments allowed; max_pos -1: no limit */
+    cli_run_fn run;
+} cli_command;
+
+/* Options every command takes, appended after the command's own; their
+ * indexes in cli_args.value are cli_nopts(cmd) + CLI_OPT_QUIET etc. */
+enum { CLI_OPT_QUIET = 0, CLI_OPT_VERBOSE = 1, CLI_OPT_HELP = 2, CLI_COMMON_OPTS = 3 };
+
+/* opts.c */
+
+/* Number of the command's own options. */
+int cli_nopts(const cli_command *cmd);
+
+/* Value of the command's common option `which` (CLI_OPT_...), or NULL. */
+const char *cli_common(const cli_command *cmd, const cli_args *args, int which);
+
+/*
+ * cli_parse -- parse argv[0..argc) (the words after the command name).
+ * Returns 0 and fills *out, or -1 with a one-line reason in err (cap bytes).
+ * "--name=value" and "--name value" are both accepted; "--" ends options.
+ */
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *out, char *err,
+              size_t cap);
+
+/* cli_print_help -- the command's help, generated from its table, to `to`. */
+void cli_print_help(const cli_command *cmd, FILE *to);
+
+/* term.c */
+
+/* The message sink the tool installs: warnings and notes to stderr. */
+void cli_print_message(void *arg, ccgis_level level, const char *msg);
+
+/* A progress callback drawing a one-line bar on stderr when it is a terminal. */
+int cli_progress(double fraction, const char *note, void *arg);
+
+/* Print "ccgis: error: MSG" for the context's last error and return the
+ * exit code for its status. */
+int cli_fail(ccgis_ctx *ctx);
+
+/* Exit code for a status (CLI_EXIT_*). */
+int cli_exit_code(ccgis_status st);
+
+/* commands */
+extern const cli_command cli_cmd_info;
+
+#endif /* CCGIS_CLI_H */

@@ -1,0 +1,105 @@
+/*
+ * main.c -- the ccgis command: the command table, dispatch, `help`, exit codes.
+ *
+ * Each command lives in cmd_<name>.c and is listed once in `commands` below;
+ * `ccgis help` and `ccgis help CMD` are generated from that table and the
+ * commands' option tables.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command *const commands[] = {
+    &cli_cmd_info,
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* Print the list of commands to `to`. */
+static void print_usage(FILE *to)
+{
+    fprintf(to, "usage: ccgis COMMAND [ARGS...] [OPTIONS]\n\n"
+                "ccgis checks Hanoi's industrial clusters against districts, zoning and craft "
+                "villages.\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(to, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(to, "  %-10s %s\n\n", "help", "help on a command: ccgis help COMMAND");
+    fprintf(to, "ccgis --version prints the versions of ccgis, GDAL, PROJ and GEOS.\n"
+                "exit status: 0 success, 2 bad input or usage, 3 internal error.\n");
+}
+
+/* The command called `name`, or NULL. */
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+/* `ccgis help [COMMAND]`. */
+static int run_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    const cli_command *cmd = find_command(argv[0]);
+    if (!cmd) {
+        fprintf(stderr, "ccgis: error: no command '%s' -- 'ccgis help' lists them\n", argv[0]);
+        return CLI_EXIT_INPUT;
+    }
+    cli_print_help(cmd, stdout);
+    return CLI_EXIT_OK;
+}
+
+/* Parse the command's arguments, set up a context, run it. */
+static int run_command(const cli_command *cmd, int argc, char **argv)
+{
+    cli_args args;
+    char err[256];
+    if (cli_parse(cmd, argc, argv, &args, err, sizeof err) != 0) {
+        fprintf(stderr, "ccgis %s: error: %s -- see 'ccgis help %s'\n", cmd->name, err,
+                cmd->name);
+        return CLI_EXIT_INPUT;
+    }
+    if (cli_common(cmd, &args, CLI_OPT_HELP)) {
+        cli_print_help(cmd, stdout);
+        return CLI_EXIT_OK;
+    }
+    ccgis_ctx *ctx = ccgis_ctx_new();
+    if (!ctx) {
+        fprintf(stderr, "ccgis: error: cannot start: out of memory\n");
+        return CLI_EXIT_INTERNAL;
+    }
+    ccgis_ctx_set_message_handler(ctx, cli_print_message, NULL);
+    const char *v = cli_common(cmd, &args, CLI_OPT_VERBOSE);
+    if (cli_common(cmd, &args, CLI_OPT_QUIET))
+        ccgis_ctx_set_verbosity(ctx, CCGIS_ERROR);
+    else if (v)
+        ccgis_ctx_set_verbosity(ctx, strcmp(v, "1") == 0 ? CCGIS_INFO : CCGIS_DEBUG);
+    int rc = cmd->run(cmd, &args, ctx);
+    ccgis_ctx_free(ctx);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_EXIT_INPUT;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("ccgis %s (%s)\n", ccgis_version(), ccgis_library_versions());
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        return run_help(argc - 2, argv + 2);
+    const cli_command *cmd = find_command(name);
+    if (!cmd) {
+        fprintf(stderr, "ccgis: error: no command '%s' -- 'ccgis help' lists them\n", name);
+        return CLI_EXIT_INPUT;
+    }
+    return run_command(cmd, argc - 2, argv + 2);
+}

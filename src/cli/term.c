@@ -1,0 +1,53 @@
+/*
+ * term.c -- what the tool shows on stderr: messages, progress, the final
+ * error line.  Standard output is kept for results (text or JSON).
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* cli_print_message: see cli.h.  Errors are not printed here: the command
+ * prints the final one once, through cli_fail(). */
+void cli_print_message(void *arg, ccgis_level level, const char *msg)
+{
+    (void)arg;
+    static const char *const tag[] = {"debug", "note", "warning", "error"};
+    if (level == CCGIS_ERROR)
+        return;
+    fprintf(stderr, "ccgis: %s: %s\n", tag[level], msg);
+}
+
+/* cli_progress: see cli.h.  Draws "ccgis: NOTE  42%" over itself; a final
+ * newline at 100%.  Silent when stderr is not a terminal. */
+int cli_progress(double fraction, const char *note, void *arg)
+{
+    (void)arg;
+    static int tty = -1;
+    if (tty < 0)
+        tty = isatty(STDERR_FILENO);
+    if (!tty)
+        return 1;
+    fprintf(stderr, "\rccgis: %-40.40s %3d%%", note ? note : "", (int)(fraction * 100.0 + 0.5));
+    if (fraction >= 1.0)
+        fputc('\n', stderr);
+    fflush(stderr);
+    return 1;
+}
+
+/* cli_exit_code: see cli.h. */
+int cli_exit_code(ccgis_status st)
+{
+    if (st == CCGIS_OK)
+        return CLI_EXIT_OK;
+    return ccgis_status_family(st) == 900 ? CLI_EXIT_INTERNAL : CLI_EXIT_INPUT;
+}
+
+/* cli_fail: see cli.h. */
+int cli_fail(ccgis_ctx *ctx)
+{
+    ccgis_status st = ccgis_errcode(ctx);
+    fprintf(stderr, "ccgis: error: %s\n",
+            ccgis_errmsg(ctx)[0] ? ccgis_errmsg(ctx) : ccgis_status_str(st));
+    return cli_exit_code(st == CCGIS_OK ? CCGIS_ERR_INTERNAL : st);
+}

@@ -1,0 +1,239 @@
+/*
+ * crs.c -- coordinate reference systems, on PROJ (see ccgis/crs.h).
+ *
+ * A ccgis_crs wraps a PROJ CRS object plus what ccgis reports about it (name,
+ * EPSG code).  It is built from what the user typed (ccgis_crs_from_user) or
+ * from a layer's OGR spatial reference (ccgis_crs_from_ogr, internal), which
+ * is passed to PROJ as WKT2 so that a TOWGS84 clause or a datum the .prj
+ * names survives.  Transformations to WGS 84 are PROJ's own choice of
+ * operation, normalised to GIS axis order on both sides.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_conv.h>
+#include <ogr_srs_api.h>
+
+#include "internal.h"
+
+struct ccgis_crs {
+    PJ *pj;         /* owned; bound to the PROJ context of the ctx that made it */
+    char *name;     /* owned */
+    int epsg;       /* 0 if none */
+    int confidence; /* 100 declared, 90..100 identified, 0 none */
+    int geographic;
+};
+
+struct ccgis_transform {
+    PJ *pj; /* owned: source CRS -> EPSG:4326, GIS order both sides */
+};
+
+/* The CRS an identification should look at: the source of a BoundCRS (a CRS
+ * with a TOWGS84 clause), else the CRS itself.  Returns a new PJ. */
+static PJ *crs_core(ccgis_ctx *ctx, PJ *pj)
+{
+    if (proj_get_type(pj) == PJ_TYPE_BOUND_CRS)
+        return proj_get_source_crs(ctx->proj, pj);
+    return proj_clone(ctx->proj, pj);
+}
+
+/* Fill name, epsg, confidence and geographic from crs->pj. */
+static ccgis_status crs_describe(ccgis_ctx *ctx, ccgis_crs *crs)
+{
+    PJ *core = crs_core(ctx, crs->pj);
+    if (!core)
+        return ccgis_error(ctx, CCGIS_ERR_INTERNAL, "PROJ could not read back a CRS it made");
+    const char *name = proj_get_name(core);
+    crs->name = ccgis_strdup(ctx, name ? name : "unnamed CRS");
+    PJ_TYPE t = proj_get_type(core);
+    crs->geographic = t == PJ_TYPE_GEOGRAPHIC_2D_CRS || t == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+
+    const char *auth = proj_get_id_auth_name(core, 0);
+    const char *code = proj_get_id_code(core, 0);
+    if (auth && code && strcmp(auth, "EPSG") == 0) {
+        crs->epsg = atoi(code);
+        crs->confidence = 100;
+    } else {
+        int *conf = NULL;
+        PJ_OBJ_LIST *found = proj_identify(ctx->proj, core, "EPSG", NULL, &conf);
+        if (found && proj_list_get_count(found) > 0 && conf[0] >= 90) {
+            PJ *best = proj_list_get(ctx->proj, found, 0);
+            const char *bc = best ? proj_get_id_code(best, 0) : NULL;
+            if (bc) {
+                crs->epsg = atoi(bc);
+                crs->confidence = conf[0];
+            }
+            proj_destroy(best);
+        }
+        proj_int_list_destroy(conf);
+        proj_list_destroy(found);
+    }
+    proj_destroy(core);
+    return crs->name ? CCGIS_OK : CCGIS_ERR_NOMEM;
+}
+
+/* Wrap an owned PJ into a new ccgis_crs, or destroy it and fail. */
+static ccgis_status crs_wrap(ccgis_ctx *ctx, PJ *pj, ccgis_crs **out)
+{
+    ccgis_crs *crs = ccgis_calloc(ctx, 1, sizeof *crs);
+    if (!crs) {
+        proj_destroy(pj);
+        return CCGIS_ERR_NOMEM;
+    }
+    crs->pj = pj;
+    ccgis_status st = crs_describe(ctx, crs);
+    if (st != CCGIS_OK) {
+        ccgis_crs_free(crs);
+        return st;
+    }
+    *out = crs;
+    return CCGIS_OK;
+}
+
+/* ccgis_crs_from_user: see crs.h. */
+ccgis_status ccgis_crs_from_user(ccgis_ctx *ctx, const char *text, ccgis_crs **out)
+{
+    *out = NULL;
+    if (!text || !*text)
+        return ccgis_error(ctx, CCGIS_ERR_CRS_BAD,
+                           "empty CRS -- give e.g. EPSG:5897 (VN-2000 / TM-3 105) or EPSG:4326");
+    proj_errno_reset(NULL);
+    PJ *pj = proj_create(ctx->proj, text);
+    if (!pj) {
+        int e = proj_context_errno(ctx->proj);
+        return ccgis_error(ctx, CCGIS_ERR_CRS_BAD,
+                           "'%s' is not a CRS PROJ knows (%s) -- give e.g. EPSG:5897, a WKT or "
+                           "a PROJ string",
+                           text, e ? proj_context_errno_string(ctx->proj, e) : "unrecognised");
+    }
+    if (!proj_is_crs(pj)) {
+        proj_destroy(pj);
+        return ccgis_error(ctx, CCGIS_ERR_CRS_BAD,
+                           "'%s' is a coordinate operation, not a CRS -- give e.g. EPSG:5897",
+                           text);
+    }
+    return crs_wrap(ctx, pj, out);
+}
+
+/*
+ * ccgis_crs_from_ogr -- see internal.h.  The spatial reference is exported
+ * as WKT2:2019 (which keeps a TOWGS84 clause as a BoundCRS) and parsed by
+ * PROJ in this context.
+ */
+ccgis_status ccgis_crs_from_ogr(ccgis_ctx *ctx, OGRSpatialReferenceH srs, ccgis_where where,
+                                ccgis_crs **out)
+{
+    *out = NULL;
+    char *wkt = NULL;
+    const char *const opts[] = {"FORMAT=WKT2_2019", NULL};
+    ccgis_gdal_begin(ctx);
+    OGRErr e = OSRExportToWktEx(srs, &wkt, opts);
+    ccgis_gdal_end(ctx);
+    if (e != OGRERR_NONE || !wkt) {
+        CPLFree(wkt);
+        return ccgis_error_at(ctx, CCGIS_ERR_CRS_BAD, where,
+                              "the layer's CRS cannot be written as WKT (%s) -- pass --srs",
+                              ctx->gdal_msg[0] ? ctx->gdal_msg : "GDAL gave no reason");
+    }
+    PJ *pj = proj_create(ctx->proj, wkt);
+    CPLFree(wkt);
+    if (!pj || !proj_is_crs(pj)) {
+        proj_destroy(pj);
+        return ccgis_error_at(ctx, CCGIS_ERR_CRS_BAD, where,
+                              "PROJ does not understand the layer's CRS -- pass --srs with "
+                              "the right one, e.g. --srs EPSG:5897");
+    }
+    return crs_wrap(ctx, pj, out);
+}
+
+/* ccgis_crs_free: see crs.h. */
+ccgis_crs *ccgis_crs_free(ccgis_crs *crs)
+{
+    if (crs) {
+        proj_destroy(crs->pj);
+        free(crs->name);
+        free(crs);
+    }
+    return NULL;
+}
+
+/* ccgis_crs_name: see crs.h. */
+const char *ccgis_crs_name(const ccgis_crs *crs)
+{
+    return crs->name;
+}
+
+/* ccgis_crs_epsg: see crs.h. */
+int ccgis_crs_epsg(const ccgis_crs *crs, int *confidence)
+{
+    if (confidence)
+        *confidence = crs->confidence;
+    return crs->epsg;
+}
+
+/* ccgis_crs_is_geographic: see crs.h. */
+int ccgis_crs_is_geographic(const ccgis_crs *crs)
+{
+    return crs->geographic;
+}
+
+/* ccgis_transform_to_wgs84: see crs.h. */
+ccgis_status ccgis_transform_to_wgs84(ccgis_ctx *ctx, const ccgis_crs *src,
+                                      ccgis_transform **out)
+{
+    *out = NULL;
+    PJ *wgs84 = proj_create(ctx->proj, "EPSG:4326");
+    if (!wgs84)
+        return ccgis_error(ctx, CCGIS_ERR_INTERNAL,
+                           "PROJ cannot find EPSG:4326 -- check that proj-data is installed "
+                           "(projinfo EPSG:4326)");
+    PJ *op = proj_create_crs_to_crs_from_pj(ctx->proj, src->pj, wgs84, NULL, NULL);
+    proj_destroy(wgs84);
+    PJ *norm = op ? proj_normalize_for_visualization(ctx->proj, op) : NULL;
+    proj_destroy(op);
+    if (!norm)
+        return ccgis_error(ctx, CCGIS_ERR_TRANSFORM,
+                           "PROJ has no transformation from %s to WGS 84 -- check the CRS or "
+                           "pass --srs",
+                           src->name);
+    ccgis_transform *t = ccgis_calloc(ctx, 1, sizeof *t);
+    if (!t) {
+        proj_destroy(norm);
+        return CCGIS_ERR_NOMEM;
+    }
+    t->pj = norm;
+    *out = t;
+    return CCGIS_OK;
+}
+
+/* ccgis_transform_xy: see crs.h. */
+ccgis_status ccgis_transform_xy(ccgis_ctx *ctx, ccgis_transform *t, size_t n, double *x,
+                                double *y)
+{
+    if (n == 0)
+        return CCGIS_OK;
+    double x0 = x[0], y0 = y[0];
+    proj_errno_reset(t->pj);
+    proj_trans_generic(t->pj, PJ_FWD, x, sizeof *x, n, y, sizeof *y, n, NULL, 0, 0, NULL, 0,
+                       0);
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i]) || x[i] == HUGE_VAL || y[i] == HUGE_VAL) {
+            return ccgis_error(ctx, CCGIS_ERR_TRANSFORM,
+                               "point %zu of %zu (first point %.3f %.3f) cannot be transformed "
+                               "to WGS 84 -- check that the layer's CRS is right",
+                               i + 1, n, x0, y0);
+        }
+    }
+    return CCGIS_OK;
+}
+
+/* ccgis_transform_free: see crs.h. */
+ccgis_transform *ccgis_transform_free(ccgis_transform *t)
+{
+    if (t) {
+        proj_destroy(t->pj);
+        free(t);
+    }
+    return NULL;
+}

@@ -1,0 +1,242 @@
+/*
+ * errors.c -- how failures and messages reach the context (see internal.h).
+ *
+ * Everything ccgis or a library below it has to say ends up here:
+ *   - ccgis's own failures (ccgis_error, ccgis_error_at) become the context's
+ *     last error and are also sent to the sink at CCGIS_ERROR;
+ *   - ccgis's notes and warnings (ccgis_msg, ccgis_msg_at) go to the sink;
+ *   - GEOS errors are kept for the caller to quote (ccgis_geos_reason),
+ *     GEOS notices go to the sink at CCGIS_DEBUG;
+ *   - PROJ log lines go to the sink at CCGIS_DEBUG;
+ *   - GDAL/CPL messages, between ccgis_gdal_begin and ccgis_gdal_end, go to
+ *     the sink (warnings) or are kept for the caller to quote (failures).
+ * Nothing here prints or exits.  Every message is made one line: newlines
+ * and tabs become spaces.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_error.h>
+
+#include "internal.h"
+
+/* Make `s` one line: control characters become spaces, trailing blanks go. */
+static void one_line(char *s)
+{
+    size_t n = 0;
+    for (char *p = s; *p; p++, n++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
+    while (n > 0 && s[n - 1] == ' ')
+        s[--n] = '\0';
+}
+
+/*
+ * Format "where: " into buf (size cap) and return the length written (0 when
+ * nothing is known of where).  The file comes first, then the layer when it
+ * adds something, then the feature id.
+ */
+static size_t format_where(char *buf, size_t cap, ccgis_where where)
+{
+    int n = 0;
+    buf[0] = '\0';
+    if (where.file)
+        n += snprintf(buf + n, cap - (size_t)n, "%s", where.file);
+    if (where.layer && (size_t)n < cap)
+        n += snprintf(buf + n, cap - (size_t)n, "%slayer '%s'", n ? ", " : "", where.layer);
+    if (where.fid >= 0 && (size_t)n < cap)
+        n += snprintf(buf + n, cap - (size_t)n, "%sfeature %lld", n ? ", " : "", where.fid);
+    if (n > 0 && (size_t)n < cap)
+        n += snprintf(buf + n, cap - (size_t)n, ": ");
+    return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* Send one line to the sink if the level passes, and count it. */
+static void emit(ccgis_ctx *ctx, ccgis_level level, const char *line)
+{
+    ctx->counts[level]++;
+    if (ctx->sink && level >= ctx->verbosity)
+        ctx->sink(ctx->sink_arg, level, line);
+}
+
+/* Format where + fmt/ap into buf (CCGIS_MSG_MAX), one line, "..." when cut. */
+static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap)
+{
+    size_t n = format_where(buf, CCGIS_MSG_MAX, where);
+    int m = vsnprintf(buf + n, CCGIS_MSG_MAX - n, fmt, ap);
+    if (m >= 0 && (size_t)m >= CCGIS_MSG_MAX - n)
+        memcpy(buf + CCGIS_MSG_MAX - 4, "...", 4);
+    one_line(buf);
+}
+
+/* Record a failure and send it to the sink. */
+static ccgis_status record(ccgis_ctx *ctx, ccgis_status status, ccgis_where where, const char *fmt,
+                           va_list ap)
+{
+    format_msg(ctx->errmsg, where, fmt, ap);
+    ctx->err = status;
+    emit(ctx, CCGIS_ERROR, ctx->errmsg);
+    return status;
+}
+
+/* ccgis_error: see internal.h. */
+ccgis_status ccgis_error(ccgis_ctx *ctx, ccgis_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(ctx, status, CCGIS_NOWHERE, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* ccgis_error_at: see internal.h. */
+ccgis_status ccgis_error_at(ccgis_ctx *ctx, ccgis_status status, ccgis_where where,
+                            const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(ctx, status, where, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* ccgis_nomem: see internal.h. */
+ccgis_status ccgis_nomem(ccgis_ctx *ctx)
+{
+    return ccgis_error(ctx, CCGIS_ERR_NOMEM,
+                       "out of memory -- close other programs or process a smaller area");
+}
+
+/* ccgis_msg: see internal.h. */
+void ccgis_msg(ccgis_ctx *ctx, ccgis_level level, const char *fmt, ...)
+{
+    char buf[CCGIS_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    format_msg(buf, CCGIS_NOWHERE, fmt, ap);
+    va_end(ap);
+    emit(ctx, level, buf);
+}
+
+/* ccgis_msg_at: see internal.h. */
+void ccgis_msg_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *fmt, ...)
+{
+    char buf[CCGIS_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    format_msg(buf, where, fmt, ap);
+    va_end(ap);
+    emit(ctx, level, buf);
+}
+
+/*
+ * GEOS error handler, installed by ccgis_ctx_new: keep the text for the
+ * caller (which knows the feature) to quote.
+ */
+void ccgis_geos_error_handler(const char *message, void *userdata)
+{
+    ccgis_ctx *ctx = userdata;
+    snprintf(ctx->geos_msg, sizeof ctx->geos_msg, "%s", message ? message : "");
+    one_line(ctx->geos_msg);
+}
+
+/* GEOS notice handler: library chatter, to the sink at CCGIS_DEBUG. */
+void ccgis_geos_notice_handler(const char *message, void *userdata)
+{
+    ccgis_msg(userdata, CCGIS_DEBUG, "GEOS: %s", message ? message : "");
+}
+
+/* PROJ log handler: to the sink at CCGIS_DEBUG; failures come back as return values. */
+void ccgis_proj_log_handler(void *userdata, int level, const char *message)
+{
+    (void)level;
+    ccgis_msg(userdata, CCGIS_DEBUG, "PROJ: %s", message ? message : "");
+}
+
+/* ccgis_geos_reason: see internal.h. */
+const char *ccgis_geos_reason(ccgis_ctx *ctx, const char *fallback)
+{
+    if (!ctx->geos_msg[0])
+        return fallback;
+    memcpy(ctx->geos_quoted, ctx->geos_msg, sizeof ctx->geos_quoted);
+    ctx->geos_msg[0] = '\0';
+    return ctx->geos_quoted;
+}
+
+/* CPL error handler pushed by ccgis_gdal_begin; its user data is the context. */
+static void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum num, const char *message)
+{
+    ccgis_ctx *ctx = CPLGetErrorHandlerUserData();
+    (void)num;
+    if (!ctx)
+        return;
+    switch (cls) {
+    case CE_None:
+    case CE_Debug:
+        ccgis_msg(ctx, CCGIS_DEBUG, "GDAL: %s", message ? message : "");
+        break;
+    case CE_Warning:
+        ccgis_msg(ctx, CCGIS_WARNING, "GDAL: %s", message ? message : "");
+        break;
+    case CE_Failure:
+    case CE_Fatal:
+        snprintf(ctx->gdal_msg, sizeof ctx->gdal_msg, "%s", message ? message : "");
+        one_line(ctx->gdal_msg);
+        ccgis_msg(ctx, CCGIS_DEBUG, "GDAL error: %s", ctx->gdal_msg);
+        break;
+    }
+}
+
+/* ccgis_gdal_begin: see internal.h. */
+void ccgis_gdal_begin(ccgis_ctx *ctx)
+{
+    if (ctx->gdal_depth++ == 0)
+        ctx->gdal_msg[0] = '\0';
+    CPLPushErrorHandlerEx(gdal_handler, ctx);
+    CPLErrorReset();
+}
+
+/* ccgis_gdal_end: see internal.h. */
+void ccgis_gdal_end(ccgis_ctx *ctx)
+{
+    CPLPopErrorHandler();
+    ctx->gdal_depth--;
+}
+
+/* ccgis_strdup: see internal.h. */
+char *ccgis_strdup(ccgis_ctx *ctx, const char *s)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        ccgis_nomem(ctx);
+    return d;
+}
+
+/* ccgis_calloc: see internal.h. */
+void *ccgis_calloc(ccgis_ctx *ctx, size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        ccgis_nomem(ctx);
+    return p;
+}
+
+/* ccgis_grow: see internal.h.  Doubles the capacity, starting at 8. */
+int ccgis_grow(ccgis_ctx *ctx, void **arr, size_t *cap, size_t n, size_t elem_size)
+{
+    if (n < *cap)
+        return 1;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *p = realloc(*arr, ncap * elem_size);
+    if (!p) {
+        ccgis_nomem(ctx);
+        return 0;
+    }
+    *arr = p;
+    *cap = ncap;
+    return 1;
+}

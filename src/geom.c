@@ -1,0 +1,132 @@
+/*
+ * geom.c -- geometry plumbing between OGR and GEOS: type names, conversion,
+ * validity verdicts.
+ *
+ * OGR geometries reach GEOS as ISO WKB through the context's reentrant
+ * handle.  Curves are linearised first (GEOS has none) and M values dropped
+ * (GEOS 3.11 does not carry them); Z values are kept.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_conv.h>
+
+#include "internal.h"
+
+/* ISO names of the flat geometry types OGR can hand us. */
+static const char *flat_name(OGRwkbGeometryType flat)
+{
+    switch (flat) {
+    case wkbPoint: return "Point";
+    case wkbLineString: return "LineString";
+    case wkbPolygon: return "Polygon";
+    case wkbMultiPoint: return "MultiPoint";
+    case wkbMultiLineString: return "MultiLineString";
+    case wkbMultiPolygon: return "MultiPolygon";
+    case wkbGeometryCollection: return "GeometryCollection";
+    case wkbCircularString: return "CircularString";
+    case wkbCompoundCurve: return "CompoundCurve";
+    case wkbCurvePolygon: return "CurvePolygon";
+    case wkbMultiCurve: return "MultiCurve";
+    case wkbMultiSurface: return "MultiSurface";
+    case wkbCurve: return "Curve";
+    case wkbSurface: return "Surface";
+    case wkbPolyhedralSurface: return "PolyhedralSurface";
+    case wkbTIN: return "TIN";
+    case wkbTriangle: return "Triangle";
+    case wkbNone: return "None";
+    default: return "Unknown";
+    }
+}
+
+/* ccgis_geom_type_name: see internal.h. */
+const char *ccgis_geom_type_name(OGRwkbGeometryType type, char *buf, size_t cap)
+{
+    const char *dim = "";
+    int z = OGR_GT_HasZ(type), m = OGR_GT_HasM(type);
+    if (z && m)
+        dim = " ZM";
+    else if (z)
+        dim = " Z";
+    else if (m)
+        dim = " M";
+    snprintf(buf, cap, "%s%s", flat_name(OGR_GT_Flatten(type)), dim);
+    return buf;
+}
+
+/* ccgis_geom_to_geos: see internal.h. */
+GEOSGeometry *ccgis_geom_to_geos(ccgis_ctx *ctx, OGRGeometryH g, const char **reason)
+{
+    *reason = NULL;
+    OGRGeometryH work = NULL; /* owned linear / M-less copy, when one is needed */
+    unsigned char *wkb = NULL;
+    GEOSGeometry *out = NULL;
+    GEOSWKBReader *reader = NULL;
+
+    if (OGR_G_HasCurveGeometry(g, TRUE))
+        work = OGR_G_GetLinearGeometry(g, 0, NULL);
+    if (OGR_G_IsMeasured(work ? work : g)) {
+        if (!work)
+            work = OGR_G_Clone(g);
+        if (work)
+            OGR_G_SetMeasured(work, FALSE);
+    }
+    OGRGeometryH src = work ? work : g;
+    size_t size = (size_t)OGR_G_WkbSize(src);
+    wkb = malloc(size ? size : 1);
+    if (!wkb) {
+        *reason = "out of memory";
+        goto done;
+    }
+    if (OGR_G_ExportToIsoWkb(src, wkbNDR, wkb) != OGRERR_NONE) {
+        *reason = "OGR cannot encode it as WKB";
+        goto done;
+    }
+    reader = GEOSWKBReader_create_r(ctx->geos);
+    if (!reader) {
+        *reason = "out of memory";
+        goto done;
+    }
+    out = GEOSWKBReader_read_r(ctx->geos, reader, wkb, size);
+    if (!out)
+        *reason = ccgis_geos_reason(ctx, "GEOS cannot read it");
+
+done:
+    if (reader)
+        GEOSWKBReader_destroy_r(ctx->geos, reader);
+    free(wkb);
+    if (work)
+        OGR_G_DestroyGeometry(work);
+    return out;
+}
+
+/* ccgis_geom_check: see internal.h. */
+int ccgis_geom_check(ccgis_ctx *ctx, const GEOSGeometry *g, char *reason, size_t cap, double *x,
+                     double *y)
+{
+    char *why = NULL;
+    GEOSGeometry *where = NULL;
+    *x = *y = NAN;
+    reason[0] = '\0';
+    char r = GEOSisValidDetail_r(ctx->geos, g, 0, &why, &where);
+    if (r == 1)
+        return 1;
+    if (r == 0) {
+        snprintf(reason, cap, "%s", why ? why : "invalid");
+        if (where && GEOSGeomTypeId_r(ctx->geos, where) == GEOS_POINT &&
+            !GEOSisEmpty_r(ctx->geos, where)) {
+            GEOSGeomGetX_r(ctx->geos, where, x);
+            GEOSGeomGetY_r(ctx->geos, where, y);
+        }
+    } else {
+        snprintf(reason, cap, "GEOS could not check it: %s",
+                 ccgis_geos_reason(ctx, "no reason given"));
+    }
+    if (why)
+        GEOSFree_r(ctx->geos, why);
+    if (where)
+        GEOSGeom_destroy_r(ctx->geos, where);
+    return r == 0 ? 0 : -1;
+}

@@ -1,0 +1,193 @@
+/*
+ * internal.h -- what the library's own files share and users never see.
+ *
+ *   - the layout of struct ccgis_ctx (ctx.c creates it, errors.c fills its
+ *     error and message fields);
+ *   - error recording: ccgis_error() and ccgis_error_at(), which build the
+ *     one-line "where: what -- fix" message and keep it in the context;
+ *   - messages to the sink: ccgis_msg();
+ *   - routing of GDAL/CPL errors into the context around a library call:
+ *     ccgis_gdal_begin() / ccgis_gdal_end();
+ *   - small string helpers that report out-of-memory into the context.
+ */
+#ifndef CCGIS_INTERNAL_H
+#define CCGIS_INTERNAL_H
+
+#include <stddef.h>
+
+#include <gdal.h>
+#include <geos_c.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <proj.h>
+
+#include "ccgis/ccgis.h"
+
+#if defined(__GNUC__)
+#define CCGIS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define CCGIS_PRINTF(fmt, args)
+#endif
+
+/* Longest message kept; longer ones are cut with "...". */
+#define CCGIS_MSG_MAX 1024
+
+struct ccgis_ctx {
+    GEOSContextHandle_t geos; /* owned: GEOS_finish_r */
+    PJ_CONTEXT *proj;         /* owned: proj_context_destroy */
+
+    ccgis_status err;             /* last failure, CCGIS_OK if none */
+    char errmsg[CCGIS_MSG_MAX];   /* its message, "" if none */
+    char geos_msg[CCGIS_MSG_MAX];    /* last GEOS error text, not yet quoted */
+    char geos_quoted[CCGIS_MSG_MAX]; /* what ccgis_geos_reason last returned */
+    char gdal_msg[CCGIS_MSG_MAX]; /* last CPL failure text since ccgis_gdal_begin */
+
+    ccgis_message_fn sink; /* may be NULL */
+    void *sink_arg;
+    ccgis_level verbosity;
+    long counts[4]; /* messages emitted, by level */
+
+    int threads; /* 0: one per core */
+    int gdal_depth; /* nesting of ccgis_gdal_begin */
+};
+
+/* Where a problem is.  Any member may be NULL / negative when unknown. */
+typedef struct ccgis_where {
+    const char *file;  /* the source as the user named it */
+    const char *layer; /* layer name */
+    long long fid;     /* feature id, or -1 */
+} ccgis_where;
+
+#define CCGIS_NOWHERE ((ccgis_where){NULL, NULL, -1})
+
+/*
+ * ccgis_error -- record a failure in the context and send it to the sink at
+ * CCGIS_ERROR.  `fmt` describes the problem and, after " -- ", what to do.
+ * Returns `status`, so that `return ccgis_error(ctx, ...);` reads naturally.
+ */
+ccgis_status ccgis_error(ccgis_ctx *ctx, ccgis_status status, const char *fmt, ...)
+    CCGIS_PRINTF(3, 4);
+
+/*
+ * ccgis_error_at -- like ccgis_error(), with the message prefixed by where the
+ * problem is: "FILE, layer 'L', feature F: ".
+ */
+ccgis_status ccgis_error_at(ccgis_ctx *ctx, ccgis_status status, ccgis_where where,
+                            const char *fmt, ...) CCGIS_PRINTF(4, 5);
+
+/* ccgis_nomem -- record an out-of-memory failure.  Returns CCGIS_ERR_NOMEM. */
+ccgis_status ccgis_nomem(ccgis_ctx *ctx);
+
+/*
+ * ccgis_msg -- send a message to the sink (if its level passes the
+ * verbosity) and count it.  Never records an error.
+ */
+void ccgis_msg(ccgis_ctx *ctx, ccgis_level level, const char *fmt, ...) CCGIS_PRINTF(3, 4);
+
+/* ccgis_msg_at -- ccgis_msg() prefixed by where, as in ccgis_error_at(). */
+void ccgis_msg_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *fmt, ...)
+    CCGIS_PRINTF(4, 5);
+
+/*
+ * ccgis_gdal_begin / ccgis_gdal_end -- bracket a stretch of GDAL calls.
+ * Between them, CPL errors on this thread go to the context instead of
+ * stderr: warnings and notes to the sink, the last failure's text to
+ * ctx->gdal_msg (cleared by begin) for the caller to quote.  Calls nest;
+ * every begin needs its end on the same thread.
+ */
+void ccgis_gdal_begin(ccgis_ctx *ctx);
+void ccgis_gdal_end(ccgis_ctx *ctx);
+
+/*
+ * ccgis_geos_reason -- the last GEOS error text recorded in the context, or
+ * `fallback` when GEOS gave none; the stored text is cleared.  Borrowed until
+ * the next GEOS call.
+ */
+const char *ccgis_geos_reason(ccgis_ctx *ctx, const char *fallback);
+
+/*
+ * Handlers installed by ccgis_ctx_new() on the GEOS handle and the PROJ
+ * context; their user data is the ccgis_ctx.
+ */
+void ccgis_geos_error_handler(const char *message, void *userdata);
+void ccgis_geos_notice_handler(const char *message, void *userdata);
+void ccgis_proj_log_handler(void *userdata, int level, const char *message);
+
+/* ccgis_strdup -- strdup that records CCGIS_ERR_NOMEM on failure; NULL in, NULL out. */
+char *ccgis_strdup(ccgis_ctx *ctx, const char *s);
+
+/* ccgis_calloc -- calloc that records CCGIS_ERR_NOMEM on failure. */
+void *ccgis_calloc(ccgis_ctx *ctx, size_t n, size_t size);
+
+/*
+ * ccgis_grow -- make room for one more element in a growing array.
+ *   *arr, *cap  in/out: the array and its capacity in elements
+ *   n           elements in use
+ * Returns 1 with room for element n, 0 (CCGIS_ERR_NOMEM recorded) on failure,
+ * the array then being unchanged.
+ */
+int ccgis_grow(ccgis_ctx *ctx, void **arr, size_t *cap, size_t n, size_t elem_size);
+
+/* ---- crs.c ------------------------------------------------------------ */
+
+/*
+ * ccgis_crs_from_ogr -- a ccgis_crs from a layer's OGR spatial reference
+ * (borrowed).  Returns CCGIS_OK and sets *out (caller frees), or
+ * CCGIS_ERR_CRS_BAD with a message naming `where`.
+ */
+ccgis_status ccgis_crs_from_ogr(ccgis_ctx *ctx, OGRSpatialReferenceH srs, ccgis_where where,
+                                ccgis_crs **out);
+
+/* ---- source.c --------------------------------------------------------- */
+
+/*
+ * ccgis_source_open -- open a vector source read-only.  Returns CCGIS_OK and
+ * sets *ds (close with GDALClose), or CCGIS_ERR_NOT_FOUND, CCGIS_ERR_INPUT
+ * (unreadable) or CCGIS_ERR_NOT_VECTOR, with a message naming the source.
+ */
+ccgis_status ccgis_source_open(ccgis_ctx *ctx, const char *source, GDALDatasetH *ds);
+
+/*
+ * ccgis_source_layer -- the layer called `name` in `ds` (borrowed from ds).
+ * Returns CCGIS_OK, or CCGIS_ERR_NO_LAYER with a message listing the layers
+ * the source has.
+ */
+ccgis_status ccgis_source_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *source,
+                                const char *name, OGRLayerH *layer);
+
+/* ---- geom.c ----------------------------------------------------------- */
+
+/*
+ * ccgis_geom_type_name -- ISO WKT name of an OGR geometry type with its
+ * dimension suffix ("Polygon", "MultiPolygon Z", "Point ZM", "Unknown"),
+ * written to buf (cap bytes).  Returns buf.
+ */
+const char *ccgis_geom_type_name(OGRwkbGeometryType type, char *buf, size_t cap);
+
+/*
+ * ccgis_geom_to_geos -- convert an OGR geometry (borrowed) to GEOS in the
+ * context's handle: curves are linearised, M values dropped (Z is kept).
+ * Returns a new geometry (GEOSGeom_destroy_r) or NULL with *reason set to a
+ * borrowed text saying why GEOS would not take it.
+ */
+GEOSGeometry *ccgis_geom_to_geos(ccgis_ctx *ctx, OGRGeometryH g, const char **reason);
+
+/*
+ * ccgis_geom_check -- GEOS's validity verdict on g: 1 valid, 0 invalid (then
+ * reason, size cap, gets GEOS's reason, and *x, *y the location or NaN),
+ * -1 when GEOS failed to decide (reason says why).
+ */
+int ccgis_geom_check(ccgis_ctx *ctx, const GEOSGeometry *g, char *reason, size_t cap,
+                     double *x, double *y);
+
+/* ---- encoding.c ------------------------------------------------------- */
+
+/*
+ * ccgis_layer_encoding -- the attribute text encoding a layer declares and
+ * who declares it.  *name is NULL when unknown; *source always says why.
+ * Both are new strings the caller frees.  Returns CCGIS_OK or CCGIS_ERR_NOMEM.
+ */
+ccgis_status ccgis_layer_encoding(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH layer, char **name,
+                                  char **source);
+
+#endif /* CCGIS_INTERNAL_H */
