@@ -91,6 +91,9 @@ int ogrinfo_summary(const char *source, const char *layer, ogr_summary *out)
         char *p = strstr(block, "Feature Count: ");
         if (p && sscanf(p, "Feature Count: %lld", &out->count) == 1)
             found = 0;
+        p = strstr(block, "Geometry Column = ");
+        if (!p || sscanf(p, "Geometry Column = %63s", out->geom_column) != 1)
+            snprintf(out->geom_column, sizeof out->geom_column, "GEOMETRY");
         p = strstr(block, "Extent: (");
         if (p && sscanf(p, "Extent: (%lf, %lf) - (%lf, %lf)", &out->extent[0], &out->extent[1],
                         &out->extent[2], &out->extent[3]) == 4)

@@ -44,6 +44,7 @@ typedef struct ogr_summary {
     int has_extent;
     double extent[4]; /* minx, miny, maxx, maxy */
     int epsg;
+    char geom_column[64]; /* "Geometry Column = X", or "GEOMETRY" when not printed */
 } ogr_summary;
 int ogrinfo_summary(const char *source, const char *layer, ogr_summary *out);
 
