@@ -237,3 +237,21 @@ ccgis_transform *ccgis_transform_free(ccgis_transform *t)
     }
     return NULL;
 }
+
+/* GEOSGeom_transformXY_r callback: one point through the transformation. */
+static int transform_point(double *x, double *y, void *arg)
+{
+    PJ_COORD c = proj_coord(*x, *y, 0, 0);
+    c = proj_trans(arg, PJ_FWD, c);
+    if (!isfinite(c.xy.x) || !isfinite(c.xy.y) || c.xy.x == HUGE_VAL)
+        return 0;
+    *x = c.xy.x;
+    *y = c.xy.y;
+    return 1;
+}
+
+/* ccgis_transform_geom: see internal.h. */
+GEOSGeometry *ccgis_transform_geom(ccgis_ctx *ctx, ccgis_transform *t, const GEOSGeometry *g)
+{
+    return GEOSGeom_transformXY_r(ctx->geos, g, transform_point, t->pj);
+}

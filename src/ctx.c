@@ -106,6 +106,18 @@ long ccgis_ctx_message_count(const ccgis_ctx *ctx, ccgis_level level)
     return ctx->counts[level];
 }
 
+/* ccgis_ctx_geos: see ctx.h. */
+GEOSContextHandle_t ccgis_ctx_geos(ccgis_ctx *ctx)
+{
+    return ctx->geos;
+}
+
+/* ccgis_ctx_proj: see ctx.h. */
+PJ_CONTEXT *ccgis_ctx_proj(ccgis_ctx *ctx)
+{
+    return ctx->proj;
+}
+
 /* ccgis_errcode: see ctx.h. */
 ccgis_status ccgis_errcode(const ccgis_ctx *ctx)
 {

@@ -130,3 +130,51 @@ int ccgis_geom_check(ccgis_ctx *ctx, const GEOSGeometry *g, char *reason, size_t
         GEOSGeom_destroy_r(ctx->geos, where);
     return r == 0 ? 0 : -1;
 }
+
+/* Append the polygons of g (borrowed) to a growing array of clones. */
+static int collect_polygons(ccgis_ctx *ctx, const GEOSGeometry *g, GEOSGeometry ***arr,
+                            size_t *n, size_t *cap)
+{
+    int type = GEOSGeomTypeId_r(ctx->geos, g);
+    if (type == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(ctx->geos, g))
+            return 1;
+        if (!ccgis_grow(ctx, (void **)arr, cap, *n, sizeof **arr))
+            return 0;
+        GEOSGeometry *c = GEOSGeom_clone_r(ctx->geos, g);
+        if (!c)
+            return 0;
+        (*arr)[(*n)++] = c;
+        return 1;
+    }
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int k = GEOSGetNumGeometries_r(ctx->geos, g);
+        for (int i = 0; i < k; i++)
+            if (!collect_polygons(ctx, GEOSGetGeometryN_r(ctx->geos, g, i), arr, n, cap))
+                return 0;
+    }
+    return 1;
+}
+
+/* ccgis_geom_polygonal: see internal.h. */
+GEOSGeometry *ccgis_geom_polygonal(ccgis_ctx *ctx, GEOSGeometry *g)
+{
+    if (!g)
+        return NULL;
+    int type = GEOSGeomTypeId_r(ctx->geos, g);
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
+        return g;
+    GEOSGeometry **parts = NULL;
+    size_t n = 0, cap = 0;
+    GEOSGeometry *out = NULL;
+    if (collect_polygons(ctx, g, &parts, &n, &cap) && n > 0) {
+        out = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts, (unsigned)n);
+        if (out)
+            n = 0; /* the collection owns the parts now */
+    }
+    for (size_t i = 0; i < n; i++)
+        GEOSGeom_destroy_r(ctx->geos, parts[i]);
+    free(parts);
+    GEOSGeom_destroy_r(ctx->geos, g);
+    return out;
+}

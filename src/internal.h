@@ -138,6 +138,13 @@ int ccgis_grow(ccgis_ctx *ctx, void **arr, size_t *cap, size_t n, size_t elem_si
 ccgis_status ccgis_crs_from_ogr(ccgis_ctx *ctx, OGRSpatialReferenceH srs, ccgis_where where,
                                 ccgis_crs **out);
 
+/*
+ * ccgis_transform_geom -- a copy of g with every vertex transformed (see
+ * ccgis_transform_xy).  Returns a new geometry, or NULL when a vertex cannot
+ * be transformed (nothing recorded: the caller names the feature).
+ */
+GEOSGeometry *ccgis_transform_geom(ccgis_ctx *ctx, ccgis_transform *t, const GEOSGeometry *g);
+
 /* ---- source.c --------------------------------------------------------- */
 
 /*
@@ -154,6 +161,12 @@ ccgis_status ccgis_source_open(ccgis_ctx *ctx, const char *source, GDALDatasetH 
  */
 ccgis_status ccgis_source_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *source,
                                 const char *name, OGRLayerH *layer);
+
+/*
+ * ccgis_source_layer_list -- "'a', 'b', ..." naming the layers of ds, or
+ * "(none)", into buf (cap bytes, cut if longer).
+ */
+void ccgis_source_layer_list(GDALDatasetH ds, char *buf, size_t cap);
 
 /* ---- geom.c ----------------------------------------------------------- */
 
@@ -179,6 +192,26 @@ GEOSGeometry *ccgis_geom_to_geos(ccgis_ctx *ctx, OGRGeometryH g, const char **re
  */
 int ccgis_geom_check(ccgis_ctx *ctx, const GEOSGeometry *g, char *reason, size_t cap,
                      double *x, double *y);
+
+/* ---- findings.c ------------------------------------------------------- */
+
+/*
+ * ccgis_finding_add -- append a finding.  Strings are copied; `geom` (may be
+ * NULL) is taken over, and destroyed on failure.  `fmt` makes the detail
+ * sentence.  Returns CCGIS_OK or CCGIS_ERR_NOMEM (recorded).
+ */
+ccgis_status ccgis_finding_add(ccgis_ctx *ctx, ccgis_findings *list, ccgis_finding_kind kind,
+                               const char *layer, const char *subject, const char *other,
+                               double area_m2, GEOSGeometry *geom, const char *fmt, ...)
+    CCGIS_PRINTF(9, 10);
+
+/*
+ * ccgis_geom_polygonal -- the polygonal part of g, which it takes over: g
+ * itself if a Polygon or MultiPolygon, else a MultiPolygon of the polygons
+ * of a collection (like PostGIS ST_CollectionExtract(g, 3)).  Returns NULL
+ * (g destroyed) when g has no polygon or GEOS fails.
+ */
+GEOSGeometry *ccgis_geom_polygonal(ccgis_ctx *ctx, GEOSGeometry *g);
 
 /* ---- encoding.c ------------------------------------------------------- */
 

@@ -71,6 +71,21 @@ ccgis_status ccgis_source_open(ccgis_ctx *ctx, const char *source, GDALDatasetH 
     return CCGIS_OK;
 }
 
+/* ccgis_source_layer_list: see internal.h. */
+void ccgis_source_layer_list(GDALDatasetH ds, char *buf, size_t cap)
+{
+    size_t used = 0;
+    int n = GDALDatasetGetLayerCount(ds);
+    snprintf(buf, cap, "(none)");
+    for (int i = 0; i < n && used < cap - 1; i++) {
+        const char *ln = OGR_L_GetName(GDALDatasetGetLayer(ds, i));
+        int w = snprintf(buf + used, cap - used, "%s'%s'", i ? ", " : "", ln);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
 /* ccgis_source_layer: see internal.h. */
 ccgis_status ccgis_source_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *source,
                                 const char *name, OGRLayerH *layer)
@@ -78,19 +93,9 @@ ccgis_status ccgis_source_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *sou
     *layer = GDALDatasetGetLayerByName(ds, name);
     if (*layer)
         return CCGIS_OK;
-
-    char names[512] = "";
-    size_t used = 0;
-    int n = GDALDatasetGetLayerCount(ds);
-    for (int i = 0; i < n && used < sizeof names - 1; i++) {
-        const char *ln = OGR_L_GetName(GDALDatasetGetLayer(ds, i));
-        int w = snprintf(names + used, sizeof names - used, "%s'%s'", i ? ", " : "", ln);
-        if (w < 0)
-            break;
-        used += (size_t)w;
-    }
+    char names[512];
+    ccgis_source_layer_list(ds, names, sizeof names);
     ccgis_where where = {source, NULL, -1};
     return ccgis_error_at(ctx, CCGIS_ERR_NO_LAYER, where,
-                          "no layer named '%s' -- the layers are: %s", name,
-                          n ? names : "(none)");
+                          "no layer named '%s' -- the layers are: %s", name, names);
 }

@@ -13,6 +13,8 @@
  *   progress.h  progress callbacks
  *   crs.h       coordinate reference systems: parsing, identification, to WGS84
  *   info.h      the facts about a vector source (`ccgis info`)
+ *   write.h     writing result layers with GDAL, all or nothing
+ *   findings.h  data problems found on the way
  */
 #ifndef CCGIS_H
 #define CCGIS_H
@@ -22,6 +24,8 @@
 #include "ccgis/progress.h"
 #include "ccgis/crs.h"
 #include "ccgis/info.h"
+#include "ccgis/write.h"
+#include "ccgis/findings.h"
 
 #define CCGIS_VERSION_MAJOR 0
 #define CCGIS_VERSION_MINOR 1

@@ -113,6 +113,17 @@ int ccgis_ctx_threads(const ccgis_ctx *ctx);
 long ccgis_ctx_message_count(const ccgis_ctx *ctx, ccgis_level level);
 
 /*
+ * ccgis_ctx_geos, ccgis_ctx_proj -- the context's GEOS handle and PROJ
+ * context, borrowed, for callers that work with GEOS geometries or PROJ
+ * objects alongside ccgis (the geometry-level functions of geodesic.h take
+ * GEOS geometries made in this handle).  Never NULL for a live context.
+ */
+struct GEOSContextHandle_HS;
+struct pj_ctx;
+struct GEOSContextHandle_HS *ccgis_ctx_geos(ccgis_ctx *ctx);
+struct pj_ctx *ccgis_ctx_proj(ccgis_ctx *ctx);
+
+/*
  * ccgis_errcode -- status of the last failure recorded in the context, or
  * CCGIS_OK if none was recorded since creation or ccgis_clear_error().
  */

@@ -1,0 +1,63 @@
+/*
+ * ccgis/findings.h -- data problems found on the way, as a list the caller owns.
+ *
+ * Loading and analysis never drop or change a feature silently: each skipped
+ * or repaired feature, and each problem the analysis detects, becomes a
+ * finding.  The same list feeds the messages of a run, the "findings" output
+ * layer and the report.
+ */
+#ifndef CCGIS_FINDINGS_H
+#define CCGIS_FINDINGS_H
+
+#include <stddef.h>
+
+#include <geos_c.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ccgis_finding_kind {
+    CCGIS_GEOMETRY_SKIPPED = 0,  /* NULL, empty, or not the expected kind of geometry */
+    CCGIS_GEOMETRY_REPAIRED,     /* invalid polygon made valid with GEOS MakeValid */
+    CCGIS_CLUSTER_OVERLAP,       /* two input polygons overlap */
+    CCGIS_STRADDLES_DISTRICTS,   /* a polygon lies in more than one district */
+    CCGIS_OUTSIDE_DISTRICTS,     /* a polygon lies in no district */
+    CCGIS_ZONING_CONFLICT,       /* part of a polygon lies on zoning not allowed */
+    CCGIS_FINDING_KINDS          /* number of kinds */
+} ccgis_finding_kind;
+
+/* One finding.  Strings are owned by the list. */
+typedef struct ccgis_finding {
+    ccgis_finding_kind kind;
+    char *layer;     /* layer the subject belongs to, e.g. "clusters" */
+    char *subject;   /* the feature's id (its id field, or its FID as text) */
+    char *other;     /* the other feature's id, or a class; NULL if none */
+    double area_m2;  /* area concerned, geodesic m²; NaN when none applies */
+    char *detail;    /* one human sentence */
+    GEOSGeometry *geom; /* in WGS 84 lon/lat, owned; NULL if none */
+} ccgis_finding;
+
+typedef struct ccgis_findings {
+    size_t n, cap;
+    ccgis_finding *items;
+    GEOSContextHandle_t geos; /* handle used to free geometries; set by the first add */
+} ccgis_findings;
+
+/* Initialiser for an empty list. */
+#define CCGIS_FINDINGS_INIT {0, 0, NULL, NULL}
+
+/* ccgis_finding_kind_name -- "GEOMETRY_SKIPPED", "CLUSTER_OVERLAP", ... (static). */
+const char *ccgis_finding_kind_name(ccgis_finding_kind kind);
+
+/* ccgis_findings_count -- how many findings of `kind` the list holds. */
+size_t ccgis_findings_count(const ccgis_findings *list, ccgis_finding_kind kind);
+
+/* ccgis_findings_clear -- free everything the list holds and empty it. */
+void ccgis_findings_clear(ccgis_findings *list);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCGIS_FINDINGS_H */
