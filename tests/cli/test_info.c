@@ -400,6 +400,42 @@ static void help_is_generated_from_the_option_table(void **state)
     run_free(&a);
 }
 
+/* The clusters written by ogr2ogr to other formats GDAL reads: every
+ * feature and polygon is seen, and the CRS where the format keeps one. */
+static void other_vector_formats_are_read(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *opts;
+        int epsg; /* expected CRS, 0 when the format keeps none */
+    } fmts[] = {
+        {"c.kml", "-f KML", 4326},
+        {"c.dxf", "-f DXF -skipfailures", 0},
+        {"c.sqlite", "-f SQLite -dsco SPATIALITE=YES", 5897},
+        {"c.fgb", "-f FlatGeobuf", 5897},
+        {"c.csv", "-f CSV -lco GEOMETRY=AS_WKT", 0},
+    };
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+        run_result r = run("ogr2ogr %s %s/%s %s/clusters.shp", fmts[i].opts, WORK_DIR,
+                           fmts[i].file, SHAPES_DIR);
+        run_free(&r);
+        char args[512];
+        snprintf(args, sizeof args, "%s/%s", WORK_DIR, fmts[i].file);
+        json_t *doc;
+        json_t *l = info_json(&doc, args);
+        assert_int_equal(json_integer_value(json_object_get(l, "feature_count")), 30);
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(l, "geometry_types"), "Polygon")),
+            30);
+        json_t *crs = json_object_get(l, "crs");
+        if (fmts[i].epsg)
+            assert_int_equal(json_integer_value(json_object_get(crs, "epsg")), fmts[i].epsg);
+        else
+            assert_true(json_is_null(crs));
+        json_decref(doc);
+    }
+}
+
 /* samples/info.txt is the output of README's main command, kept current. */
 static void the_sample_output_is_current(void **state)
 {
@@ -434,6 +470,7 @@ int main(void)
         cmocka_unit_test(one_bad_source_among_good_ones_prints_nothing_else),
         cmocka_unit_test(bad_srs_and_bad_options_are_usage_errors),
         cmocka_unit_test(help_is_generated_from_the_option_table),
+        cmocka_unit_test(other_vector_formats_are_read),
         cmocka_unit_test(the_sample_output_is_current),
     };
     return cmocka_run_group_tests_name("info", tests, NULL, NULL);
