@@ -207,6 +207,28 @@ ccgis_status ccgis_transform_to_wgs84(ccgis_ctx *ctx, const ccgis_crs *src,
     return CCGIS_OK;
 }
 
+/* ccgis_transform_between: see internal.h. */
+ccgis_status ccgis_transform_between(ccgis_ctx *ctx, const ccgis_crs *src, const ccgis_crs *dst,
+                                     ccgis_transform **out)
+{
+    *out = NULL;
+    PJ *op = proj_create_crs_to_crs_from_pj(ctx->proj, src->pj, dst->pj, NULL, NULL);
+    PJ *norm = op ? proj_normalize_for_visualization(ctx->proj, op) : NULL;
+    proj_destroy(op);
+    if (!norm)
+        return ccgis_error(ctx, CCGIS_ERR_TRANSFORM,
+                           "PROJ has no transformation from %s to %s -- check both CRSs",
+                           src->name, dst->name);
+    ccgis_transform *t = ccgis_calloc(ctx, 1, sizeof *t);
+    if (!t) {
+        proj_destroy(norm);
+        return CCGIS_ERR_NOMEM;
+    }
+    t->pj = norm;
+    *out = t;
+    return CCGIS_OK;
+}
+
 /* ccgis_transform_xy: see crs.h. */
 ccgis_status ccgis_transform_xy(ccgis_ctx *ctx, ccgis_transform *t, size_t n, double *x,
                                 double *y)

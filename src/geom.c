@@ -178,3 +178,17 @@ GEOSGeometry *ccgis_geom_polygonal(ccgis_ctx *ctx, GEOSGeometry *g)
     GEOSGeom_destroy_r(ctx->geos, g);
     return out;
 }
+
+/* ccgis_geom_multi: see internal.h. */
+GEOSGeometry *ccgis_geom_multi(ccgis_ctx *ctx, const GEOSGeometry *g)
+{
+    if (GEOSGeomTypeId_r(ctx->geos, g) == GEOS_MULTIPOLYGON)
+        return GEOSGeom_clone_r(ctx->geos, g);
+    GEOSGeometry *copy = GEOSGeom_clone_r(ctx->geos, g);
+    if (!copy)
+        return NULL;
+    GEOSGeometry *m = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, &copy, 1);
+    if (!m)
+        GEOSGeom_destroy_r(ctx->geos, copy);
+    return m;
+}

@@ -145,6 +145,14 @@ ccgis_status ccgis_crs_from_ogr(ccgis_ctx *ctx, OGRSpatialReferenceH srs, ccgis_
  */
 GEOSGeometry *ccgis_transform_geom(ccgis_ctx *ctx, ccgis_transform *t, const GEOSGeometry *g);
 
+/*
+ * ccgis_transform_between -- a transformation from src to dst (both in GIS
+ * axis order).  Returns CCGIS_OK and sets *out (ccgis_transform_free), or
+ * CCGIS_ERR_TRANSFORM.
+ */
+ccgis_status ccgis_transform_between(ccgis_ctx *ctx, const ccgis_crs *src, const ccgis_crs *dst,
+                                     ccgis_transform **out);
+
 /* ---- source.c --------------------------------------------------------- */
 
 /*
@@ -212,6 +220,63 @@ ccgis_status ccgis_finding_add(ccgis_ctx *ctx, ccgis_findings *list, ccgis_findi
  * (g destroyed) when g has no polygon or GEOS fails.
  */
 GEOSGeometry *ccgis_geom_polygonal(ccgis_ctx *ctx, GEOSGeometry *g);
+
+/* ---- result.c --------------------------------------------------------- */
+
+/* Types of computed columns. */
+typedef enum ccgis_ftype { CCGIS_F_STRING = 0, CCGIS_F_INT = 1, CCGIS_F_REAL = 2 } ccgis_ftype;
+
+/* A computed column: name (at most 10 characters), type, width/decimals (0: none). */
+typedef struct ccgis_field_spec {
+    const char *name;
+    ccgis_ftype type;
+    int width, precision;
+} ccgis_field_spec;
+
+/* A value of a computed column; `s` is borrowed. */
+typedef struct ccgis_value {
+    int is_null;
+    long long i;
+    double d;
+    const char *s;
+} ccgis_value;
+
+#define CCGIS_VNULL ((ccgis_value){1, 0, 0, NULL})
+#define CCGIS_VINT(x) ((ccgis_value){0, (x), 0, NULL})
+#define CCGIS_VREAL(x) ((ccgis_value){0, 0, (x), NULL})
+#define CCGIS_VSTR(x) ((ccgis_value){0, 0, 0, (x)})
+
+/* ccgis_result_dataset -- a new, empty in-memory dataset (GDALClose), or
+ * NULL (recorded). */
+GDALDatasetH ccgis_result_dataset(ccgis_ctx *ctx);
+
+/*
+ * ccgis_result_layer -- add a layer to a result dataset: WGS 84, geometry
+ * type `gtype` (wkbNone: a table), the fields of `src` (may be NULL) then the
+ * computed ones.  Returns the layer (owned by ds), or NULL (recorded).
+ */
+OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
+                             OGRwkbGeometryType gtype, OGRFeatureDefnH src,
+                             const ccgis_field_spec *extra, size_t n_extra);
+
+/*
+ * ccgis_result_add -- add one feature: the attributes of `src` (may be NULL;
+ * it must have the schema the layer was made from), the computed values in
+ * column order, and `g` (WGS 84, may be NULL).  Returns CCGIS_OK or a
+ * failure (recorded).
+ */
+ccgis_status ccgis_result_add(ccgis_ctx *ctx, OGRLayerH layer, OGRFeatureH src,
+                              const GEOSGeometry *g, const ccgis_value *vals, size_t n_vals);
+
+/* ccgis_geos_to_ogr -- a new 2D OGR geometry from a GEOS one; NULL on failure. */
+OGRGeometryH ccgis_geos_to_ogr(ccgis_ctx *ctx, const GEOSGeometry *g);
+
+/*
+ * ccgis_geom_multi -- a new MultiPolygon holding the polygons of g (a
+ * Polygon or MultiPolygon, borrowed), so that result layers have one
+ * geometry type.  NULL on failure.
+ */
+GEOSGeometry *ccgis_geom_multi(ccgis_ctx *ctx, const GEOSGeometry *g);
 
 /* ---- encoding.c ------------------------------------------------------- */
 

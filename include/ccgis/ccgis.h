@@ -15,6 +15,9 @@
  *   info.h      the facts about a vector source (`ccgis info`)
  *   write.h     writing result layers with GDAL, all or nothing
  *   findings.h  data problems found on the way
+ *   geodesic.h  geodesic area and distance on the WGS 84 ellipsoid
+ *   layer.h     loading a small layer into the common frame (WGS 84, valid)
+ *   area.h      geodesic and planar areas (`ccgis area`)
  */
 #ifndef CCGIS_H
 #define CCGIS_H
@@ -26,6 +29,9 @@
 #include "ccgis/info.h"
 #include "ccgis/write.h"
 #include "ccgis/findings.h"
+#include "ccgis/geodesic.h"
+#include "ccgis/layer.h"
+#include "ccgis/area.h"
 
 #define CCGIS_VERSION_MAJOR 0
 #define CCGIS_VERSION_MINOR 1

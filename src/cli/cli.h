@@ -91,7 +91,22 @@ int cli_fail(ccgis_ctx *ctx);
 /* Exit code for a status (CLI_EXIT_*). */
 int cli_exit_code(ccgis_status st);
 
+/* output.c */
+
+/*
+ * cli_write_result -- write a command's result dataset to `path` (format from
+ * the extension, or `format`), then print a one-line summary of the findings
+ * on stderr.  Returns an exit code.
+ */
+int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char *format,
+                     int overwrite, const ccgis_findings *findings);
+
+/* cli_usage_error -- print "ccgis CMD: error: WHAT -- see 'ccgis help CMD'";
+ * returns CLI_EXIT_INPUT. */
+int cli_usage_error(const cli_command *cmd, const char *what);
+
 /* commands */
 extern const cli_command cli_cmd_info;
+extern const cli_command cli_cmd_area;
 
 #endif /* CCGIS_CLI_H */

@@ -12,6 +12,7 @@
 
 static const cli_command *const commands[] = {
     &cli_cmd_info,
+    &cli_cmd_area,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -68,12 +68,24 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *out, char
             ended = 1;
             continue;
         }
-        if (a[1] != '-') { /* short flags, possibly bundled: -qv */
+        if (a[1] != '-') { /* short options, flags bundled (-qv), a value after: -o F, -oF */
             for (const char *c = a + 1; *c; c++) {
                 int k = find_opt(cmd, NULL, 0, *c);
-                if (k < 0 || opt_at(cmd, k)->metavar) {
+                if (k < 0) {
                     snprintf(err, cap, "unknown option '-%c'", *c);
                     return -1;
+                }
+                if (opt_at(cmd, k)->metavar) {
+                    if (c[1]) {
+                        out->value[k] = c + 1;
+                    } else if (i + 1 < argc) {
+                        out->value[k] = argv[++i];
+                    } else {
+                        snprintf(err, cap, "option '-%c' needs a value (%s)", *c,
+                                 opt_at(cmd, k)->metavar);
+                        return -1;
+                    }
+                    break;
                 }
                 if (k == cli_nopts(cmd) + CLI_OPT_VERBOSE)
                     out->value[k] = counts[nverbose < 2 ? nverbose++ : 2];

@@ -1,0 +1,120 @@
+/*
+ * ccgis/layer.h -- loading a small layer (clusters, districts, villages) into
+ * the common frame: valid 2D geometries in WGS 84 longitude/latitude.
+ *
+ * Loading reads every feature of one layer of a source once and keeps, per
+ * usable feature:
+ *   - its FID and key (the id field's value, or the FID as text);
+ *   - its geometry in the source CRS, 2D (Z and M dropped), made valid;
+ *   - the same geometry transformed to WGS 84 lon/lat by PROJ (the
+ *     EPSG-registered datum shift for VN-2000), the frame every geodesic
+ *     measure of ccgis works in;
+ *   - its attributes, for writing them back out.
+ *
+ * Nothing is dropped or changed silently:
+ *   - NULL and empty geometries are skipped, counted, and each becomes a
+ *     GEOMETRY_SKIPPED finding;
+ *   - a geometry of the wrong kind (a line where polygons are expected, a
+ *     polygon where points are expected...) is skipped the same way, unless
+ *     the role allows a conversion (points role: a polygon's centroid);
+ *   - an invalid polygon is repaired with GEOS MakeValid (the same algorithm
+ *     as PostGIS ST_MakeValid), its polygonal part kept, and it becomes a
+ *     GEOMETRY_REPAIRED finding stating GEOS's reason and the geodesic area
+ *     before and after.
+ * A layer left with no usable feature is an error (it is probably the wrong
+ * layer).
+ *
+ * The geometries are made in the loading context's GEOS handle but are
+ * plain data: other threads may read them (not modify them) concurrently.
+ */
+#ifndef CCGIS_LAYER_H
+#define CCGIS_LAYER_H
+
+#include <stddef.h>
+
+#include <geos_c.h>
+
+#include "ccgis/crs.h"
+#include "ccgis/ctx.h"
+#include "ccgis/findings.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a layer must hold. */
+typedef enum ccgis_role {
+    CCGIS_ROLE_POLYGONS = 1, /* Polygon / MultiPolygon (curves linearised) */
+    CCGIS_ROLE_POINTS = 2    /* Point; a polygon stands for its centroid */
+} ccgis_role;
+
+/* Which layer to load, and how. */
+typedef struct ccgis_layer_spec {
+    const char *source;   /* path or GDAL connection string */
+    const char *layer;    /* layer name; NULL when the source has exactly one layer */
+    const char *srs;      /* CRS to assign (the .prj is missing or wrong); NULL: the source's */
+    const char *id_field; /* field holding a unique, non-empty id; NULL: the FID */
+    ccgis_role role;
+    const char *what; /* what the layer is, for messages: "clusters" (NULL: the layer name) */
+} ccgis_layer_spec;
+
+/* One usable feature. */
+typedef struct ccgis_feature {
+    long long fid;
+    char *key;              /* id field value, or the FID as text */
+    GEOSGeometry *geom;     /* WGS 84 lon/lat, valid, 2D */
+    GEOSGeometry *geom_src; /* the same in the source CRS */
+    void *attrs;            /* OGRFeatureH: the source attributes, without geometry */
+    int repaired;           /* 1 if MakeValid changed it */
+} ccgis_feature;
+
+/* A loaded layer. */
+typedef struct ccgis_layer {
+    char *source;  /* as given */
+    char *name;    /* the layer's name in the source */
+    char *what;    /* spec->what, or the name */
+    ccgis_crs *crs; /* the source CRS as used (assigned or own) */
+    void *defn;     /* OGRFeatureDefnH of the attributes (referenced) */
+
+    size_t n;          /* usable features */
+    ccgis_feature *f;  /* in reading order */
+
+    long long n_read;     /* features read */
+    long long n_skipped;  /* NULL, empty or wrong kind */
+    long long n_repaired; /* made valid */
+    int has_extent;
+    double extent[4]; /* WGS 84 box of the usable features: min lon, min lat, max lon, max lat */
+} ccgis_layer;
+
+/*
+ * ccgis_layer_load -- load a layer into the common frame.
+ *
+ *   spec      in: what to load.
+ *   findings  in/out: skipped and repaired features are appended (may be NULL
+ *             only if the caller accepts losing them; messages still report).
+ *   out       out: the layer, to free with ccgis_layer_free(); NULL on failure.
+ *
+ * Returns CCGIS_OK, or: the failures of opening a source (info.h);
+ * CCGIS_ERR_NO_LAYER; CCGIS_ERR_USAGE (several layers and none named; an
+ * id field that is not in the layer: the message lists the fields);
+ * CCGIS_ERR_INPUT (a duplicate or empty id, naming both features);
+ * CCGIS_ERR_CRS_NONE (no CRS and none assigned: pass srs);
+ * CCGIS_ERR_TRANSFORM; CCGIS_ERR_READ; CCGIS_ERR_GEOMETRY (no usable feature).
+ */
+ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
+                              ccgis_findings *findings, ccgis_layer **out);
+
+/* ccgis_layer_free -- release a layer; NULL is accepted.  Returns NULL. */
+ccgis_layer *ccgis_layer_free(ccgis_ctx *ctx, ccgis_layer *layer);
+
+/*
+ * ccgis_layers_overlap -- 1 if the WGS 84 extents of two loaded layers
+ * intersect, 0 if not (then one of them is very likely in the wrong CRS).
+ */
+int ccgis_layers_overlap(const ccgis_layer *a, const ccgis_layer *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCGIS_LAYER_H */

@@ -1,0 +1,476 @@
+/*
+ * layer.c -- loading a small layer into the common frame (see ccgis/layer.h).
+ *
+ * For each feature read: drop Z/M, linearise curves, convert to GEOS, check
+ * its kind against the role, repair it if invalid, transform it to WGS 84,
+ * keep its attributes.  Whatever is skipped or repaired is reported as a
+ * finding and a message.  Keys are checked for uniqueness once all are read.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccgis/geodesic.h"
+#include "internal.h"
+
+/* Work state of one load. */
+typedef struct loader {
+    ccgis_ctx *ctx;
+    const ccgis_layer_spec *spec;
+    ccgis_findings *findings;
+    ccgis_layer *layer;
+    ccgis_transform *to_wgs84;
+    int id_index; /* field index of the id, -1 for the FID */
+    size_t cap;
+    ccgis_where where;
+    char why[160]; /* text of the last "wrong kind" reason */
+} loader;
+
+/* Record a skipped feature: a finding, a warning, a count. */
+static ccgis_status skip(loader *L, long long fid, const char *key, const char *why)
+{
+    ccgis_where at = L->where;
+    at.fid = fid;
+    L->layer->n_skipped++;
+    ccgis_msg_at(L->ctx, CCGIS_WARNING, at, "skipped: %s", why);
+    if (!L->findings)
+        return CCGIS_OK;
+    return ccgis_finding_add(L->ctx, L->findings, CCGIS_GEOMETRY_SKIPPED, L->layer->what, key,
+                             NULL, NAN, NULL, "feature %lld of %s skipped: %s", fid,
+                             L->layer->what, why);
+}
+
+/* The feature's key: the id field as text, or the FID.  Returns a new
+ * string, or NULL (recorded) when out of memory or the id is empty. */
+static char *feature_key(loader *L, OGRFeatureH f, long long fid)
+{
+    char buf[32];
+    if (L->id_index < 0) {
+        snprintf(buf, sizeof buf, "%lld", fid);
+        return ccgis_strdup(L->ctx, buf);
+    }
+    const char *v = OGR_F_IsFieldSetAndNotNull(f, L->id_index)
+                        ? OGR_F_GetFieldAsString(f, L->id_index)
+                        : "";
+    if (!v[0]) {
+        ccgis_where at = L->where;
+        at.fid = fid;
+        ccgis_error_at(L->ctx, CCGIS_ERR_INPUT, at,
+                       "the id field '%s' is empty -- give every %s a unique id", L->spec->id_field,
+                       L->layer->what);
+        return NULL;
+    }
+    return ccgis_strdup(L->ctx, v);
+}
+
+/*
+ * Bring an OGR geometry (borrowed) to a GEOS geometry of the role, valid and
+ * 2D, in the source CRS.  Returns it, or NULL with *why saying why the
+ * feature is unusable (and *fatal set when the cause is out of memory).
+ * *repaired_reason receives GEOS's reason when MakeValid was applied.
+ */
+static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why,
+                                     char *repaired_reason, size_t cap, int *fatal)
+{
+    ccgis_ctx *ctx = L->ctx;
+    *why = NULL;
+    *fatal = 0;
+    repaired_reason[0] = '\0';
+
+    OGRGeometryH flat = OGR_G_Clone(g);
+    if (!flat) {
+        *fatal = 1;
+        return NULL;
+    }
+    OGR_G_FlattenTo2D(flat);
+    OGR_G_SetMeasured(flat, FALSE);
+    if (OGR_G_IsEmpty(flat)) {
+        OGR_G_DestroyGeometry(flat);
+        *why = "empty geometry";
+        return NULL;
+    }
+    GEOSGeometry *gg = ccgis_geom_to_geos(ctx, flat, why);
+    OGR_G_DestroyGeometry(flat);
+    if (!gg)
+        return NULL;
+
+    int type = GEOSGeomTypeId_r(ctx->geos, gg);
+    int polygonal = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
+    if (type == GEOS_GEOMETRYCOLLECTION) {
+        gg = ccgis_geom_polygonal(ctx, gg);
+        polygonal = gg != NULL;
+    }
+    if (L->spec->role == CCGIS_ROLE_POINTS && type == GEOS_POINT)
+        return gg;
+    if (!polygonal || (L->spec->role == CCGIS_ROLE_POINTS && type == GEOS_MULTIPOINT)) {
+        char *tname = gg ? GEOSGeomType_r(ctx->geos, gg) : NULL; /* GEOSFree_r */
+        snprintf(L->why, sizeof L->why, "a %s where %s are expected",
+                 tname ? tname : "GeometryCollection without polygons",
+                 L->spec->role == CCGIS_ROLE_POINTS ? "points (or polygons)" : "polygons");
+        if (tname)
+            GEOSFree_r(ctx->geos, tname);
+        *why = L->why;
+        if (gg)
+            GEOSGeom_destroy_r(ctx->geos, gg);
+        return NULL;
+    }
+
+    double x, y;
+    int valid = ccgis_geom_check(ctx, gg, repaired_reason, cap, &x, &y);
+    if (valid != 1) {
+        GEOSGeometry *fixed = ccgis_geom_polygonal(ctx, GEOSMakeValid_r(ctx->geos, gg));
+        GEOSGeom_destroy_r(ctx->geos, gg);
+        if (!fixed || GEOSisEmpty_r(ctx->geos, fixed)) {
+            if (fixed)
+                GEOSGeom_destroy_r(ctx->geos, fixed);
+            *why = "invalid polygon with no area left after MakeValid";
+            return NULL;
+        }
+        gg = fixed;
+    } else {
+        repaired_reason[0] = '\0';
+    }
+    if (L->spec->role == CCGIS_ROLE_POINTS) {
+        GEOSGeometry *c = GEOSGetCentroid_r(ctx->geos, gg);
+        GEOSGeom_destroy_r(ctx->geos, gg);
+        if (!c)
+            *why = "polygon whose centroid GEOS cannot compute";
+        return c;
+    }
+    return gg;
+}
+
+/* Geodesic area of a source-CRS geometry, m², NaN if it cannot be had. */
+static double area_of_src(loader *L, const GEOSGeometry *src)
+{
+    double a = NAN;
+    GEOSGeometry *w = ccgis_transform_geom(L->ctx, L->to_wgs84, src);
+    if (w) {
+        if (ccgis_geod_area(L->ctx, w, &a) != CCGIS_OK) {
+            a = NAN;
+            ccgis_clear_error(L->ctx);
+        }
+        GEOSGeom_destroy_r(L->ctx->geos, w);
+    }
+    return a;
+}
+
+/* Take one feature: add it to the layer, or skip it with a finding. */
+static ccgis_status take_feature(loader *L, OGRFeatureH f)
+{
+    ccgis_ctx *ctx = L->ctx;
+    ccgis_layer *layer = L->layer;
+    long long fid = (long long)OGR_F_GetFID(f);
+    ccgis_where at = L->where;
+    at.fid = fid;
+    ccgis_status st = CCGIS_OK;
+    GEOSGeometry *src = NULL, *wgs = NULL;
+    char reason[CCGIS_MSG_MAX];
+
+    layer->n_read++;
+    char *key = feature_key(L, f, fid);
+    if (!key)
+        return ccgis_errcode(ctx);
+
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    if (!g) {
+        st = skip(L, fid, key, "no geometry (NULL)");
+        goto done;
+    }
+    const char *why = NULL;
+    int fatal = 0;
+    src = usable_geometry(L, g, &why, reason, sizeof reason, &fatal);
+    if (fatal) {
+        st = ccgis_nomem(ctx);
+        goto done;
+    }
+    if (!src) {
+        st = skip(L, fid, key, why ? why : "unusable geometry");
+        goto done;
+    }
+    wgs = ccgis_transform_geom(ctx, L->to_wgs84, src);
+    if (!wgs) {
+        st = ccgis_error_at(ctx, CCGIS_ERR_TRANSFORM, at,
+                            "cannot be transformed from %s to WGS 84 -- its coordinates do not "
+                            "fit the CRS: check the layer's CRS or pass the right srs",
+                            ccgis_crs_name(layer->crs));
+        goto done;
+    }
+    if (reason[0]) {
+        /* Repaired: state GEOS's reason and the geodesic areas. */
+        OGRGeometryH flat = OGR_G_Clone(g);
+        const char *w2 = NULL;
+        GEOSGeometry *orig = NULL;
+        if (flat) {
+            OGR_G_FlattenTo2D(flat);
+            orig = ccgis_geom_to_geos(ctx, flat, &w2);
+            OGR_G_DestroyGeometry(flat);
+        }
+        double before = orig ? area_of_src(L, orig) : NAN, after = NAN;
+        if (orig)
+            GEOSGeom_destroy_r(ctx->geos, orig);
+        if (ccgis_geod_area(ctx, wgs, &after) != CCGIS_OK)
+            ccgis_clear_error(ctx);
+        layer->n_repaired++;
+        ccgis_msg_at(ctx, CCGIS_WARNING, at, "repaired (%s): geodesic area %.1f m² before, %.1f m² after",
+                     reason, before, after);
+        if (L->findings) {
+            GEOSGeometry *copy = GEOSGeom_clone_r(ctx->geos, wgs);
+            st = ccgis_finding_add(ctx, L->findings, CCGIS_GEOMETRY_REPAIRED, layer->what, key,
+                                   NULL, after, copy,
+                                   "%s %s: invalid polygon (%s) repaired with MakeValid; "
+                                   "geodesic area %.1f m² before, %.1f m² after",
+                                   layer->what, key, reason, before, after);
+            if (st != CCGIS_OK)
+                goto done;
+        }
+    }
+
+    if (!ccgis_grow(ctx, (void **)&layer->f, &L->cap, layer->n, sizeof *layer->f)) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    OGRFeatureH attrs = OGR_F_Clone(f);
+    if (!attrs) {
+        st = ccgis_nomem(ctx);
+        goto done;
+    }
+    OGR_F_SetGeometryDirectly(attrs, NULL);
+    ccgis_feature *cf = &layer->f[layer->n++];
+    cf->fid = fid;
+    cf->key = key;
+    cf->geom = wgs;
+    cf->geom_src = src;
+    cf->attrs = attrs;
+    cf->repaired = reason[0] != '\0';
+    key = NULL;
+    wgs = src = NULL;
+
+    double box[4];
+    GEOSGeom_getXMin_r(ctx->geos, cf->geom, &box[0]);
+    GEOSGeom_getYMin_r(ctx->geos, cf->geom, &box[1]);
+    GEOSGeom_getXMax_r(ctx->geos, cf->geom, &box[2]);
+    GEOSGeom_getYMax_r(ctx->geos, cf->geom, &box[3]);
+    if (!layer->has_extent) {
+        memcpy(layer->extent, box, sizeof box);
+        layer->has_extent = 1;
+    } else {
+        layer->extent[0] = fmin(layer->extent[0], box[0]);
+        layer->extent[1] = fmin(layer->extent[1], box[1]);
+        layer->extent[2] = fmax(layer->extent[2], box[2]);
+        layer->extent[3] = fmax(layer->extent[3], box[3]);
+    }
+
+done:
+    free(key);
+    if (src)
+        GEOSGeom_destroy_r(ctx->geos, src);
+    if (wgs)
+        GEOSGeom_destroy_r(ctx->geos, wgs);
+    return st;
+}
+
+/* qsort comparator of feature pointers by key. */
+static int by_key(const void *a, const void *b)
+{
+    const ccgis_feature *const *x = a, *const *y = b;
+    return strcmp((*x)->key, (*y)->key);
+}
+
+/* Fail on the first duplicate key, naming both features. */
+static ccgis_status check_unique(loader *L)
+{
+    ccgis_layer *layer = L->layer;
+    if (layer->n < 2)
+        return CCGIS_OK;
+    ccgis_feature **idx = ccgis_calloc(L->ctx, layer->n, sizeof *idx);
+    if (!idx)
+        return CCGIS_ERR_NOMEM;
+    for (size_t i = 0; i < layer->n; i++)
+        idx[i] = &layer->f[i];
+    qsort(idx, layer->n, sizeof *idx, by_key);
+    ccgis_status st = CCGIS_OK;
+    for (size_t i = 1; i < layer->n && st == CCGIS_OK; i++) {
+        if (strcmp(idx[i - 1]->key, idx[i]->key) == 0) {
+            const ccgis_feature *a = idx[i - 1]->fid < idx[i]->fid ? idx[i - 1] : idx[i];
+            const ccgis_feature *b = a == idx[i] ? idx[i - 1] : idx[i];
+            ccgis_where at = L->where;
+            at.fid = b->fid;
+            st = ccgis_error_at(L->ctx, CCGIS_ERR_INPUT, at,
+                                "duplicate id '%s' in field '%s' (also feature %lld) -- ids "
+                                "must be unique: fix the data or choose another id field",
+                                a->key, L->spec->id_field, a->fid);
+        }
+    }
+    free(idx);
+    return st;
+}
+
+/* Pick the layer: the named one, or the only one. */
+static ccgis_status pick_layer(loader *L, GDALDatasetH ds, OGRLayerH *out)
+{
+    const ccgis_layer_spec *spec = L->spec;
+    if (spec->layer)
+        return ccgis_source_layer(L->ctx, ds, spec->source, spec->layer, out);
+    int n = GDALDatasetGetLayerCount(ds);
+    if (n == 1) {
+        *out = GDALDatasetGetLayer(ds, 0);
+        return CCGIS_OK;
+    }
+    char names[512];
+    ccgis_source_layer_list(ds, names, sizeof names);
+    return ccgis_error_at(L->ctx, CCGIS_ERR_USAGE, (ccgis_where){spec->source, NULL, -1},
+                          "%d layers and none named -- name one with layer= (--layer): %s", n,
+                          names);
+}
+
+/* Establish the CRS (assigned or own) and the transformation to WGS 84. */
+static ccgis_status setup_crs(loader *L, OGRLayerH layer)
+{
+    ccgis_ctx *ctx = L->ctx;
+    ccgis_status st;
+    if (L->spec->srs) {
+        st = ccgis_crs_from_user(ctx, L->spec->srs, &L->layer->crs);
+    } else {
+        OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+        if (!srs)
+            return ccgis_error_at(ctx, CCGIS_ERR_CRS_NONE, L->where,
+                                  "the layer has no CRS (no .prj?) -- assign one with srs= "
+                                  "(--srs), e.g. EPSG:5897 for VN-2000 / TM-3 105, EPSG:4326 "
+                                  "for lon/lat");
+        st = ccgis_crs_from_ogr(ctx, srs, L->where, &L->layer->crs);
+    }
+    if (st != CCGIS_OK)
+        return st;
+    return ccgis_transform_to_wgs84(ctx, L->layer->crs, &L->to_wgs84);
+}
+
+/* ccgis_layer_load: see layer.h. */
+ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
+                              ccgis_findings *findings, ccgis_layer **out)
+{
+    loader L = {.ctx = ctx, .spec = spec, .findings = findings, .id_index = -1};
+    GDALDatasetH ds = NULL;
+    OGRLayerH olayer = NULL;
+    ccgis_status st;
+
+    *out = NULL;
+    ccgis_gdal_begin(ctx);
+    L.layer = ccgis_calloc(ctx, 1, sizeof *L.layer);
+    if (!L.layer) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    if ((st = ccgis_source_open(ctx, spec->source, &ds)) != CCGIS_OK)
+        goto done;
+    if ((st = pick_layer(&L, ds, &olayer)) != CCGIS_OK)
+        goto done;
+    L.layer->source = ccgis_strdup(ctx, spec->source);
+    L.layer->name = ccgis_strdup(ctx, OGR_L_GetName(olayer));
+    L.layer->what = ccgis_strdup(ctx, spec->what ? spec->what : OGR_L_GetName(olayer));
+    if (!L.layer->source || !L.layer->name || !L.layer->what) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    L.where = (ccgis_where){L.layer->source, L.layer->name, -1};
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(olayer);
+    OGR_FD_Reference(defn);
+    L.layer->defn = defn;
+
+    if (spec->id_field) {
+        L.id_index = OGR_FD_GetFieldIndex(defn, spec->id_field);
+        if (L.id_index < 0) {
+            char names[512] = "";
+            size_t used = 0;
+            for (int i = 0; i < OGR_FD_GetFieldCount(defn) && used < sizeof names; i++) {
+                int w = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                 OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+                used += w > 0 ? (size_t)w : 0;
+            }
+            st = ccgis_error_at(ctx, CCGIS_ERR_USAGE, L.where,
+                                "no field named '%s' -- the fields are: %s", spec->id_field,
+                                names[0] ? names : "(none)");
+            goto done;
+        }
+    }
+    if ((st = setup_crs(&L, olayer)) != CCGIS_OK)
+        goto done;
+
+    OGRFeatureH f;
+    ctx->gdal_msg[0] = '\0';
+    OGR_L_ResetReading(olayer);
+    while ((f = OGR_L_GetNextFeature(olayer)) != NULL) {
+        st = take_feature(&L, f);
+        long long fid = (long long)OGR_F_GetFID(f);
+        OGR_F_Destroy(f);
+        if (st == CCGIS_OK && ctx->gdal_msg[0])
+            st = ccgis_error_at(ctx, CCGIS_ERR_READ, (ccgis_where){spec->source, L.layer->name, fid},
+                                "GDAL reported an error while reading it: %s -- the file may be "
+                                "damaged; repair it or get it again",
+                                ctx->gdal_msg);
+        if (st != CCGIS_OK)
+            goto done;
+    }
+    if (ctx->gdal_msg[0]) {
+        st = ccgis_error_at(ctx, CCGIS_ERR_READ, L.where,
+                            "reading stopped after %lld features: %s -- the file may be "
+                            "truncated or damaged; repair it or get it again",
+                            L.layer->n_read, ctx->gdal_msg);
+        goto done;
+    }
+    if (L.layer->n == 0) {
+        st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, L.where,
+                            "no usable %s among %lld features read (%lld skipped) -- is this "
+                            "the right layer?",
+                            spec->role == CCGIS_ROLE_POINTS ? "point" : "polygon",
+                            L.layer->n_read, L.layer->n_skipped);
+        goto done;
+    }
+    if (spec->id_field && (st = check_unique(&L)) != CCGIS_OK)
+        goto done;
+    *out = L.layer;
+    L.layer = NULL;
+
+done:
+    if (st == CCGIS_ERR_NOMEM && ccgis_errcode(ctx) != CCGIS_ERR_NOMEM)
+        ccgis_nomem(ctx);
+    ccgis_layer_free(ctx, L.layer);
+    ccgis_transform_free(L.to_wgs84);
+    if (ds)
+        GDALClose(ds);
+    ccgis_gdal_end(ctx);
+    return st;
+}
+
+/* ccgis_layer_free: see layer.h. */
+ccgis_layer *ccgis_layer_free(ccgis_ctx *ctx, ccgis_layer *layer)
+{
+    if (!layer)
+        return NULL;
+    for (size_t i = 0; i < layer->n; i++) {
+        ccgis_feature *f = &layer->f[i];
+        free(f->key);
+        GEOSGeom_destroy_r(ctx->geos, f->geom);
+        GEOSGeom_destroy_r(ctx->geos, f->geom_src);
+        OGR_F_Destroy(f->attrs);
+    }
+    free(layer->f);
+    if (layer->defn)
+        OGR_FD_Release(layer->defn);
+    ccgis_crs_free(layer->crs);
+    free(layer->source);
+    free(layer->name);
+    free(layer->what);
+    free(layer);
+    return NULL;
+}
+
+/* ccgis_layers_overlap: see layer.h. */
+int ccgis_layers_overlap(const ccgis_layer *a, const ccgis_layer *b)
+{
+    if (!a->has_extent || !b->has_extent)
+        return 0;
+    return a->extent[0] <= b->extent[2] && b->extent[0] <= a->extent[2] &&
+           a->extent[1] <= b->extent[3] && b->extent[1] <= a->extent[3];
+}
