@@ -277,3 +277,30 @@ GEOSGeometry *ccgis_transform_geom(ccgis_ctx *ctx, ccgis_transform *t, const GEO
 {
     return GEOSGeom_transformXY_r(ctx->geos, g, transform_point, t->pj);
 }
+
+/* ccgis_transform_clone: see internal.h. */
+ccgis_status ccgis_transform_clone(ccgis_ctx *ctx, const ccgis_transform *t,
+                                   ccgis_transform **out)
+{
+    *out = NULL;
+    PJ *pj = proj_clone(ctx->proj, t->pj);
+    if (!pj)
+        return ccgis_error(ctx, CCGIS_ERR_INTERNAL, "PROJ cannot copy a transformation");
+    ccgis_transform *c = ccgis_calloc(ctx, 1, sizeof *c);
+    if (!c) {
+        proj_destroy(pj);
+        return CCGIS_ERR_NOMEM;
+    }
+    c->pj = pj;
+    *out = c;
+    return CCGIS_OK;
+}
+
+/* ccgis_transform_bounds: see internal.h. */
+int ccgis_transform_bounds(ccgis_ctx *ctx, ccgis_transform *t, int inverse, const double in[4],
+                           double out[4])
+{
+    return proj_trans_bounds(ctx->proj, t->pj, inverse ? PJ_INV : PJ_FWD, in[0], in[1], in[2],
+                             in[3], &out[0], &out[1], &out[2], &out[3], 21) &&
+           isfinite(out[0]) && isfinite(out[1]) && isfinite(out[2]) && isfinite(out[3]);
+}

@@ -153,6 +153,21 @@ GEOSGeometry *ccgis_transform_geom(ccgis_ctx *ctx, ccgis_transform *t, const GEO
 ccgis_status ccgis_transform_between(ccgis_ctx *ctx, const ccgis_crs *src, const ccgis_crs *dst,
                                      ccgis_transform **out);
 
+/*
+ * ccgis_transform_clone -- the same transformation bound to another context
+ * (for a worker thread).  Returns CCGIS_OK and sets *out, or a failure.
+ */
+ccgis_status ccgis_transform_clone(ccgis_ctx *ctx, const ccgis_transform *t,
+                                   ccgis_transform **out);
+
+/*
+ * ccgis_transform_bounds -- the box covering the image of box `in` (minx,
+ * miny, maxx, maxy; edges densified with 21 points), forward or inverse.
+ * Returns 1 and fills out, or 0 if PROJ cannot transform it.
+ */
+int ccgis_transform_bounds(ccgis_ctx *ctx, ccgis_transform *t, int inverse, const double in[4],
+                           double out[4]);
+
 /* ---- source.c --------------------------------------------------------- */
 
 /*

@@ -18,6 +18,11 @@
  *   geodesic.h  geodesic area and distance on the WGS 84 ellipsoid
  *   layer.h     loading a small layer into the common frame (WGS 84, valid)
  *   area.h      geodesic and planar areas (`ccgis area`)
+ *   overlay.h   input polygons against a streamed overlay layer, by class
+ *   assign.h    the zone (district) holding the largest share of each polygon
+ *   near.h      nearest polygon of each point, points within a radius
+ *   overlaps.h  polygons of one layer that overlap each other
+ *   tables.h    the results as layers, for write.h
  */
 #ifndef CCGIS_H
 #define CCGIS_H
@@ -32,6 +37,11 @@
 #include "ccgis/geodesic.h"
 #include "ccgis/layer.h"
 #include "ccgis/area.h"
+#include "ccgis/overlay.h"
+#include "ccgis/assign.h"
+#include "ccgis/near.h"
+#include "ccgis/overlaps.h"
+#include "ccgis/tables.h"
 
 #define CCGIS_VERSION_MAJOR 0
 #define CCGIS_VERSION_MINOR 1

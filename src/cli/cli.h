@@ -55,7 +55,13 @@ typedef struct cli_command {
 
 /* Options every command takes, appended after the command's own; their
  * indexes in cli_args.value are cli_nopts(cmd) + CLI_OPT_QUIET etc. */
-enum { CLI_OPT_QUIET = 0, CLI_OPT_VERBOSE = 1, CLI_OPT_HELP = 2, CLI_COMMON_OPTS = 3 };
+enum {
+    CLI_OPT_QUIET = 0,
+    CLI_OPT_VERBOSE = 1,
+    CLI_OPT_HELP = 2,
+    CLI_OPT_JOBS = 3,
+    CLI_COMMON_OPTS = 4
+};
 
 /* opts.c */
 
@@ -101,6 +107,14 @@ int cli_exit_code(ccgis_status st);
 int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char *format,
                      int overwrite, const ccgis_findings *findings);
 
+/*
+ * cli_write_all -- write n result datasets to their paths, all or nothing:
+ * when one fails, those already written are deleted again.  Then print the
+ * findings summary.  Returns an exit code.
+ */
+int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths, int n,
+                  const char *format, int overwrite, const ccgis_findings *findings);
+
 /* cli_usage_error -- print "ccgis CMD: error: WHAT -- see 'ccgis help CMD'";
  * returns CLI_EXIT_INPUT. */
 int cli_usage_error(const cli_command *cmd, const char *what);
@@ -108,5 +122,9 @@ int cli_usage_error(const cli_command *cmd, const char *what);
 /* commands */
 extern const cli_command cli_cmd_info;
 extern const cli_command cli_cmd_area;
+extern const cli_command cli_cmd_overlay;
+extern const cli_command cli_cmd_assign;
+extern const cli_command cli_cmd_near;
+extern const cli_command cli_cmd_overlaps;
 
 #endif /* CCGIS_CLI_H */

@@ -6,6 +6,7 @@
  * commands' option tables.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -13,6 +14,10 @@
 static const cli_command *const commands[] = {
     &cli_cmd_info,
     &cli_cmd_area,
+    &cli_cmd_overlay,
+    &cli_cmd_assign,
+    &cli_cmd_near,
+    &cli_cmd_overlaps,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -79,6 +84,16 @@ static int run_command(const cli_command *cmd, int argc, char **argv)
         ccgis_ctx_set_verbosity(ctx, CCGIS_ERROR);
     else if (v)
         ccgis_ctx_set_verbosity(ctx, strcmp(v, "1") == 0 ? CCGIS_INFO : CCGIS_DEBUG);
+    const char *jobs = cli_common(cmd, &args, CLI_OPT_JOBS);
+    if (jobs) {
+        char *end;
+        long n = strtol(jobs, &end, 10);
+        if (*end || n < 1 || n > 256) {
+            ccgis_ctx_free(ctx);
+            return cli_usage_error(cmd, "--jobs takes a whole number from 1 to 256");
+        }
+        ccgis_ctx_set_threads(ctx, (int)n);
+    }
     int rc = cmd->run(cmd, &args, ctx);
     ccgis_ctx_free(ctx);
     return rc;

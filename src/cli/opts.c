@@ -13,6 +13,7 @@ static const cli_opt common_opts[CLI_COMMON_OPTS] = {
     {"--quiet", 'q', NULL, "print errors only: no warnings, no progress"},
     {"--verbose", 'v', NULL, "print what ccgis does; twice for library debug messages"},
     {"--help", 'h', NULL, "show this help"},
+    {"--jobs", 0, "N", "worker threads (default: one per core); results do not depend on it"},
 };
 
 /* cli_nopts: see cli.h. */

@@ -4,15 +4,13 @@
  */
 #include <stdio.h>
 
+#include <gdal.h>
+
 #include "cli.h"
 
-/* cli_write_result: see cli.h. */
-int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char *format,
-                     int overwrite, const ccgis_findings *findings)
+/* Print the one-line summary of findings by kind on stderr. */
+static void print_findings_summary(const ccgis_findings *findings)
 {
-    ccgis_write_options w = {format, overwrite};
-    if (ccgis_write(ctx, result, path, &w) != CCGIS_OK)
-        return cli_fail(ctx);
     if (findings && findings->n > 0) {
         fprintf(stderr, "ccgis: findings:");
         for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
@@ -22,6 +20,32 @@ int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char 
         }
         fputc('\n', stderr);
     }
+}
+
+/* cli_write_result: see cli.h. */
+int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char *format,
+                     int overwrite, const ccgis_findings *findings)
+{
+    return cli_write_all(ctx, &result, &path, 1, format, overwrite, findings);
+}
+
+/* cli_write_all: see cli.h. */
+int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths, int n,
+                  const char *format, int overwrite, const ccgis_findings *findings)
+{
+    ccgis_write_options w = {format, overwrite};
+    for (int i = 0; i < n; i++) {
+        if (ccgis_write(ctx, results[i], paths[i], &w) == CCGIS_OK)
+            continue;
+        int rc = cli_fail(ctx);
+        for (int k = 0; k < i; k++) { /* all or nothing */
+            GDALDriverH drv = GDALIdentifyDriver(paths[k], NULL);
+            if (drv)
+                GDALDeleteDataset(drv, paths[k]);
+        }
+        return rc;
+    }
+    print_findings_summary(findings);
     return CLI_EXIT_OK;
 }
 

@@ -42,7 +42,7 @@ run_result run(const char *fmt, ...)
     if (vasprintf(&cmd, fmt, ap) < 0)
         abort();
     va_end(ap);
-    if (asprintf(&full, "%s >%s/.out 2>%s/.err </dev/null", cmd, WORK_DIR, WORK_DIR) < 0)
+    if (asprintf(&full, "( %s ) >%s/.out 2>%s/.err </dev/null", cmd, WORK_DIR, WORK_DIR) < 0)
         abort();
     int st = system(full);
     if (st == -1)

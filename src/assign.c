@@ -1,0 +1,118 @@
+/*
+ * assign.c -- which zone each polygon belongs to (see ccgis/assign.h).
+ *
+ * The overlay engine gives, per input, the area on each zone name; the zone
+ * with the largest area wins (the first in byte order on a tie), and the
+ * zones with at least CCGIS_SLIVER_M2 are counted.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Add the finding for input i if it is outside every zone or straddles. */
+static ccgis_status add_findings(ccgis_ctx *ctx, const ccgis_layer *input, size_t i,
+                                 const ccgis_assign_result *r, ccgis_findings *findings)
+{
+    const ccgis_feature *f = &input->f[i];
+    const ccgis_overlay_result *o = r->overlay;
+    if (!findings)
+        return CCGIS_OK;
+    if (r->n_zones[i] == 0)
+        return ccgis_finding_add(ctx, findings, CCGIS_OUTSIDE_DISTRICTS, input->what, f->key,
+                                 NULL, o->area_m2[i], GEOSGeom_clone_r(ctx->geos, f->geom),
+                                 "%s %s lies in no district (no zone holds 1 m² of it)",
+                                 input->what, f->key);
+    if (r->n_zones[i] < 2)
+        return CCGIS_OK;
+    /* "60.0% Chương Mỹ, 40.0% Quốc Oai" from the pieces of input i. */
+    char shares[512] = "";
+    size_t used = 0;
+    const char *second = NULL;
+    for (size_t k = 0; k < o->n_pieces; k++) {
+        const ccgis_overlay_piece *p = &o->pieces[k];
+        if (p->input != i || p->area_m2 < CCGIS_SLIVER_M2)
+            continue;
+        if (!second && strcmp(p->klass, r->zone[i]) != 0)
+            second = p->klass;
+        int w = snprintf(shares + used, sizeof shares - used, "%s%.1f%% %s", used ? ", " : "",
+                         100.0 * p->area_m2 / o->area_m2[i], p->klass);
+        if (w > 0 && (size_t)w < sizeof shares - used)
+            used += (size_t)w;
+    }
+    return ccgis_finding_add(ctx, findings, CCGIS_STRADDLES_DISTRICTS, input->what, f->key,
+                             second, o->area_m2[i], NULL,
+                             "%s %s lies in %d districts: %s; assigned to %s", input->what,
+                             f->key, r->n_zones[i], shares, r->zone[i]);
+}
+
+/* ccgis_assign: see assign.h. */
+ccgis_status ccgis_assign(ccgis_ctx *ctx, const ccgis_layer *input, const ccgis_layer_spec *zones,
+                          const char *name_field, ccgis_findings *findings,
+                          ccgis_progress_fn progress, void *progress_arg,
+                          ccgis_assign_result **out)
+{
+    ccgis_overlay_options o = {*zones, name_field, NULL};
+    ccgis_assign_result *r = NULL;
+    ccgis_status st;
+
+    *out = NULL;
+    r = ccgis_calloc(ctx, 1, sizeof *r);
+    if (!r)
+        return CCGIS_ERR_NOMEM;
+    if ((st = ccgis_overlay(ctx, input, &o, progress, progress_arg, &r->overlay)) != CCGIS_OK)
+        goto done;
+    r->n = input->n;
+    r->zone = ccgis_calloc(ctx, input->n, sizeof *r->zone);
+    r->share_pct = ccgis_calloc(ctx, input->n, sizeof *r->share_pct);
+    r->n_zones = ccgis_calloc(ctx, input->n, sizeof *r->n_zones);
+    if (!r->zone || !r->share_pct || !r->n_zones) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    double *best = ccgis_calloc(ctx, input->n, sizeof *best);
+    if (!best) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < input->n; i++)
+        r->zone[i] = "";
+    const ccgis_overlay_result *ov = r->overlay;
+    for (size_t k = 0; k < ov->n_pieces; k++) {
+        const ccgis_overlay_piece *p = &ov->pieces[k];
+        if (p->area_m2 < CCGIS_SLIVER_M2)
+            continue;
+        r->n_zones[p->input]++;
+        if (p->area_m2 > best[p->input]) {
+            best[p->input] = p->area_m2;
+            r->zone[p->input] = p->klass;
+        }
+    }
+    for (size_t i = 0; i < input->n && st == CCGIS_OK; i++) {
+        r->share_pct[i] = ov->area_m2[i] > 0 ? 100.0 * best[i] / ov->area_m2[i] : 0.0;
+        st = add_findings(ctx, input, i, r, findings);
+    }
+    free(best);
+    if (st == CCGIS_OK) {
+        *out = r;
+        r = NULL;
+    }
+done:
+    ccgis_assign_result_free(r);
+    return st;
+}
+
+/* ccgis_assign_result_free: see assign.h. */
+ccgis_assign_result *ccgis_assign_result_free(ccgis_assign_result *r)
+{
+    if (!r)
+        return NULL;
+    free(r->zone);
+    free(r->share_pct);
+    free(r->n_zones);
+    ccgis_overlay_result_free(r->overlay);
+    free(r);
+    return NULL;
+}

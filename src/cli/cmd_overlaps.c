@@ -1,0 +1,67 @@
+/*
+ * cmd_overlaps.c -- `ccgis overlaps`: polygons of one layer that overlap.
+ */
+#include <gdal.h>
+
+#include "cli.h"
+
+enum { OPT_OUTPUT, OPT_ID, OPT_LAYER, OPT_SRS, OPT_FORMAT, OPT_OVERWRITE };
+
+static const cli_opt overlaps_opts[] = {
+    [OPT_OUTPUT] = {"--output", 'o', "FILE", "write the overlaps (and repairs) here"},
+    [OPT_ID] = {"--id", 0, "FIELD", "field holding a unique id (default: the FID)"},
+    [OPT_LAYER] = {"--layer", 'l', "NAME", "the layer, when the source has several"},
+    [OPT_SRS] = {"--srs", 0, "CRS", "assign this CRS (.prj missing or wrong)"},
+    [OPT_FORMAT] = {"--format", 'f', "DRIVER", "GDAL driver to write with, e.g. GPKG"},
+    [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace FILE if it exists"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const char overlaps_description[] =
+    "Finds the pairs of polygons of INPUT that share area (clusters drawn over\n"
+    "each other) and writes one finding per pair, and per repaired or skipped\n"
+    "feature, with its geometry:\n"
+    "  kind     CLUSTER_OVERLAP, GEOMETRY_REPAIRED or GEOMETRY_SKIPPED\n"
+    "  layer    'input'\n"
+    "  subject  id of the polygon read first;  other  id of the second\n"
+    "  area_ha  geodesic area of the overlap, hectares\n"
+    "           (= PostGIS ST_Area(ST_Intersection(a, b)::geography) / 10,000)\n"
+    "  detail   one sentence\n"
+    "Polygons that only touch are not reported.\n";
+
+/* `ccgis overlaps INPUT -o FILE`. */
+static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx)
+{
+    const char *const *v = args->value;
+    if (!v[OPT_OUTPUT])
+        return cli_usage_error(cmd, "missing --output FILE");
+    ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
+                           CCGIS_ROLE_POLYGONS, "input"};
+    ccgis_findings findings = CCGIS_FINDINGS_INIT;
+    ccgis_layer *input = NULL;
+    void *out = NULL;
+    int rc;
+    if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
+        ccgis_self_overlaps(ctx, input, &findings, NULL) != CCGIS_OK ||
+        ccgis_findings_table(ctx, &findings, &out) != CCGIS_OK)
+        rc = cli_fail(ctx);
+    else
+        rc = cli_write_result(ctx, out, v[OPT_OUTPUT], v[OPT_FORMAT], v[OPT_OVERWRITE] != NULL,
+                              &findings);
+    if (out)
+        GDALClose(out);
+    ccgis_layer_free(ctx, input);
+    ccgis_findings_clear(&findings);
+    return rc;
+}
+
+const cli_command cli_cmd_overlaps = {
+    .name = "overlaps",
+    .summary = "pairs of polygons of one layer that overlap, with the overlap area",
+    .synopsis = "INPUT --output FILE [--id FIELD]",
+    .description = overlaps_description,
+    .opts = overlaps_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run_overlaps,
+};

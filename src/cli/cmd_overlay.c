@@ -1,0 +1,139 @@
+/*
+ * cmd_overlay.c -- `ccgis overlay`: how much of each polygon lies on each
+ * class of an overlay layer (zoning), and how much of it is in conflict.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gdal.h>
+
+#include "cli.h"
+
+enum {
+    OPT_CLASS, OPT_ALLOWED, OPT_OUTPUT, OPT_PIECES, OPT_ID, OPT_LAYER, OPT_SRS, OPT_ZLAYER,
+    OPT_ZSRS, OPT_FORMAT, OPT_OVERWRITE
+};
+
+static const cli_opt overlay_opts[] = {
+    [OPT_CLASS] = {"--class", 'c', "FIELD", "field of OVERLAY whose value classifies each zone"},
+    [OPT_ALLOWED] = {"--allowed", 'a', "LIST", "comma-separated classes that are no conflict"},
+    [OPT_OUTPUT] = {"--output", 'o', "FILE", "the input polygons with their totals"},
+    [OPT_PIECES] = {"--pieces", 'p', "FILE", "also write the pieces: one per input x class"},
+    [OPT_ID] = {"--id", 0, "FIELD", "field of INPUT holding a unique id (default: the FID)"},
+    [OPT_LAYER] = {"--layer", 'l', "NAME", "the INPUT layer, when the source has several"},
+    [OPT_SRS] = {"--srs", 0, "CRS", "assign this CRS to INPUT (.prj missing or wrong)"},
+    [OPT_ZLAYER] = {"--overlay-layer", 0, "NAME", "the OVERLAY layer, when it has several"},
+    [OPT_ZSRS] = {"--overlay-srs", 0, "CRS", "assign this CRS to OVERLAY"},
+    [OPT_FORMAT] = {"--format", 'f', "DRIVER", "GDAL driver to write with, e.g. GPKG"},
+    [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace output files that exist"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const char overlay_description[] =
+    "Intersects every INPUT polygon (e.g. clusters) with the OVERLAY polygons\n"
+    "(e.g. land-use zones: streamed, never held whole; a spatial index is used\n"
+    "where the source has one) and measures the pieces on the WGS 84 ellipsoid.\n"
+    "--output gets the INPUT polygons and fields, plus:\n"
+    "  area_ha    geodesic area of the input polygon, hectares\n"
+    "  allow_ha   its area on --allowed classes, hectares\n"
+    "  confl_ha   its area on every other class (conflict), hectares\n"
+    "  confl_pct  confl_ha / area_ha x 100, percent\n"
+    "  confl_top  the class holding the most conflict area (empty if none)\n"
+    "--pieces gets one polygon per input x class:\n"
+    "  in_id      the input's id (--id, or its FID)\n"
+    "  class      the class value\n"
+    "  area_m2    geodesic area of the piece, square metres; area_ha: hectares\n"
+    "  share_pct  the piece's share of the input's area, percent\n"
+    "  allowed    1 if the class is in --allowed, else 0\n"
+    "  n_zones    OVERLAY features the piece is made of\n"
+    "A piece's area is the sum over its zones of PostGIS\n"
+    "ST_Area(ST_Intersection(input, zone)::geography). Area not covered by any zone\n"
+    "counts neither as allowed nor as conflict. Invalid polygons are repaired\n"
+    "(GEOS MakeValid) and reported. Classes compare case-insensitively.\n"
+    "Example: ccgis overlay shapes/clusters.shp shapes/landuse.gpkg --id ma_ccn\n"
+    "         --class loai_dat --allowed SKN,SKC,SKK -o conflicts.gpkg -p pieces.gpkg\n";
+
+/* Split "SKN, SKC,SKK" into a NULL-terminated list; *buf owns the text. */
+static char **split_list(const char *text, char **buf)
+{
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == ',';
+    char **list = calloc(n + 1, sizeof *list);
+    *buf = strdup(text);
+    if (!list || !*buf) {
+        free(list);
+        free(*buf);
+        *buf = NULL;
+        return NULL;
+    }
+    size_t k = 0;
+    for (char *tok = strtok(*buf, ","); tok; tok = strtok(NULL, ",")) {
+        while (*tok == ' ')
+            tok++;
+        char *end = tok + strlen(tok);
+        while (end > tok && end[-1] == ' ')
+            *--end = '\0';
+        if (*tok)
+            list[k++] = tok;
+    }
+    return list;
+}
+
+/* `ccgis overlay INPUT OVERLAY --class FIELD -o FILE`. */
+static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx)
+{
+    const char *const *v = args->value;
+    if (!v[OPT_OUTPUT])
+        return cli_usage_error(cmd, "missing --output FILE");
+    if (!v[OPT_CLASS])
+        return cli_usage_error(cmd, "missing --class FIELD");
+    char *allowed_text = NULL;
+    char **allowed = v[OPT_ALLOWED] ? split_list(v[OPT_ALLOWED], &allowed_text) : NULL;
+    if (v[OPT_ALLOWED] && !allowed)
+        return CLI_EXIT_INTERNAL;
+    ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
+                           CCGIS_ROLE_POLYGONS, "input"};
+    ccgis_overlay_options o = {
+        .zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL, CCGIS_ROLE_POLYGONS, "zones"},
+        .class_field = v[OPT_CLASS],
+        .allowed = (const char *const *)allowed,
+    };
+    ccgis_findings findings = CCGIS_FINDINGS_INIT;
+    ccgis_layer *input = NULL;
+    ccgis_overlay_result *r = NULL;
+    void *out[2] = {NULL, NULL};
+    int quiet = cli_common(cmd, args, CLI_OPT_QUIET) != NULL;
+    int rc;
+
+    if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
+        ccgis_overlay(ctx, input, &o, quiet ? NULL : cli_progress, NULL, &r) != CCGIS_OK ||
+        ccgis_overlay_table(ctx, input, r, &out[0]) != CCGIS_OK ||
+        (v[OPT_PIECES] && ccgis_pieces_table(ctx, input, r, "pieces", &out[1]) != CCGIS_OK)) {
+        rc = cli_fail(ctx);
+    } else {
+        const char *paths[2] = {v[OPT_OUTPUT], v[OPT_PIECES]};
+        rc = cli_write_all(ctx, out, paths, v[OPT_PIECES] ? 2 : 1, v[OPT_FORMAT],
+                           v[OPT_OVERWRITE] != NULL, &findings);
+    }
+    for (int i = 0; i < 2; i++)
+        if (out[i])
+            GDALClose(out[i]);
+    ccgis_overlay_result_free(r);
+    ccgis_layer_free(ctx, input);
+    ccgis_findings_clear(&findings);
+    free(allowed);
+    free(allowed_text);
+    return rc;
+}
+
+const cli_command cli_cmd_overlay = {
+    .name = "overlay",
+    .summary = "area of each polygon on each class of a zoning layer; conflict area and share",
+    .synopsis = "INPUT OVERLAY --class FIELD [--allowed LIST] --output FILE [--pieces FILE]",
+    .description = overlay_description,
+    .opts = overlay_opts,
+    .min_pos = 2,
+    .max_pos = 2,
+    .run = run_overlay,
+};
