@@ -218,6 +218,60 @@ static void two_outputs_are_all_or_nothing(void **state)
     run_free(&r);
 }
 
+/* Polygons in no zone get an empty zone and an OUTSIDE_DISTRICTS finding. */
+static void polygons_outside_every_zone_are_reported(void **state)
+{
+    (void)state;
+    run_result r = run("ogr2ogr -f GPKG %s/one.gpkg %s -where \"ten = 'Thạch Thất'\" && "
+                       "%s assign -q %s %s/one.gpkg --id ma_ccn --name ten -o %s/one_as.gpkg && "
+                       "%s assign %s %s/one.gpkg --id ma_ccn --name ten -o %s/one_as2.gpkg",
+                       WORK_DIR, DISTRICTS, CCGIS_BIN, CLUSTERS, WORK_DIR, WORK_DIR, CCGIS_BIN,
+                       CLUSTERS, WORK_DIR, WORK_DIR);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run("ogrinfo -ro -q -sql \"SELECT count(*) AS n FROM clusters WHERE zone = ''\" "
+            "%s/one_as.gpkg",
+            WORK_DIR);
+    const char *p = strstr(r.out, "n (Integer) = ");
+    assert_non_null(p);
+    int outside = atoi(p + strlen("n (Integer) = "));
+    run_free(&r);
+    r = run("ogrinfo -ro -q -sql \"SELECT count(*) AS n FROM clusters WHERE zone = 'Thạch Thất'\" "
+            "%s/one_as.gpkg",
+            WORK_DIR);
+    p = strstr(r.out, "n (Integer) = ");
+    assert_non_null(p);
+    int inside = atoi(p + strlen("n (Integer) = "));
+    run_free(&r);
+    assert_true(inside >= 1);
+    assert_int_equal(inside + outside, 30);
+    /* The summary counts them. */
+    r = run("%s assign %s %s/one.gpkg --id ma_ccn --name ten --overwrite -o %s/one_as2.gpkg",
+            CCGIS_BIN, CLUSTERS, WORK_DIR, WORK_DIR);
+    char expect[64];
+    snprintf(expect, sizeof expect, " %d OUTSIDE_DISTRICTS", outside);
+    assert_non_null(strstr(r.err, expect));
+    run_free(&r);
+}
+
+/* Zones in a CRS that puts them far from the clusters: a warning, no pieces. */
+static void layers_that_do_not_meet_get_a_crs_warning(void **state)
+{
+    (void)state;
+    run_result r = run("%s overlay %s %s --class loai_dat --overlay-srs EPSG:3406 "
+                       "-o %s/far.gpkg",
+                       CCGIS_BIN, CLUSTERS, LANDUSE, WORK_DIR);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "does not overlap the input at all once both are in WGS 84 -- "
+                                  "one of them is probably in the wrong CRS"));
+    run_free(&r);
+    r = run("ogrinfo -ro -q -sql \"SELECT sum(allow_ha + confl_ha) AS s FROM clusters\" "
+            "%s/far.gpkg",
+            WORK_DIR);
+    assert_non_null(strstr(r.out, "s (Real) = 0"));
+    run_free(&r);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -229,6 +283,8 @@ int main(void)
         cmocka_unit_test(bad_usage_is_one_line_and_writes_nothing),
         cmocka_unit_test(existing_output_is_kept_unless_overwrite),
         cmocka_unit_test(two_outputs_are_all_or_nothing),
+        cmocka_unit_test(polygons_outside_every_zone_are_reported),
+        cmocka_unit_test(layers_that_do_not_meet_get_a_crs_warning),
     };
     return cmocka_run_group_tests_name("engine commands", tests, NULL, NULL);
 }
