@@ -178,25 +178,23 @@ int ccgis_crs_is_geographic(const ccgis_crs *crs)
     return crs->geographic;
 }
 
-/* ccgis_transform_to_wgs84: see crs.h. */
-ccgis_status ccgis_transform_to_wgs84(ccgis_ctx *ctx, const ccgis_crs *src,
-                                      ccgis_transform **out)
+/*
+ * A transformation from src_pj to dst_pj, GIS order on both sides (PROJ's
+ * own choice of operation).  dst_name names the target in the message.
+ * Returns CCGIS_OK and sets *out, or CCGIS_ERR_TRANSFORM / NOMEM.
+ */
+static ccgis_status make_transform(ccgis_ctx *ctx, const ccgis_crs *src, PJ *dst_pj,
+                                   const char *dst_name, ccgis_transform **out)
 {
     *out = NULL;
-    PJ *wgs84 = proj_create(ctx->proj, "EPSG:4326");
-    if (!wgs84)
-        return ccgis_error(ctx, CCGIS_ERR_INTERNAL,
-                           "PROJ cannot find EPSG:4326 -- check that proj-data is installed "
-                           "(projinfo EPSG:4326)");
-    PJ *op = proj_create_crs_to_crs_from_pj(ctx->proj, src->pj, wgs84, NULL, NULL);
-    proj_destroy(wgs84);
+    PJ *op = proj_create_crs_to_crs_from_pj(ctx->proj, src->pj, dst_pj, NULL, NULL);
     PJ *norm = op ? proj_normalize_for_visualization(ctx->proj, op) : NULL;
     proj_destroy(op);
     if (!norm)
         return ccgis_error(ctx, CCGIS_ERR_TRANSFORM,
-                           "PROJ has no transformation from %s to WGS 84 -- check the CRS or "
-                           "pass --srs",
-                           src->name);
+                           "PROJ has no transformation from %s to %s -- check the CRSs or pass "
+                           "--srs",
+                           src->name, dst_name);
     ccgis_transform *t = ccgis_calloc(ctx, 1, sizeof *t);
     if (!t) {
         proj_destroy(norm);
@@ -207,26 +205,26 @@ ccgis_status ccgis_transform_to_wgs84(ccgis_ctx *ctx, const ccgis_crs *src,
     return CCGIS_OK;
 }
 
+/* ccgis_transform_to_wgs84: see crs.h. */
+ccgis_status ccgis_transform_to_wgs84(ccgis_ctx *ctx, const ccgis_crs *src,
+                                      ccgis_transform **out)
+{
+    *out = NULL;
+    PJ *wgs84 = proj_create(ctx->proj, "EPSG:4326");
+    if (!wgs84)
+        return ccgis_error(ctx, CCGIS_ERR_INTERNAL,
+                           "PROJ cannot find EPSG:4326 -- check that proj-data is installed "
+                           "(projinfo EPSG:4326)");
+    ccgis_status st = make_transform(ctx, src, wgs84, "WGS 84", out);
+    proj_destroy(wgs84);
+    return st;
+}
+
 /* ccgis_transform_between: see internal.h. */
 ccgis_status ccgis_transform_between(ccgis_ctx *ctx, const ccgis_crs *src, const ccgis_crs *dst,
                                      ccgis_transform **out)
 {
-    *out = NULL;
-    PJ *op = proj_create_crs_to_crs_from_pj(ctx->proj, src->pj, dst->pj, NULL, NULL);
-    PJ *norm = op ? proj_normalize_for_visualization(ctx->proj, op) : NULL;
-    proj_destroy(op);
-    if (!norm)
-        return ccgis_error(ctx, CCGIS_ERR_TRANSFORM,
-                           "PROJ has no transformation from %s to %s -- check both CRSs",
-                           src->name, dst->name);
-    ccgis_transform *t = ccgis_calloc(ctx, 1, sizeof *t);
-    if (!t) {
-        proj_destroy(norm);
-        return CCGIS_ERR_NOMEM;
-    }
-    t->pj = norm;
-    *out = t;
-    return CCGIS_OK;
+    return make_transform(ctx, src, dst->pj, dst->name, out);
 }
 
 /* ccgis_transform_xy: see crs.h. */

@@ -191,6 +191,19 @@ ccgis_status ccgis_source_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *sou
  */
 void ccgis_source_layer_list(GDALDatasetH ds, char *buf, size_t cap);
 
+/*
+ * ccgis_source_pick_layer -- the layer called `name`, or when name is NULL
+ * the only layer of ds.  Returns CCGIS_OK, CCGIS_ERR_NO_LAYER, or
+ * CCGIS_ERR_USAGE when ds has several (or no) layers and none is named; the
+ * message lists the layers.
+ */
+ccgis_status ccgis_source_pick_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *source,
+                                     const char *name, OGRLayerH *layer);
+
+/* ccgis_field_list -- "a, b, c" naming the fields of defn, or "(none)",
+ * into buf (cap bytes, cut if longer). */
+void ccgis_field_list(OGRFeatureDefnH defn, char *buf, size_t cap);
+
 /* ---- geom.c ----------------------------------------------------------- */
 
 /*

@@ -307,24 +307,6 @@ static ccgis_status check_unique(loader *L)
     return st;
 }
 
-/* Pick the layer: the named one, or the only one. */
-static ccgis_status pick_layer(loader *L, GDALDatasetH ds, OGRLayerH *out)
-{
-    const ccgis_layer_spec *spec = L->spec;
-    if (spec->layer)
-        return ccgis_source_layer(L->ctx, ds, spec->source, spec->layer, out);
-    int n = GDALDatasetGetLayerCount(ds);
-    if (n == 1) {
-        *out = GDALDatasetGetLayer(ds, 0);
-        return CCGIS_OK;
-    }
-    char names[512];
-    ccgis_source_layer_list(ds, names, sizeof names);
-    return ccgis_error_at(L->ctx, CCGIS_ERR_USAGE, (ccgis_where){spec->source, NULL, -1},
-                          "%d layers and none named -- name one with layer= (--layer): %s", n,
-                          names);
-}
-
 /* Establish the CRS (assigned or own) and the transformation to WGS 84. */
 static ccgis_status setup_crs(loader *L, OGRLayerH layer)
 {
@@ -364,7 +346,7 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
     }
     if ((st = ccgis_source_open(ctx, spec->source, &ds)) != CCGIS_OK)
         goto done;
-    if ((st = pick_layer(&L, ds, &olayer)) != CCGIS_OK)
+    if ((st = ccgis_source_pick_layer(ctx, ds, spec->source, spec->layer, &olayer)) != CCGIS_OK)
         goto done;
     L.layer->source = ccgis_strdup(ctx, spec->source);
     L.layer->name = ccgis_strdup(ctx, OGR_L_GetName(olayer));
@@ -381,16 +363,11 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
     if (spec->id_field) {
         L.id_index = OGR_FD_GetFieldIndex(defn, spec->id_field);
         if (L.id_index < 0) {
-            char names[512] = "";
-            size_t used = 0;
-            for (int i = 0; i < OGR_FD_GetFieldCount(defn) && used < sizeof names; i++) {
-                int w = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                                 OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
-                used += w > 0 ? (size_t)w : 0;
-            }
+            char names[512];
+            ccgis_field_list(defn, names, sizeof names);
             st = ccgis_error_at(ctx, CCGIS_ERR_USAGE, L.where,
                                 "no field named '%s' -- the fields are: %s", spec->id_field,
-                                names[0] ? names : "(none)");
+                                names);
             goto done;
         }
     }

@@ -533,17 +533,7 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     ccgis_status st = ccgis_source_open(ctx, z->source, ds);
     if (st != CCGIS_OK)
         return st;
-    if (z->layer) {
-        st = ccgis_source_layer(ctx, *ds, z->source, z->layer, layer);
-    } else if (GDALDatasetGetLayerCount(*ds) == 1) {
-        *layer = GDALDatasetGetLayer(*ds, 0);
-    } else {
-        char names[512];
-        ccgis_source_layer_list(*ds, names, sizeof names);
-        st = ccgis_error_at(ctx, CCGIS_ERR_USAGE, (ccgis_where){z->source, NULL, -1},
-                            "%d layers and none named -- name one: %s",
-                            GDALDatasetGetLayerCount(*ds), names);
-    }
+    st = ccgis_source_pick_layer(ctx, *ds, z->source, z->layer, layer);
     if (st != CCGIS_OK)
         return st;
     ccgis_where where = {z->source, OGR_L_GetName(*layer), -1};
@@ -552,16 +542,11 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     if (o->class_field) {
         *class_index = OGR_FD_GetFieldIndex(defn, o->class_field);
         if (*class_index < 0) {
-            char names[512] = "";
-            size_t used = 0;
-            for (int i = 0; i < OGR_FD_GetFieldCount(defn) && used < sizeof names; i++) {
-                int k = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                                 OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
-                used += k > 0 ? (size_t)k : 0;
-            }
+            char names[512];
+            ccgis_field_list(defn, names, sizeof names);
             return ccgis_error_at(ctx, CCGIS_ERR_USAGE, where,
                                   "no field named '%s' -- the fields are: %s", o->class_field,
-                                  names[0] ? names : "(none)");
+                                  names);
         }
     }
     ccgis_crs *crs = NULL;

@@ -99,3 +99,37 @@ ccgis_status ccgis_source_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *sou
     return ccgis_error_at(ctx, CCGIS_ERR_NO_LAYER, where,
                           "no layer named '%s' -- the layers are: %s", name, names);
 }
+
+/* ccgis_field_list: see internal.h. */
+void ccgis_field_list(OGRFeatureDefnH defn, char *buf, size_t cap)
+{
+    size_t used = 0;
+    int n = OGR_FD_GetFieldCount(defn);
+    snprintf(buf, cap, "(none)");
+    for (int i = 0; i < n && used < cap - 1; i++) {
+        int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "",
+                         OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+/* ccgis_source_pick_layer: see internal.h. */
+ccgis_status ccgis_source_pick_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *source,
+                                     const char *name, OGRLayerH *layer)
+{
+    if (name)
+        return ccgis_source_layer(ctx, ds, source, name, layer);
+    int n = GDALDatasetGetLayerCount(ds);
+    if (n == 1) {
+        *layer = GDALDatasetGetLayer(ds, 0);
+        return CCGIS_OK;
+    }
+    char names[512];
+    ccgis_source_layer_list(ds, names, sizeof names);
+    *layer = NULL;
+    return ccgis_error_at(ctx, CCGIS_ERR_USAGE, (ccgis_where){source, NULL, -1},
+                          "%d layers and none named -- name one with layer= (--layer): %s", n,
+                          names);
+}
