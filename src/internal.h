@@ -22,6 +22,8 @@
 #include <proj.h>
 
 #include "ccgis/ccgis.h"
+#include "ccgis/job.h"
+#include "ccgis/run.h"
 
 #if defined(__GNUC__)
 #define CCGIS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -178,6 +180,15 @@ int ccgis_transform_bounds(ccgis_ctx *ctx, ccgis_transform *t, int inverse, cons
 ccgis_status ccgis_source_open(ccgis_ctx *ctx, const char *source, GDALDatasetH *ds);
 
 /*
+ * ccgis_source_open_enc -- ccgis_source_open() with an attribute encoding
+ * for a shapefile / DBF (GDAL's ENCODING open option: text is recoded from
+ * it to UTF-8).  `encoding` NULL or "": as the file declares.  An encoding
+ * for any other kind of source is CCGIS_ERR_USAGE.
+ */
+ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const char *encoding,
+                                   GDALDatasetH *ds);
+
+/*
  * ccgis_source_layer -- the layer called `name` in `ds` (borrowed from ds).
  * Returns CCGIS_OK, or CCGIS_ERR_NO_LAYER with a message listing the layers
  * the source has.
@@ -261,7 +272,8 @@ typedef struct ccgis_field_spec {
     int width, precision;
 } ccgis_field_spec;
 
-/* A value of a computed column; `s` is borrowed. */
+/* A value of a computed column (CCGIS_F_INT columns are 32-bit: counts); `s`
+ * is borrowed. */
 typedef struct ccgis_value {
     int is_null;
     long long i;
@@ -305,6 +317,38 @@ OGRGeometryH ccgis_geos_to_ogr(ccgis_ctx *ctx, const GEOSGeometry *g);
  * geometry type.  NULL on failure.
  */
 GEOSGeometry *ccgis_geom_multi(ccgis_ctx *ctx, const GEOSGeometry *g);
+
+/* ---- run.c, report.c ---------------------------------------------------- */
+
+/* The layers a job writes, in this order. */
+enum { L_CLUSTERS, L_ZONES, L_DISTRICTS, L_VILLAGES, L_FINDINGS, L_COUNT };
+
+/* Everything a run computes; run.c fills it, report.c tells it. */
+typedef struct run_data {
+    ccgis_ctx *ctx;
+    const ccgis_job *job;
+    ccgis_layer *clusters, *districts, *villages; /* districts/villages may be NULL */
+    ccgis_findings findings;
+    ccgis_crs *plan;            /* job->plan_crs, or NULL */
+    double *area_m2, *plan_m2;  /* [clusters->n] */
+    const char **status;        /* [clusters->n] status text ("" if none), borrowed */
+    char **flags;               /* [clusters->n] finding kinds, ';'-separated */
+    ccgis_assign_result *assign;  /* NULL without districts */
+    ccgis_overlay_result *zoning; /* NULL without zoning */
+    ccgis_near_result *near;      /* NULL without villages */
+    /* per district (districts->n), by assignment of the clusters */
+    const char **dname;
+    long long *d_clusters, *d_villages;
+    double *d_area_m2, *d_confl_m2;
+    size_t *cluster_district; /* [clusters->n] index into districts, SIZE_MAX if none */
+    GDALDatasetH layers[L_COUNT]; /* the layers as written; NULL when not part of the job */
+} run_data;
+
+/*
+ * ccgis_write_report -- write report.md and summary.json for a finished
+ * analysis into folder `dir`.  Returns CCGIS_OK or CCGIS_ERR_OUTPUT.
+ */
+ccgis_status ccgis_write_report(run_data *d, const char *dir);
 
 /* ---- encoding.c ------------------------------------------------------- */
 

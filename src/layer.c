@@ -344,7 +344,7 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
         st = CCGIS_ERR_NOMEM;
         goto done;
     }
-    if ((st = ccgis_source_open(ctx, spec->source, &ds)) != CCGIS_OK)
+    if ((st = ccgis_source_open_enc(ctx, spec->source, spec->encoding, &ds)) != CCGIS_OK)
         goto done;
     if ((st = ccgis_source_pick_layer(ctx, ds, spec->source, spec->layer, &olayer)) != CCGIS_OK)
         goto done;

@@ -530,7 +530,7 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                                OGRLayerH *layer, int *class_index, ccgis_transform **to_wgs84)
 {
     const ccgis_layer_spec *z = &o->zones;
-    ccgis_status st = ccgis_source_open(ctx, z->source, ds);
+    ccgis_status st = ccgis_source_open_enc(ctx, z->source, z->encoding, ds);
     if (st != CCGIS_OK)
         return st;
     st = ccgis_source_pick_layer(ctx, *ds, z->source, z->layer, layer);

@@ -103,7 +103,7 @@ OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
             goto fail;
     }
     for (size_t i = 0; i < n_extra; i++) {
-        static const OGRFieldType types[] = {OFTString, OFTInteger64, OFTReal};
+        static const OGRFieldType types[] = {OFTString, OFTInteger, OFTReal};
         OGRFieldDefnH fd = OGR_Fld_Create(extra[i].name, types[extra[i].type]);
         OGR_Fld_SetWidth(fd, extra[i].width);
         OGR_Fld_SetPrecision(fd, extra[i].precision);

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,20 @@ static int is_connection_string(const char *source)
 
 /* ccgis_source_open: see internal.h. */
 ccgis_status ccgis_source_open(ccgis_ctx *ctx, const char *source, GDALDatasetH *ds)
+{
+    return ccgis_source_open_enc(ctx, source, NULL, ds);
+}
+
+/* 1 if the path names a shapefile or a bare DBF table. */
+static int is_dbf_based(const char *source)
+{
+    const char *dot = strrchr(source, '.');
+    return dot && (strcasecmp(dot, ".shp") == 0 || strcasecmp(dot, ".dbf") == 0);
+}
+
+/* ccgis_source_open_enc: see internal.h. */
+ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const char *encoding,
+                                   GDALDatasetH *ds)
 {
     *ds = NULL;
     ccgis_where where = {source, NULL, -1};
@@ -52,8 +67,18 @@ ccgis_status ccgis_source_open(ccgis_ctx *ctx, const char *source, GDALDatasetH 
                                   "get it again from its author");
         is_dir = S_ISDIR(st.st_mode);
     }
+    char opt[128];
+    const char *open_opts[2] = {NULL, NULL};
+    if (encoding && *encoding) {
+        if (!is_dbf_based(source))
+            return ccgis_error_at(ctx, CCGIS_ERR_USAGE, where,
+                                  "an encoding can only be given for a shapefile or DBF (its "
+                                  "attribute table) -- other formats declare their own");
+        snprintf(opt, sizeof opt, "ENCODING=%s", encoding);
+        open_opts[0] = opt;
+    }
     ccgis_gdal_begin(ctx);
-    *ds = GDALOpenEx(source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    *ds = GDALOpenEx(source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
     ccgis_gdal_end(ctx);
     if (!*ds) {
         if (is_dir)

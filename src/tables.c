@@ -77,10 +77,11 @@ ccgis_status ccgis_overlay_table(ccgis_ctx *ctx, const ccgis_layer *input,
 
 /* ccgis_pieces_table: see tables.h. */
 ccgis_status ccgis_pieces_table(ccgis_ctx *ctx, const ccgis_layer *input,
-                                const ccgis_overlay_result *r, const char *name, void **out)
+                                const ccgis_overlay_result *r, const char *name,
+                                const char *id_col, void **out)
 {
-    static const ccgis_field_spec cols[] = {
-        {"in_id", CCGIS_F_STRING, 0, 0},   {"class", CCGIS_F_STRING, 0, 0},
+    const ccgis_field_spec cols[] = {
+        {id_col, CCGIS_F_STRING, 0, 0},    {"class", CCGIS_F_STRING, 0, 0},
         {"area_m2", CCGIS_F_REAL, 0, 0},   {"area_ha", CCGIS_F_REAL, 0, 0},
         {"share_pct", CCGIS_F_REAL, 0, 0}, {"allowed", CCGIS_F_INT, 0, 0},
         {"n_zones", CCGIS_F_INT, 0, 0},

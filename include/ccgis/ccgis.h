@@ -23,6 +23,8 @@
  *   near.h      nearest polygon of each point, points within a radius
  *   overlaps.h  polygons of one layer that overlap each other
  *   tables.h    the results as layers, for write.h
+ *   job.h       the job file of `ccgis run`
+ *   run.h       the main job: every layer, the report
  */
 #ifndef CCGIS_H
 #define CCGIS_H
@@ -42,6 +44,8 @@
 #include "ccgis/near.h"
 #include "ccgis/overlaps.h"
 #include "ccgis/tables.h"
+#include "ccgis/job.h"
+#include "ccgis/run.h"
 
 #define CCGIS_VERSION_MAJOR 0
 #define CCGIS_VERSION_MINOR 1

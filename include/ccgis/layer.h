@@ -56,6 +56,9 @@ typedef struct ccgis_layer_spec {
     const char *id_field; /* field holding a unique, non-empty id; NULL: the FID */
     ccgis_role role;
     const char *what; /* what the layer is, for messages: "clusters" (NULL: the layer name) */
+    const char *encoding; /* a shapefile's attribute encoding when its .cpg is missing or
+                             wrong, e.g. "CP1258" (any iconv name); GDAL recodes to UTF-8.
+                             NULL: as declared */
 } ccgis_layer_spec;
 
 /* One usable feature. */

@@ -35,7 +35,7 @@ ccgis_status ccgis_overlay_table(ccgis_ctx *ctx, const ccgis_layer *input,
 
 /*
  * ccgis_pieces_table -- layer `name`: one polygon per input x class, with
- *   in_id      the input's id
+ *   <id_col>   the input's id (column name id_col, e.g. "in_id", "cluster_id")
  *   class      the class value
  *   area_m2    geodesic area of the piece, m²;  area_ha  the same in ha
  *   share_pct  the piece's share of the input's area, %
@@ -43,7 +43,8 @@ ccgis_status ccgis_overlay_table(ccgis_ctx *ctx, const ccgis_layer *input,
  *   n_zones    overlay features that made up the piece
  */
 ccgis_status ccgis_pieces_table(ccgis_ctx *ctx, const ccgis_layer *input,
-                                const ccgis_overlay_result *r, const char *name, void **ds);
+                                const ccgis_overlay_result *r, const char *name,
+                                const char *id_col, void **ds);
 
 /*
  * ccgis_assign_table -- the input polygons and fields, plus

@@ -12,7 +12,8 @@
  *   .gpkg            GeoPackage
  *   .sqlite          SpatiaLite database (SQLite driver, SPATIALITE=YES,
  *                    spatial index)
- *   .csv             CSV with the geometry as WKT in a column "WKT"
+ *   .csv             CSV with the geometry as WKT in a column "WKT", and a
+ *                    .csvt file giving the column types (as QGIS reads them)
  *   .kml .fgb .gml   KML, FlatGeobuf, GML
  * or any GDAL vector driver named by its short name (e.g. "GPKG").
  *

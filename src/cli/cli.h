@@ -120,6 +120,7 @@ int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths
 int cli_usage_error(const cli_command *cmd, const char *what);
 
 /* commands */
+extern const cli_command cli_cmd_run;
 extern const cli_command cli_cmd_info;
 extern const cli_command cli_cmd_area;
 extern const cli_command cli_cmd_overlay;

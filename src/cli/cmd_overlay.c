@@ -93,9 +93,9 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
     if (v[OPT_ALLOWED] && !allowed)
         return CLI_EXIT_INTERNAL;
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input"};
+                           CCGIS_ROLE_POLYGONS, "input", NULL};
     ccgis_overlay_options o = {
-        .zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL, CCGIS_ROLE_POLYGONS, "zones"},
+        .zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL, CCGIS_ROLE_POLYGONS, "zones", NULL},
         .class_field = v[OPT_CLASS],
         .allowed = (const char *const *)allowed,
     };
@@ -109,7 +109,7 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
     if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
         ccgis_overlay(ctx, input, &o, quiet ? NULL : cli_progress, NULL, &r) != CCGIS_OK ||
         ccgis_overlay_table(ctx, input, r, &out[0]) != CCGIS_OK ||
-        (v[OPT_PIECES] && ccgis_pieces_table(ctx, input, r, "pieces", &out[1]) != CCGIS_OK)) {
+        (v[OPT_PIECES] && ccgis_pieces_table(ctx, input, r, "pieces", "in_id", &out[1]) != CCGIS_OK)) {
         rc = cli_fail(ctx);
     } else {
         const char *paths[2] = {v[OPT_OUTPUT], v[OPT_PIECES]};

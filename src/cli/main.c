@@ -12,6 +12,7 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {
+    &cli_cmd_run,
     &cli_cmd_info,
     &cli_cmd_area,
     &cli_cmd_overlay,

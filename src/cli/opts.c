@@ -158,6 +158,7 @@ void cli_print_help(const cli_command *cmd, FILE *to)
     int total = cli_nopts(cmd) + CLI_COMMON_OPTS;
     for (int i = 0; i < total; i++)
         print_opt(opt_at(cmd, i), to);
-    fprintf(to, "\nexit status: 0 success, 2 bad input or usage (the message says what to fix), "
-                "3 internal error.\n");
+    if (!strstr(cmd->description ? cmd->description : "", "Exit status"))
+        fprintf(to, "\nexit status: 0 success, 2 bad input or usage (the message says what to "
+                    "fix), 3 internal error.\n");
 }

@@ -436,23 +436,6 @@ static void other_vector_formats_are_read(void **state)
     }
 }
 
-/* samples/info.txt is the output of README's main command, kept current. */
-static void the_sample_output_is_current(void **state)
-{
-    (void)state;
-    run_result r = run("cd %s/.. && %s info shapes/districts.gpkg shapes/clusters.shp "
-                       "shapes/villages.geojson shapes/landuse.gpkg",
-                       SHAPES_DIR, CCGIS_BIN);
-    assert_int_equal(r.status, 0);
-    char *committed = slurp(SHAPES_DIR "/../samples/info.txt");
-    assert_non_null(committed);
-    if (strcmp(committed, r.out) != 0)
-        fprintf(stderr, "samples/info.txt is out of date: regenerate it (samples/README.md)\n");
-    assert_string_equal(committed, r.out);
-    free(committed);
-    run_free(&r);
-}
-
 int main(void)
 {
     reset_work_dir();
@@ -471,7 +454,6 @@ int main(void)
         cmocka_unit_test(bad_srs_and_bad_options_are_usage_errors),
         cmocka_unit_test(help_is_generated_from_the_option_table),
         cmocka_unit_test(other_vector_formats_are_read),
-        cmocka_unit_test(the_sample_output_is_current),
     };
     return cmocka_run_group_tests_name("info", tests, NULL, NULL);
 }

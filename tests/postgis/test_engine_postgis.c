@@ -249,6 +249,61 @@ static void cluster_overlaps_match(void **state)
                      1);
 }
 
+/* The main job's figures: the same references, through `ccgis run`. */
+static void job_figures_match(void **state)
+{
+    (void)state;
+    run_result r = run("sed -e 's|\\.\\./shapes/|%s/|' -e 's|^output .*|output = %s/job|' "
+                       "%s/../samples/hanoi.ini > %s/job.ini && rm -rf %s/job && %s run -q "
+                       "%s/job.ini",
+                       SHAPES_DIR, WORK_DIR, SHAPES_DIR, WORK_DIR, WORK_DIR, CCGIS_BIN,
+                       WORK_DIR);
+    if (r.status != 0)
+        fprintf(stderr, "%s", r.err);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    pg_load_layer(pg, WORK_DIR "/job/job.gpkg", "clusters", "j_clusters");
+    pg_load_layer(pg, WORK_DIR "/job/job.gpkg", "villages", "j_villages");
+    pg_load_layer(pg, WORK_DIR "/job/job.gpkg", "districts", "j_districts");
+    double area = number("job: max |area_ha - ST_Area(geog)/1e4| relative",
+                         "SELECT max(abs(j.area_ha * 1e4 - ST_Area(c.g::geography)) / "
+                         "ST_Area(c.g::geography)) FROM j_clusters j JOIN cv c USING (ma_ccn)");
+    assert_true(area <= 1e-6);
+    double plan = number("job: max |plan_ha - ST_Area(ST_Transform(g, 5897))/1e4| relative",
+                         "SELECT max(abs(j.plan_ha * 1e4 - ST_Area(ST_Transform(c.g_src, 5897)))"
+                         " / ST_Area(ST_Transform(c.g_src, 5897))) FROM j_clusters j JOIN cv c "
+                         "USING (ma_ccn)");
+    assert_true(plan <= 1e-6);
+    assert_int_equal(pg_scalar_int(pg, "SELECT count(*) FROM j_clusters j LEFT JOIN (SELECT "
+                                       "DISTINCT ON (ma_ccn) ma_ccn, ten FROM ref_shares WHERE "
+                                       "a >= 1 ORDER BY ma_ccn, a DESC, ten) r USING (ma_ccn) "
+                                       "WHERE coalesce(r.ten, '') <> j.district"),
+                     0);
+    double confl = number("job: max |allow/confl ha - PostGIS sums| in m2",
+                          "SELECT max(greatest(abs(j.allow_ha * 1e4 - coalesce(s.al, 0)), "
+                          "abs(j.confl_ha * 1e4 - coalesce(s.co, 0)))) FROM j_clusters j LEFT "
+                          "JOIN (SELECT ma_ccn, sum(a) FILTER (WHERE loai_dat IN "
+                          "('SKN','SKC','SKK')) al, sum(a) FILTER (WHERE loai_dat NOT IN "
+                          "('SKN','SKC','SKK')) co FROM ref_pieces GROUP BY 1) s USING (ma_ccn)");
+    assert_true(confl <= 0.02);
+    assert_int_equal(pg_scalar_int(pg, "SELECT count(*) FROM j_clusters j JOIN (SELECT "
+                                       "c.ma_ccn, count(v.ma_ln) n FROM cv c LEFT JOIN villages "
+                                       "v ON ST_DWithin(v.geom::geography, c.g::geography, "
+                                       "2000) GROUP BY 1) r USING (ma_ccn) WHERE r.n <> "
+                                       "j.vill_near"),
+                     0);
+    double dist = number("job: max village distance excess over max(1e-6 rel, 1 mm)",
+                         "SELECT max(abs(v.near_m - r.d) - greatest(1e-6 * r.d, 0.001)) FROM "
+                         "j_villages v JOIN ref_near r USING (ma_ln)");
+    assert_true(dist <= 0);
+    assert_int_equal(pg_scalar_int(pg, "SELECT count(*) FROM j_districts j JOIN (SELECT d.ten, "
+                                       "count(v.ma_ln) n FROM districts d LEFT JOIN villages v "
+                                       "ON ST_Intersects(v.geom, d.geom) GROUP BY 1) r USING "
+                                       "(ten) WHERE r.n <> j.n_villages"),
+                     0);
+    assert_int_equal(pg_scalar_int(pg, "SELECT sum(n_clusters) FROM j_districts"), 30);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -260,6 +315,7 @@ int main(void)
         cmocka_unit_test(assignment_matches_largest_share),
         cmocka_unit_test(distances_and_radius_counts_match),
         cmocka_unit_test(cluster_overlaps_match),
+        cmocka_unit_test(job_figures_match),
     };
     int rc = cmocka_run_group_tests_name("engine vs PostGIS", tests, setup_all, NULL);
     pg_disconnect(pg);

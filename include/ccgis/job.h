@@ -1,0 +1,101 @@
+/*
+ * ccgis/job.h -- the job file of `ccgis run`: what to read, how, and where to
+ * write.
+ *
+ * A job file is INI text in UTF-8 (parsed with libinih).  Paths are relative
+ * to the job file's folder.  Comments start with ';' or '#' at the start of a
+ * line, or ' ;' after a value.
+ *
+ *   [job]
+ *   name     = Hà Nội — cụm công nghiệp 2030   ; title of the report
+ *   output   = ../out/hanoi                    ; folder to create (required)
+ *   formats  = geojson, shp, gpkg, sqlite      ; any subset; default geojson, shp
+ *   plan_crs = EPSG:5897                       ; optional: planar areas (plan_ha) in this CRS
+ *
+ *   [clusters]      ; required: the industrial-cluster polygons
+ *   source   = ../shapes/clusters.shp          ; required
+ *   layer    =                                 ; for multi-layer sources
+ *   id       = ma_ccn                          ; required: unique, non-empty id field
+ *   name     = ten                             ; optional
+ *   status   = trang_thai                      ; optional: grouped in the summaries
+ *   srs      =                                 ; assign a CRS (.prj missing or wrong)
+ *   encoding =                                 ; reserved: attribute encoding override
+ *
+ *   [districts]     ; optional: administrative units
+ *   source, layer, srs, encoding as above;  name = field naming each unit (required)
+ *
+ *   [zoning]        ; optional: land-use zones (may be very large: streamed)
+ *   source, layer, srs, encoding;  class = field with the land-use code (required);
+ *   allowed = SKN, SKC, SKK                    ; classes that are no conflict (default)
+ *
+ *   [villages]      ; optional: craft villages (points; polygons -> centroids)
+ *   source, layer, srs, encoding;  id (default: FID), name;
+ *   radius_m = 2000                            ; metres (default 2000)
+ *
+ * Everything that can be checked before work starts is checked by
+ * ccgis_job_read() (syntax, sections, keys, values) and ccgis_job_check()
+ * (sources open, layers and fields exist); their messages begin with
+ * "FILE:LINE:" pointing at the job file line concerned.
+ */
+#ifndef CCGIS_JOB_H
+#define CCGIS_JOB_H
+
+#include "ccgis/ctx.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Output formats, a bit each. */
+enum {
+    CCGIS_FMT_GEOJSON = 1,
+    CCGIS_FMT_SHP = 2,
+    CCGIS_FMT_GPKG = 4,
+    CCGIS_FMT_SQLITE = 8
+};
+
+/* One input section.  Strings are owned by the job; NULL when not given. */
+typedef struct ccgis_job_input {
+    int present;    /* the section is in the file */
+    int line;       /* line of its [header] */
+    char *source;   /* resolved against the job file's folder (connection strings kept) */
+    char *layer, *srs, *encoding;
+    char *id, *name, *status, *klass; /* fields, as the section uses them */
+    int line_source, line_id, line_name, line_status, line_class; /* their lines, 0 if unset */
+} ccgis_job_input;
+
+typedef struct ccgis_job {
+    char *path;    /* the job file as given */
+    char *name;    /* [job] name, or the file's base name */
+    char *output;  /* resolved output folder */
+    int line_output;
+    unsigned formats;
+    char *plan_crs; /* NULL: none */
+    ccgis_job_input clusters, districts, zoning, villages;
+    char **allowed; /* NULL-terminated allowed classes */
+    double radius_m;
+} ccgis_job;
+
+/*
+ * ccgis_job_read -- parse and validate a job file.  Returns CCGIS_OK and
+ * sets *out (ccgis_job_free), or CCGIS_ERR_USAGE with "FILE:LINE: ..." for a
+ * syntax error, unknown section or key, bad value or missing required key,
+ * or CCGIS_ERR_NOT_FOUND / CCGIS_ERR_INPUT when the file cannot be read.
+ */
+ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out);
+
+/*
+ * ccgis_job_check -- open every source of the job and check its layer and
+ * fields exist, without reading features.  Returns CCGIS_OK or the failure,
+ * its message prefixed with the job file line of the offending key.
+ */
+ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job);
+
+/* ccgis_job_free -- release a job; NULL is accepted.  Returns NULL. */
+ccgis_job *ccgis_job_free(ccgis_job *job);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCGIS_JOB_H */

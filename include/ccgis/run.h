@@ -1,0 +1,74 @@
+/*
+ * ccgis/run.h -- the main job: clusters checked against districts, zoning
+ * and craft villages, written as a folder of layers, tables and a report.
+ *
+ * ccgis_run() does what the GIS staff do every time a plan changes:
+ *
+ *   1. checks the job (job.h) and every source before any work;
+ *   2. loads the clusters (repairing invalid polygons, reporting skips),
+ *      the districts and the villages;
+ *   3. measures: geodesic area (and planar area in plan_crs), the district
+ *      holding the largest share of each cluster, the area of each cluster
+ *      on each zoning class (zoning streamed), the nearest cluster of each
+ *      village and the villages within radius_m of each cluster, and the
+ *      clusters that overlap each other;
+ *   4. writes, into a new folder built under a temporary name beside
+ *      `output` and renamed into place only when everything succeeded:
+ *        clusters, cluster_zones, districts, villages, findings
+ *          -- one file per layer for GeoJSON and Shapefile, one
+ *             <folder name>.gpkg / .sqlite holding all layers;
+ *        district_status.csv -- clusters and hectares per district x status;
+ *        report.md, summary.json -- the story, and the same as data.
+ *
+ * The layers' columns are listed in `ccgis help run` and in README.md.  All
+ * areas are geodesic on WGS 84 in hectares unless prefixed plan_; distances
+ * are geodesic metres; percentages are 0-100.
+ *
+ * A failure or cancellation at any point leaves no output folder (and an
+ * earlier one untouched); an existing output folder is replaced only with
+ * options->overwrite, atomically.
+ */
+#ifndef CCGIS_RUN_H
+#define CCGIS_RUN_H
+
+#include "ccgis/ctx.h"
+#include "ccgis/findings.h"
+#include "ccgis/job.h"
+#include "ccgis/progress.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Options of ccgis_run(). */
+typedef struct ccgis_run_options {
+    int overwrite; /* replace an existing output folder */
+} ccgis_run_options;
+
+/* What a run found, for the caller's exit status and summary line. */
+typedef struct ccgis_run_summary {
+    size_t n_clusters;                   /* clusters analysed */
+    size_t findings[CCGIS_FINDING_KINDS]; /* findings by kind */
+} ccgis_run_summary;
+
+/*
+ * ccgis_run -- run a job.
+ *
+ *   job       in: read with ccgis_job_read().
+ *   options   in: may be NULL (defaults: no overwrite).
+ *   progress  in: may be NULL; returning 0 cancels the run cleanly.
+ *   summary   out: may be NULL.
+ *
+ * Returns CCGIS_OK, or the first failure: the job's (job.h), loading's
+ * (layer.h), the engine's (overlay.h ...), CCGIS_ERR_OUTPUT (output exists,
+ * cannot be created, disk full...), CCGIS_ERR_USAGE (cancelled).
+ */
+ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_options *options,
+                       ccgis_progress_fn progress, void *progress_arg,
+                       ccgis_run_summary *summary);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCGIS_RUN_H */

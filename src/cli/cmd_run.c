@@ -1,0 +1,139 @@
+/*
+ * cmd_run.c -- `ccgis run JOB.ini`: the main job.
+ *
+ * Ctrl-C (SIGINT) and SIGTERM are caught and turned into a cancellation at
+ * the next progress report: the library then removes its temporary folder,
+ * so an interrupted run leaves no output folder and an earlier one intact.
+ * (SIGKILL cannot be caught: what it leaves is only the hidden temporary
+ * folder ".NAME.ccgis-tmp-XXXXXX", never a partial output folder.)
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_OVERWRITE, OPT_STRICT, OPT_CHECK };
+
+static const cli_opt run_opts[] = {
+    [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace the output folder if it exists"},
+    [OPT_STRICT] = {"--strict", 0, NULL, "exit 1 when the analysis finds problems"},
+    [OPT_CHECK] = {"--check", 0, NULL, "only check the job file and its sources; write nothing"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const char run_description[] =
+    "Runs a job file (INI, UTF-8; paths relative to it; see samples/hanoi.ini):\n"
+    "[job] name, output (folder to create), formats (geojson, shp, gpkg, sqlite;\n"
+    "default geojson, shp), plan_crs; [clusters] source, layer, id, name, status,\n"
+    "srs, encoding; [districts] source, name; [zoning] source, class, allowed\n"
+    "(default SKN, SKC, SKK); [villages] source, id, name, radius_m (default 2000).\n"
+    "Only [job] output and [clusters] source and id are required.\n"
+    "\n"
+    "Writes into the output folder (built under a temporary name, renamed into\n"
+    "place only when all succeeded; GeoPackage/SpatiaLite: one NAME.gpkg/.sqlite):\n"
+    "clusters: source fields, plus\n"
+    "  area_ha    geodesic area, hectares (WGS 84 ellipsoid)\n"
+    "  plan_ha    planar area in plan_crs, hectares (with plan_crs)\n"
+    "  district   the district holding the largest share of the cluster\n"
+    "  dist_pct   that share, percent (0-100);  n_dist  districts touched (>= 1 m2)\n"
+    "  allow_ha   area on allowed zoning classes, ha;  confl_ha  on the others, ha\n"
+    "  confl_pct  confl_ha / area_ha, percent;  confl_top  class with most conflict\n"
+    "  vill_near  craft villages within radius_m metres of the cluster\n"
+    "  flags      finding kinds about the cluster, separated by ';'\n"
+    "cluster_zones: one polygon per cluster x zoning class: cluster_id, class,\n"
+    "  area_m2, area_ha (geodesic), share_pct (of the cluster), allowed (1/0), n_zones\n"
+    "districts: source fields, plus n_clusters, clust_ha (ha of the clusters\n"
+    "  assigned to it), confl_ha (their conflict ha), n_villages (villages inside)\n"
+    "villages: source fields, plus near_id (nearest cluster), near_m (geodesic\n"
+    "  metres to its boundary, 0 inside), within (1 if near_m <= radius_m)\n"
+    "findings: kind (CLUSTER_OVERLAP, STRADDLES_DISTRICTS, ZONING_CONFLICT,\n"
+    "  OUTSIDE_DISTRICTS, GEOMETRY_REPAIRED, GEOMETRY_SKIPPED), layer, subject,\n"
+    "  other, area_ha, detail\n"
+    "district_status.csv: district, status, n_clusters, area_ha\n"
+    "report.md, summary.json: totals, per district, conflicts, villages, findings,\n"
+    "  inputs used\n"
+    "\n"
+    "Exit status: 0 success; 1 the analysis found problems and --strict was given;\n"
+    "2 bad input or usage (the message names the job file line, file, feature);\n"
+    "3 internal error. Ctrl-C stops cleanly: no output folder is left.\n";
+
+static volatile sig_atomic_t interrupted;
+
+/* SIGINT / SIGTERM: ask the run to stop at its next progress report. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Progress: the terminal bar, and the interruption check. */
+static int run_progress(double fraction, const char *note, void *arg)
+{
+    if (interrupted)
+        return 0;
+    return arg ? cli_progress(fraction, note, NULL) : 1;
+}
+
+/* `ccgis run JOB.ini`. */
+static int run_run(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx)
+{
+    ccgis_job *job = NULL;
+    if (ccgis_job_read(ctx, args->pos[0], &job) != CCGIS_OK)
+        return cli_fail(ctx);
+    int quiet = cli_common(cmd, args, CLI_OPT_QUIET) != NULL;
+    int rc = CLI_EXIT_OK;
+    if (args->value[OPT_CHECK]) {
+        if (ccgis_job_check(ctx, job) != CCGIS_OK)
+            rc = cli_fail(ctx);
+        else if (!quiet)
+            fprintf(stderr, "ccgis: %s: the job file and its sources are in order\n",
+                    args->pos[0]);
+        ccgis_job_free(job);
+        return rc;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    ccgis_run_options o = {args->value[OPT_OVERWRITE] != NULL};
+    ccgis_run_summary sum;
+    if (ccgis_run(ctx, job, &o, run_progress, quiet ? NULL : (void *)1, &sum) != CCGIS_OK) {
+        if (interrupted)
+            fprintf(stderr, "ccgis: interrupted: nothing was written to %s\n", job->output);
+        rc = interrupted ? CLI_EXIT_INPUT : cli_fail(ctx);
+    } else {
+        size_t problems = 0;
+        for (int k = 0; k < CCGIS_FINDING_KINDS; k++)
+            problems += sum.findings[k];
+        if (!quiet) {
+            fprintf(stderr, "ccgis: %zu clusters analysed; results in %s", sum.n_clusters,
+                    job->output);
+            const char *sep = "; findings:";
+            for (int k = 0; k < CCGIS_FINDING_KINDS; k++)
+                if (sum.findings[k]) {
+                    fprintf(stderr, "%s %zu %s", sep, sum.findings[k],
+                            ccgis_finding_kind_name((ccgis_finding_kind)k));
+                    sep = ",";
+                }
+            fputc('\n', stderr);
+        }
+        if (problems && args->value[OPT_STRICT])
+            rc = CLI_EXIT_PROBLEMS;
+    }
+    ccgis_job_free(job);
+    return rc;
+}
+
+const cli_command cli_cmd_run = {
+    .name = "run",
+    .summary = "run a job: clusters vs districts, zoning and villages -> layers and report",
+    .synopsis = "JOB.ini [--overwrite] [--strict] [--check]",
+    .description = run_description,
+    .opts = run_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run_run,
+};

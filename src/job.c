@@ -1,0 +1,576 @@
+/*
+ * job.c -- reading and checking a job file (see ccgis/job.h).
+ *
+ * libinih splits the file into (section, key, value); a line-counting reader
+ * gives each key its line, so that every message can point at it.  Keys are
+ * looked up in one table per section that says where the value goes and
+ * whether it is a path to resolve against the job file's folder.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "internal.h"
+
+/* How a key's value is kept. */
+typedef enum { K_TEXT, K_PATH, K_FORMATS, K_LIST, K_NUMBER } key_kind;
+
+/* One allowed key of a section: where its value and its line go. */
+typedef struct key_def {
+    const char *name;
+    key_kind kind;
+    size_t value_off; /* offset of the char * (or double) in the struct */
+    size_t line_off;  /* offset of the int line, or (size_t)-1 */
+} key_def;
+
+#define NO_LINE ((size_t)-1)
+#define IN(f) offsetof(ccgis_job_input, f)
+#define JOB(f) offsetof(ccgis_job, f)
+
+static const key_def job_keys[] = {
+    {"name", K_TEXT, JOB(name), NO_LINE},
+    {"output", K_PATH, JOB(output), JOB(line_output)},
+    {"formats", K_FORMATS, 0, NO_LINE},
+    {"plan_crs", K_TEXT, JOB(plan_crs), NO_LINE},
+    {NULL, 0, 0, 0},
+};
+
+/* Keys every input section has. */
+#define INPUT_KEYS                                                                                \
+    {"source", K_PATH, IN(source), IN(line_source)}, {"layer", K_TEXT, IN(layer), NO_LINE},      \
+        {"srs", K_TEXT, IN(srs), NO_LINE}, {"encoding", K_TEXT, IN(encoding), NO_LINE}
+
+static const key_def cluster_keys[] = {
+    INPUT_KEYS,
+    {"id", K_TEXT, IN(id), IN(line_id)},
+    {"name", K_TEXT, IN(name), IN(line_name)},
+    {"status", K_TEXT, IN(status), IN(line_status)},
+    {NULL, 0, 0, 0},
+};
+static const key_def district_keys[] = {
+    INPUT_KEYS,
+    {"name", K_TEXT, IN(name), IN(line_name)},
+    {NULL, 0, 0, 0},
+};
+static const key_def zoning_keys[] = {
+    INPUT_KEYS,
+    {"class", K_TEXT, IN(klass), IN(line_class)},
+    {"allowed", K_LIST, 0, NO_LINE},
+    {NULL, 0, 0, 0},
+};
+static const key_def village_keys[] = {
+    INPUT_KEYS,
+    {"id", K_TEXT, IN(id), IN(line_id)},
+    {"name", K_TEXT, IN(name), IN(line_name)},
+    {"radius_m", K_NUMBER, 0, NO_LINE},
+    {NULL, 0, 0, 0},
+};
+
+/* Parse state shared by the reader and the handler. */
+typedef struct parse {
+    ccgis_ctx *ctx;
+    ccgis_job *job;
+    FILE *f;
+    const char *dir; /* the job file's folder */
+    int line;        /* line being parsed */
+    int section_line; /* line of the last [section] header */
+    int bad_header;   /* line of the first "[" line without "]", 0 if none */
+    int long_line;   /* a line too long for libinih was met (its number) */
+    ccgis_status st; /* first failure */
+    unsigned seen[5][16]; /* keys given, per section, to refuse repeats */
+} parse;
+
+/* ini_reader: fgets that counts lines and notices lines libinih would cut. */
+static char *read_line(char *str, int num, void *arg)
+{
+    parse *p = arg;
+    char *s = fgets(str, num, p->f);
+    if (!s)
+        return NULL;
+    p->line++;
+    const char *t = s + strspn(s, " \t");
+    if (*t == '[') {
+        p->section_line = p->line;
+        if (!strchr(t, ']') && !p->bad_header)
+            p->bad_header = p->line;
+    }
+    size_t n = strlen(s);
+    if (n == (size_t)num - 1 && s[n - 1] != '\n' && !feof(p->f)) {
+        if (!p->long_line)
+            p->long_line = p->line;
+        int c; /* skip the rest of the line */
+        while ((c = fgetc(p->f)) != EOF && c != '\n')
+            ;
+    }
+    return s;
+}
+
+/* Record a failure at the current line (once). */
+static int fail(parse *p, const char *fmt, ...) CCGIS_PRINTF(2, 3);
+static int fail(parse *p, const char *fmt, ...)
+{
+    if (p->st != CCGIS_OK)
+        return 0;
+    char msg[CCGIS_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    p->st = ccgis_error(p->ctx, CCGIS_ERR_USAGE, "%s:%d: %s", p->job->path, p->line, msg);
+    return 0;
+}
+
+/* 1 if s names a connection string or virtual path rather than a file. */
+static int is_connection(const char *s)
+{
+    if (strncmp(s, "/vsi", 4) == 0)
+        return 1;
+    size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+    return n >= 2 && s[n] == ':';
+}
+
+/*
+ * Collapse "./" and "dir/../" in a relative or absolute path, in place,
+ * lexically (symbolic links are not followed): "samples/../out/hanoi"
+ * becomes "out/hanoi".  Leading ".." of a relative path are kept.
+ */
+static void normalise_path(char *path)
+{
+    char *seg[PATH_MAX / 2];
+    size_t n = 0;
+    int absolute = path[0] == '/';
+    char *save = NULL;
+    char *copy = strdup(path);
+    if (!copy)
+        return;
+    for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (strcmp(t, ".") == 0)
+            continue;
+        if (strcmp(t, "..") == 0 && n > 0 && strcmp(seg[n - 1], "..") != 0) {
+            n--;
+            continue;
+        }
+        if (strcmp(t, "..") == 0 && absolute)
+            continue;
+        if (n < sizeof seg / sizeof seg[0])
+            seg[n++] = t;
+    }
+    char *o = path;
+    if (absolute)
+        *o++ = '/';
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(seg[i]);
+        memmove(o, seg[i], len); /* never longer than the original */
+        o += len;
+        if (i + 1 < n)
+            *o++ = '/';
+    }
+    if (o == path)
+        *o++ = '.';
+    *o = '\0';
+    free(copy);
+}
+
+/* A path from the job file made usable: relative ones are joined to the job
+ * file's folder.  Returns a new string or NULL (out of memory, recorded). */
+static char *resolve(parse *p, const char *value)
+{
+    if (value[0] == '/' || is_connection(value) || strcmp(p->dir, ".") == 0)
+        return ccgis_strdup(p->ctx, value);
+    size_t n = strlen(p->dir) + strlen(value) + 2;
+    char *s = malloc(n);
+    if (!s) {
+        ccgis_nomem(p->ctx);
+        return NULL;
+    }
+    snprintf(s, n, "%s/%s", p->dir, value);
+    normalise_path(s);
+    return s;
+}
+
+/* Parse "geojson, shp, gpkg, sqlite" into format bits. */
+static int parse_formats(parse *p, const char *value)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {{"geojson", CCGIS_FMT_GEOJSON}, {"shp", CCGIS_FMT_SHP},
+                 {"shapefile", CCGIS_FMT_SHP},   {"gpkg", CCGIS_FMT_GPKG},
+                 {"geopackage", CCGIS_FMT_GPKG}, {"sqlite", CCGIS_FMT_SQLITE},
+                 {"spatialite", CCGIS_FMT_SQLITE}};
+    unsigned bits = 0;
+    const char *s = value;
+    while (*s) {
+        s += strspn(s, " ,\t");
+        size_t n = strcspn(s, " ,\t");
+        if (n == 0)
+            break;
+        size_t k;
+        for (k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (strlen(names[k].name) == n && strncasecmp(names[k].name, s, n) == 0)
+                break;
+        if (k == sizeof names / sizeof names[0])
+            return fail(p, "[job] formats: unknown format '%.*s' -- use geojson, shp, gpkg, "
+                           "sqlite",
+                        (int)n, s);
+        bits |= names[k].bit;
+        s += n;
+    }
+    if (!bits)
+        return fail(p, "[job] formats is empty -- give geojson, shp, gpkg and/or sqlite");
+    p->job->formats = bits;
+    return 1;
+}
+
+/* Parse "SKN, SKC, SKK" into the job's allowed list. */
+static int parse_allowed(parse *p, const char *value)
+{
+    size_t n = 1;
+    for (const char *c = value; *c; c++)
+        n += *c == ',';
+    char **list = ccgis_calloc(p->ctx, n + 1, sizeof *list);
+    if (!list)
+        return 0;
+    size_t k = 0;
+    const char *s = value;
+    while (*s) {
+        s += strspn(s, " ,\t");
+        size_t len = strcspn(s, ",");
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        if (len == 0)
+            break;
+        list[k] = strndup(s, len);
+        if (!list[k++]) {
+            ccgis_nomem(p->ctx);
+            break;
+        }
+        s += len;
+    }
+    for (char **o = p->job->allowed; o && *o; o++)
+        free(*o);
+    free(p->job->allowed);
+    p->job->allowed = list;
+    return 1;
+}
+
+/* The key table and target struct of a section; -1 when unknown. */
+static int section_index(const char *section)
+{
+    static const char *const names[] = {"job", "clusters", "districts", "zoning", "villages"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(section, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ini_handler: one key = value of a section. */
+static int on_key(void *arg, const char *section, const char *name, const char *value)
+{
+    parse *p = arg;
+    ccgis_job *job = p->job;
+    static const key_def *const tables[] = {job_keys, cluster_keys, district_keys, zoning_keys,
+                                            village_keys};
+    int si = section_index(section);
+    if (!section[0]) {
+        if (p->bad_header)
+            p->line = p->bad_header;
+        return fail(p, p->bad_header ? "not a job file line -- write [section] or key = value"
+                                     : "'%s' comes before any [section] -- put it under [job], "
+                                       "[clusters], [districts], [zoning] or [villages]",
+                    name);
+    }
+    if (si < 0) {
+        p->line = p->section_line;
+        return fail(p, "unknown section [%s] -- the sections are [job], [clusters], [districts], "
+                       "[zoning], [villages]",
+                    section);
+    }
+    int ki = -1;
+    for (int k = 0; tables[si][k].name; k++)
+        if (strcmp(tables[si][k].name, name) == 0)
+            ki = k;
+    if (ki < 0) {
+        char keys[256] = "";
+        for (int k = 0; tables[si][k].name; k++) {
+            strncat(keys, k ? ", " : "", sizeof keys - strlen(keys) - 1);
+            strncat(keys, tables[si][k].name, sizeof keys - strlen(keys) - 1);
+        }
+        return fail(p, "unknown key '%s' in [%s] -- the keys are: %s", name, section, keys);
+    }
+    if (p->seen[si][ki])
+        return fail(p, "[%s] %s is given twice (first on line %u)", section, name,
+                    p->seen[si][ki]);
+    p->seen[si][ki] = (unsigned)p->line;
+
+    ccgis_job_input *in = si == 1   ? &job->clusters
+                          : si == 2 ? &job->districts
+                          : si == 3 ? &job->zoning
+                          : si == 4 ? &job->villages
+                                    : NULL;
+    char *base = in ? (char *)in : (char *)job;
+    if (in && !in->present) {
+        in->present = 1;
+        in->line = p->section_line ? p->section_line : p->line;
+    }
+    const key_def *k = &tables[si][ki];
+    if (k->line_off != NO_LINE)
+        *(int *)(base + k->line_off) = p->line;
+    if (!value[0])
+        return 1; /* an empty value is the same as no value */
+    switch (k->kind) {
+    case K_FORMATS:
+        return parse_formats(p, value);
+    case K_LIST:
+        return parse_allowed(p, value);
+    case K_NUMBER: {
+        char *end;
+        double v = strtod(value, &end);
+        if (*end || !isfinite(v) || v < 0)
+            return fail(p, "[%s] %s = %s is not a distance in metres (0 or more)", section, name,
+                        value);
+        job->radius_m = v;
+        return 1;
+    }
+    case K_PATH:
+    case K_TEXT: {
+        char **slot = (char **)(base + k->value_off);
+        free(*slot);
+        *slot = k->kind == K_PATH ? resolve(p, value) : ccgis_strdup(p->ctx, value);
+        return *slot != NULL;
+    }
+    }
+    return 1;
+}
+
+/* A required key that is missing: error naming the section's line. */
+static ccgis_status missing(ccgis_ctx *ctx, const ccgis_job *job, int line, const char *section,
+                            const char *key, const char *hint)
+{
+    return ccgis_error(ctx, CCGIS_ERR_USAGE, "%s:%d: [%s] needs %s -- %s", job->path, line,
+                       section, key, hint);
+}
+
+/* Checks that need the whole file. */
+static ccgis_status validate(ccgis_ctx *ctx, ccgis_job *job)
+{
+    if (!job->output)
+        return missing(ctx, job, 1, "job", "output = FOLDER",
+                       "the folder to create, relative to the job file");
+    if (!job->clusters.present)
+        return ccgis_error(ctx, CCGIS_ERR_USAGE,
+                           "%s: no [clusters] section -- it is required: source = the cluster "
+                           "polygons, id = their id field",
+                           job->path);
+    const struct {
+        const ccgis_job_input *in;
+        const char *section;
+        const char *need_key;
+        size_t need_off;
+        const char *hint;
+    } req[] = {
+        {&job->clusters, "clusters", "id = FIELD", IN(id), "the field holding each cluster's id"},
+        {&job->districts, "districts", "name = FIELD", IN(name),
+         "the field naming each district"},
+        {&job->zoning, "zoning", "class = FIELD", IN(klass), "the field with the land-use code"},
+    };
+    const ccgis_job_input *all[] = {&job->clusters, &job->districts, &job->zoning,
+                                    &job->villages};
+    const char *names[] = {"clusters", "districts", "zoning", "villages"};
+    for (int i = 0; i < 4; i++)
+        if (all[i]->present && !all[i]->source)
+            return missing(ctx, job, all[i]->line, names[i], "source = FILE",
+                           "the layer to read, relative to the job file");
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++)
+        if (req[i].in->present && !*(char *const *)((const char *)req[i].in + req[i].need_off))
+            return missing(ctx, job, req[i].in->line, req[i].section, req[i].need_key,
+                           req[i].hint);
+    if (job->plan_crs) {
+        ccgis_crs *crs = NULL;
+        if (ccgis_crs_from_user(ctx, job->plan_crs, &crs) != CCGIS_OK) {
+            char msg[CCGIS_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", ccgis_errmsg(ctx));
+            return ccgis_error(ctx, CCGIS_ERR_USAGE, "%s: [job] plan_crs: %s", job->path, msg);
+        }
+        int geographic = ccgis_crs_is_geographic(crs);
+        ccgis_crs_free(crs);
+        if (geographic)
+            return ccgis_error(ctx, CCGIS_ERR_USAGE,
+                               "%s: [job] plan_crs = %s is geographic (degrees) -- give a "
+                               "projected CRS such as EPSG:5897",
+                               job->path, job->plan_crs);
+    }
+    if (job->zoning.present && !job->allowed) {
+        static const char *const defaults[] = {"SKN", "SKC", "SKK"};
+        job->allowed = ccgis_calloc(ctx, 4, sizeof *job->allowed);
+        if (!job->allowed)
+            return CCGIS_ERR_NOMEM;
+        for (int i = 0; i < 3; i++)
+            if (!(job->allowed[i] = ccgis_strdup(ctx, defaults[i])))
+                return CCGIS_ERR_NOMEM;
+    }
+    if (!job->name) {
+        const char *b = strrchr(job->path, '/');
+        job->name = ccgis_strdup(ctx, b ? b + 1 : job->path);
+        if (!job->name)
+            return CCGIS_ERR_NOMEM;
+    }
+    return CCGIS_OK;
+}
+
+/* ccgis_job_read: see job.h. */
+ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out)
+{
+    *out = NULL;
+    ccgis_job *job = ccgis_calloc(ctx, 1, sizeof *job);
+    if (!job)
+        return CCGIS_ERR_NOMEM;
+    job->formats = CCGIS_FMT_GEOJSON | CCGIS_FMT_SHP;
+    job->radius_m = 2000.0;
+    job->path = ccgis_strdup(ctx, path);
+    char *dir = ccgis_strdup(ctx, path);
+    parse p = {.ctx = ctx, .job = job};
+    ccgis_status st = CCGIS_OK;
+    if (!job->path || !dir) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash == dir ? (void)(dir[1] = '\0') : (void)(*slash = '\0');
+    p.dir = slash ? dir : ".";
+    p.f = fopen(path, "r");
+    if (!p.f) {
+        st = ccgis_error(ctx, errno == ENOENT ? CCGIS_ERR_NOT_FOUND : CCGIS_ERR_INPUT,
+                         "%s: cannot read the job file (%s) -- check the path", path,
+                         strerror(errno));
+        goto done;
+    }
+    int bad = ini_parse_stream(read_line, &p, on_key, &p);
+    fclose(p.f);
+    if (p.st != CCGIS_OK) {
+        st = p.st;
+        goto done;
+    }
+    if (p.long_line) {
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE,
+                         "%s:%d: line longer than %d characters -- shorten it (use a shorter "
+                         "relative path)",
+                         path, p.long_line, INI_MAX_LINE - 2);
+        goto done;
+    }
+    if (bad) {
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE,
+                         "%s:%d: not a job file line -- write [section] or key = value",
+                         path, bad);
+        goto done;
+    }
+    st = validate(ctx, job);
+done:
+    free(dir);
+    if (st == CCGIS_OK)
+        *out = job;
+    else
+        ccgis_job_free(job);
+    return st;
+}
+
+/* Re-record the context's error with "FILE:LINE: [section] " in front. */
+static ccgis_status at_line(ccgis_ctx *ctx, ccgis_status st, const ccgis_job *job, int line,
+                            const char *section)
+{
+    char msg[CCGIS_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", ccgis_errmsg(ctx));
+    return ccgis_error(ctx, st, "%s:%d: [%s] %s", job->path, line, section, msg);
+}
+
+/* Check one input: it opens, the layer is there, each named field exists. */
+static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_job_input *in,
+                                const char *section)
+{
+    if (!in->present)
+        return CCGIS_OK;
+    GDALDatasetH ds = NULL;
+    OGRLayerH layer = NULL;
+    ccgis_status st = ccgis_source_open_enc(ctx, in->source, in->encoding, &ds);
+    if (st != CCGIS_OK)
+        return at_line(ctx, st, job, in->line_source, section);
+    st = ccgis_source_pick_layer(ctx, ds, in->source, in->layer, &layer);
+    if (st != CCGIS_OK) {
+        GDALClose(ds);
+        return at_line(ctx, st, job, in->line_source, section);
+    }
+    const struct {
+        const char *field, *key;
+        int line;
+    } fields[] = {{in->id, "id", in->line_id},
+                  {in->name, "name", in->line_name},
+                  {in->status, "status", in->line_status},
+                  {in->klass, "class", in->line_class}};
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && st == CCGIS_OK; i++) {
+        if (!fields[i].field || OGR_FD_GetFieldIndex(defn, fields[i].field) >= 0)
+            continue;
+        char names[512];
+        ccgis_field_list(defn, names, sizeof names);
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE,
+                         "%s:%d: [%s] %s = %s: %s has no field '%s' -- the fields are: %s",
+                         job->path, fields[i].line, section, fields[i].key, fields[i].field,
+                         in->source, fields[i].field, names);
+    }
+    GDALClose(ds);
+    return st;
+}
+
+/* ccgis_job_check: see job.h. */
+ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job)
+{
+    ccgis_status st;
+    ccgis_gdal_begin(ctx);
+    if ((st = check_input(ctx, job, &job->clusters, "clusters")) == CCGIS_OK &&
+        (st = check_input(ctx, job, &job->districts, "districts")) == CCGIS_OK &&
+        (st = check_input(ctx, job, &job->zoning, "zoning")) == CCGIS_OK)
+        st = check_input(ctx, job, &job->villages, "villages");
+    ccgis_gdal_end(ctx);
+    return st;
+}
+
+/* Free the strings of one input section. */
+static void input_clear(ccgis_job_input *in)
+{
+    free(in->source);
+    free(in->layer);
+    free(in->srs);
+    free(in->encoding);
+    free(in->id);
+    free(in->name);
+    free(in->status);
+    free(in->klass);
+}
+
+/* ccgis_job_free: see job.h. */
+ccgis_job *ccgis_job_free(ccgis_job *job)
+{
+    if (!job)
+        return NULL;
+    input_clear(&job->clusters);
+    input_clear(&job->districts);
+    input_clear(&job->zoning);
+    input_clear(&job->villages);
+    for (char **a = job->allowed; a && *a; a++)
+        free(*a);
+    free(job->allowed);
+    free(job->path);
+    free(job->name);
+    free(job->output);
+    free(job->plan_crs);
+    free(job);
+    return NULL;
+}

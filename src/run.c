@@ -1,0 +1,702 @@
+/*
+ * run.c -- the main job (see ccgis/run.h): load, measure, aggregate, write
+ * into a temporary folder, rename into place.
+ *
+ * The work is in three parts, each a function over a run_data (internal.h):
+ *   load_inputs()  the small layers, with their findings;
+ *   analyse()      areas, districts, zoning, villages, overlaps, flags, and
+ *                  the per-district aggregates;
+ *   write_all()    the layers in every format asked, district_status.csv,
+ *                  report.md and summary.json (report.c), into the
+ *                  temporary folder.
+ * ccgis_run() strings them together and owns the folder's fate.
+ */
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Progress of one step, mapped into [base, base + span] of the whole run. */
+typedef struct step {
+    ccgis_progress_fn fn;
+    void *arg;
+    double base, span;
+} step;
+
+/* ccgis_progress_fn for a sub-step. */
+static int step_progress(double fraction, const char *note, void *arg)
+{
+    step *s = arg;
+    return s->fn ? s->fn(s->base + s->span * fraction, note, s->arg) : 1;
+}
+
+/*
+ * Test hook (fault injection, as SQLite does): when the environment variable
+ * CCGIS_TEST_STALL names this point ("loading", "writing"), wait up to 30 s
+ * here, reporting progress every 10 ms, so that a test can interrupt or kill
+ * the run at a known place.  Returns CCGIS_OK or the cancellation.
+ */
+static ccgis_status stall_point(ccgis_ctx *ctx, const char *point, ccgis_progress_fn fn,
+                                void *arg, double at)
+{
+    const char *want = getenv("CCGIS_TEST_STALL");
+    if (!want || strcmp(want, point) != 0)
+        return CCGIS_OK;
+    for (int i = 0; i < 3000; i++) {
+        if (fn && !fn(at, point, arg))
+            return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return CCGIS_OK;
+}
+
+/* Report progress at `at`; returns CCGIS_OK, or the cancellation failure. */
+static ccgis_status tick(ccgis_ctx *ctx, ccgis_progress_fn fn, void *arg, double at,
+                         const char *note)
+{
+    if (fn && !fn(at, note, arg))
+        return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+    return CCGIS_OK;
+}
+
+/* The text of field `name` of a feature's attributes, "" if unset. */
+static const char *attr_text(const ccgis_layer *l, size_t i, const char *name)
+{
+    if (!name)
+        return "";
+    int k = OGR_FD_GetFieldIndex(l->defn, name);
+    if (k < 0 || !OGR_F_IsFieldSetAndNotNull(l->f[i].attrs, k))
+        return "";
+    return OGR_F_GetFieldAsString(l->f[i].attrs, k);
+}
+
+/* Load one input of the job, prefixing a failure with its job file line. */
+static ccgis_status load_input(run_data *d, const ccgis_job_input *in, const char *id_field,
+                               ccgis_role role, const char *what, ccgis_layer **out)
+{
+    ccgis_layer_spec spec = {in->source, in->layer, in->srs, id_field, role, what, in->encoding};
+    ccgis_status st = ccgis_layer_load(d->ctx, &spec, &d->findings, out);
+    if (st != CCGIS_OK) {
+        char msg[CCGIS_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ccgis_errmsg(d->ctx));
+        int line = in->line_source;
+        if (st == CCGIS_ERR_INPUT && strstr(msg, "id"))
+            line = in->line_id ? in->line_id : line;
+        st = ccgis_error(d->ctx, st, "%s:%d: [%s] %s", d->job->path, line, what, msg);
+    }
+    return st;
+}
+
+/* Load clusters, districts and villages. */
+static ccgis_status load_inputs(run_data *d, ccgis_progress_fn fn, void *arg)
+{
+    const ccgis_job *job = d->job;
+    ccgis_status st;
+    if ((st = load_input(d, &job->clusters, job->clusters.id, CCGIS_ROLE_POLYGONS, "clusters",
+                         &d->clusters)) != CCGIS_OK)
+        return st;
+    if ((st = tick(d->ctx, fn, arg, 0.05, "clusters loaded")) != CCGIS_OK)
+        return st;
+    if (job->districts.present &&
+        (st = load_input(d, &job->districts, NULL, CCGIS_ROLE_POLYGONS, "districts",
+                         &d->districts)) != CCGIS_OK)
+        return st;
+    if (job->villages.present &&
+        (st = load_input(d, &job->villages, job->villages.id, CCGIS_ROLE_POINTS, "villages",
+                         &d->villages)) != CCGIS_OK)
+        return st;
+    const ccgis_layer *others[] = {d->districts, d->villages};
+    for (size_t k = 0; k < 2; k++)
+        if (others[k] && !ccgis_layers_overlap(d->clusters, others[k]))
+            ccgis_msg(d->ctx, CCGIS_WARNING,
+                      "%s and %s do not overlap at all once both are in WGS 84 -- one of "
+                      "them is probably in the wrong CRS (check the .prj or set srs=)",
+                      others[k]->source, d->clusters->source);
+    return tick(d->ctx, fn, arg, 0.1, "inputs loaded");
+}
+
+/* A ZONING_CONFLICT finding for cluster i: its conflict pieces unioned. */
+static ccgis_status conflict_finding(run_data *d, size_t i)
+{
+    ccgis_ctx *ctx = d->ctx;
+    const ccgis_overlay_result *z = d->zoning;
+    GEOSGeometry **parts = ccgis_calloc(ctx, z->n_pieces, sizeof *parts);
+    if (!parts)
+        return CCGIS_ERR_NOMEM;
+    unsigned n = 0;
+    for (size_t k = 0; k < z->n_pieces; k++)
+        if (z->pieces[k].input == i && !z->pieces[k].allowed && z->pieces[k].geom)
+            parts[n++] = GEOSGeom_clone_r(ctx->geos, z->pieces[k].geom);
+    GEOSGeometry *geom = NULL;
+    if (n) {
+        GEOSGeometry *coll =
+            GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, n);
+        if (coll) {
+            geom = ccgis_geom_polygonal(ctx, GEOSUnaryUnion_r(ctx->geos, coll));
+            GEOSGeom_destroy_r(ctx->geos, coll);
+        }
+    }
+    free(parts);
+    const ccgis_feature *f = &d->clusters->f[i];
+    return ccgis_finding_add(
+        ctx, &d->findings, CCGIS_ZONING_CONFLICT, "clusters", f->key, z->conflict_top[i],
+        z->conflict_m2[i], geom,
+        "cluster %s: %.2f ha (%.1f%% of its area) on land not zoned for industry, most on %s",
+        f->key, z->conflict_m2[i] / 1e4, 100.0 * z->conflict_m2[i] / z->area_m2[i],
+        z->conflict_top[i] ? z->conflict_top[i] : "?");
+}
+
+/* The semicolon list of finding kinds about cluster i, in kind order. */
+static char *cluster_flags(run_data *d, size_t i)
+{
+    char buf[256] = "";
+    const char *key = d->clusters->f[i].key;
+    for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
+        int hit = 0;
+        for (size_t j = 0; j < d->findings.n && !hit; j++) {
+            const ccgis_finding *f = &d->findings.items[j];
+            if ((int)f->kind != k || !f->layer || strcmp(f->layer, "clusters") != 0)
+                continue;
+            hit = (f->subject && strcmp(f->subject, key) == 0) ||
+                  (k == CCGIS_CLUSTER_OVERLAP && f->other && strcmp(f->other, key) == 0);
+        }
+        if (hit) {
+            if (buf[0])
+                strncat(buf, ";", sizeof buf - strlen(buf) - 1);
+            strncat(buf, ccgis_finding_kind_name((ccgis_finding_kind)k),
+                    sizeof buf - strlen(buf) - 1);
+        }
+    }
+    return ccgis_strdup(d->ctx, buf);
+}
+
+/* Per-district aggregates: clusters by assignment, villages by position. */
+static ccgis_status aggregate_districts(run_data *d)
+{
+    ccgis_ctx *ctx = d->ctx;
+    const ccgis_layer *dl = d->districts;
+    size_t nd = dl->n, nc = d->clusters->n;
+    d->dname = ccgis_calloc(ctx, nd, sizeof *d->dname);
+    d->d_clusters = ccgis_calloc(ctx, nd, sizeof *d->d_clusters);
+    d->d_area_m2 = ccgis_calloc(ctx, nd, sizeof *d->d_area_m2);
+    d->d_confl_m2 = ccgis_calloc(ctx, nd, sizeof *d->d_confl_m2);
+    d->d_villages = ccgis_calloc(ctx, nd, sizeof *d->d_villages);
+    d->cluster_district = ccgis_calloc(ctx, nc, sizeof *d->cluster_district);
+    if (!d->dname || !d->d_clusters || !d->d_area_m2 || !d->d_confl_m2 || !d->d_villages ||
+        !d->cluster_district)
+        return CCGIS_ERR_NOMEM;
+    for (size_t k = 0; k < nd; k++)
+        d->dname[k] = attr_text(dl, k, d->job->districts.name);
+    for (size_t i = 0; i < nc; i++) {
+        d->cluster_district[i] = SIZE_MAX;
+        for (size_t k = 0; k < nd && d->assign->zone[i][0]; k++)
+            if (strcmp(d->dname[k], d->assign->zone[i]) == 0) {
+                d->cluster_district[i] = k;
+                break;
+            }
+        size_t k = d->cluster_district[i];
+        if (k == SIZE_MAX)
+            continue;
+        d->d_clusters[k]++;
+        d->d_area_m2[k] += d->area_m2[i];
+        if (d->zoning)
+            d->d_confl_m2[k] += d->zoning->conflict_m2[i];
+    }
+    if (!d->villages)
+        return CCGIS_OK;
+    for (size_t k = 0; k < nd; k++) {
+        const GEOSPreparedGeometry *pg = GEOSPrepare_r(ctx->geos, dl->f[k].geom);
+        if (!pg)
+            return ccgis_nomem(ctx);
+        for (size_t v = 0; v < d->villages->n; v++)
+            d->d_villages[k] += GEOSPreparedIntersects_r(ctx->geos, pg, d->villages->f[v].geom) == 1;
+        GEOSPreparedGeom_destroy_r(ctx->geos, pg);
+    }
+    return CCGIS_OK;
+}
+
+/* All the measures of the job. */
+static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
+{
+    ccgis_ctx *ctx = d->ctx;
+    const ccgis_job *job = d->job;
+    size_t nc = d->clusters->n;
+    ccgis_status st;
+
+    d->area_m2 = ccgis_calloc(ctx, nc, sizeof *d->area_m2);
+    d->plan_m2 = ccgis_calloc(ctx, nc, sizeof *d->plan_m2);
+    d->flags = ccgis_calloc(ctx, nc, sizeof *d->flags);
+    if (!d->area_m2 || !d->plan_m2 || !d->flags)
+        return CCGIS_ERR_NOMEM;
+    if (job->plan_crs && (st = ccgis_crs_from_user(ctx, job->plan_crs, &d->plan)) != CCGIS_OK)
+        return st;
+    if ((st = ccgis_layer_areas(ctx, d->clusters, d->plan, d->area_m2, d->plan_m2)) != CCGIS_OK)
+        return st;
+
+    if (job->districts.present) {
+        ccgis_layer_spec zs = {job->districts.source, job->districts.layer, job->districts.srs,
+                               NULL, CCGIS_ROLE_POLYGONS, "districts", job->districts.encoding};
+        step s = {fn, arg, 0.1, 0.1};
+        if ((st = ccgis_assign(ctx, d->clusters, &zs, job->districts.name, &d->findings,
+                               step_progress, &s, &d->assign)) != CCGIS_OK)
+            return st;
+    }
+    if (job->zoning.present) {
+        ccgis_overlay_options o = {
+            .zones = {job->zoning.source, job->zoning.layer, job->zoning.srs, NULL,
+                      CCGIS_ROLE_POLYGONS, "zoning", job->zoning.encoding},
+            .class_field = job->zoning.klass,
+            .allowed = (const char *const *)job->allowed,
+        };
+        step s = {fn, arg, 0.2, 0.6};
+        if ((st = ccgis_overlay(ctx, d->clusters, &o, step_progress, &s, &d->zoning)) !=
+            CCGIS_OK)
+            return st;
+        for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
+            if (d->zoning->conflict_m2[i] >= CCGIS_SLIVER_M2)
+                st = conflict_finding(d, i);
+        if (st != CCGIS_OK)
+            return st;
+    }
+    if ((st = tick(ctx, fn, arg, 0.8, "zoning done")) != CCGIS_OK)
+        return st;
+    if (d->villages &&
+        (st = ccgis_near(ctx, d->villages, d->clusters, job->radius_m, &d->near)) != CCGIS_OK)
+        return st;
+    if ((st = ccgis_self_overlaps(ctx, d->clusters, &d->findings, NULL)) != CCGIS_OK)
+        return st;
+    if (d->districts && (st = aggregate_districts(d)) != CCGIS_OK)
+        return st;
+    for (size_t i = 0; i < nc; i++)
+        if (!(d->flags[i] = cluster_flags(d, i)))
+            return CCGIS_ERR_NOMEM;
+    return tick(ctx, fn, arg, 0.85, "analysis done");
+}
+
+/* ---- the layers ----------------------------------------------------------- */
+
+/* The clusters layer: source fields and every measure. */
+static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
+{
+    static const ccgis_field_spec all[] = {
+        {"area_ha", CCGIS_F_REAL, 0, 0},     {"plan_ha", CCGIS_F_REAL, 0, 0},
+        {"district", CCGIS_F_STRING, 80, 0}, {"dist_pct", CCGIS_F_REAL, 0, 0},
+        {"n_dist", CCGIS_F_INT, 0, 0},       {"allow_ha", CCGIS_F_REAL, 0, 0},
+        {"confl_ha", CCGIS_F_REAL, 0, 0},    {"confl_pct", CCGIS_F_REAL, 0, 0},
+        {"confl_top", CCGIS_F_STRING, 40, 0}, {"vill_near", CCGIS_F_INT, 0, 0},
+        {"flags", CCGIS_F_STRING, 160, 0},
+    };
+    enum { C_AREA, C_PLAN, C_DIST, C_DPCT, C_NDIST, C_ALLOW, C_CONFL, C_CPCT, C_CTOP, C_VILL,
+           C_FLAGS, C_N };
+    int use[C_N] = {1, d->plan != NULL, d->assign != NULL, d->assign != NULL, d->assign != NULL,
+                    d->zoning != NULL, d->zoning != NULL, d->zoning != NULL, d->zoning != NULL,
+                    d->near != NULL, 1};
+    ccgis_field_spec cols[C_N];
+    size_t nc = 0;
+    for (int c = 0; c < C_N; c++)
+        if (use[c])
+            cols[nc++] = all[c];
+    GDALDatasetH ds = ccgis_result_dataset(d->ctx);
+    OGRLayerH l = ds ? ccgis_result_layer(d->ctx, ds, "clusters", wkbMultiPolygon,
+                                          d->clusters->defn, cols, nc)
+                     : NULL;
+    if (!l) {
+        if (ds)
+            GDALClose(ds);
+        return ccgis_errcode(d->ctx);
+    }
+    ccgis_status st = CCGIS_OK;
+    for (size_t i = 0; i < d->clusters->n && st == CCGIS_OK; i++) {
+        ccgis_value all_v[C_N], v[C_N];
+        double a = d->area_m2[i];
+        all_v[C_AREA] = CCGIS_VREAL(a / 1e4);
+        all_v[C_PLAN] = CCGIS_VREAL(d->plan_m2[i] / 1e4);
+        if (d->assign) {
+            all_v[C_DIST] = CCGIS_VSTR(d->assign->zone[i]);
+            all_v[C_DPCT] = CCGIS_VREAL(d->assign->share_pct[i]);
+            all_v[C_NDIST] = CCGIS_VINT(d->assign->n_zones[i]);
+        }
+        if (d->zoning) {
+            const ccgis_overlay_result *z = d->zoning;
+            all_v[C_ALLOW] = CCGIS_VREAL(z->allowed_m2[i] / 1e4);
+            all_v[C_CONFL] = CCGIS_VREAL(z->conflict_m2[i] / 1e4);
+            all_v[C_CPCT] = CCGIS_VREAL(a > 0 ? 100.0 * z->conflict_m2[i] / a : 0.0);
+            all_v[C_CTOP] = CCGIS_VSTR(z->conflict_top[i] ? z->conflict_top[i] : "");
+        }
+        if (d->near)
+            all_v[C_VILL] = CCGIS_VINT(d->near->n_within[i]);
+        all_v[C_FLAGS] = CCGIS_VSTR(d->flags[i]);
+        size_t k = 0;
+        for (int c = 0; c < C_N; c++)
+            if (use[c])
+                v[k++] = all_v[c];
+        GEOSGeometry *m = ccgis_geom_multi(d->ctx, d->clusters->f[i].geom);
+        st = m ? ccgis_result_add(d->ctx, l, d->clusters->f[i].attrs, m, v, k)
+               : ccgis_nomem(d->ctx);
+        if (m)
+            GEOSGeom_destroy_r(d->ctx->geos, m);
+    }
+    if (st != CCGIS_OK) {
+        GDALClose(ds);
+        return st;
+    }
+    *out = ds;
+    return CCGIS_OK;
+}
+
+/* The districts layer: source fields and the aggregates. */
+static ccgis_status districts_table(run_data *d, GDALDatasetH *out)
+{
+    static const ccgis_field_spec cols[] = {
+        {"n_clusters", CCGIS_F_INT, 0, 0},
+        {"clust_ha", CCGIS_F_REAL, 0, 0},
+        {"confl_ha", CCGIS_F_REAL, 0, 0},
+        {"n_villages", CCGIS_F_INT, 0, 0},
+    };
+    GDALDatasetH ds = ccgis_result_dataset(d->ctx);
+    OGRLayerH l = ds ? ccgis_result_layer(d->ctx, ds, "districts", wkbMultiPolygon,
+                                          d->districts->defn, cols, 4)
+                     : NULL;
+    if (!l) {
+        if (ds)
+            GDALClose(ds);
+        return ccgis_errcode(d->ctx);
+    }
+    ccgis_status st = CCGIS_OK;
+    for (size_t k = 0; k < d->districts->n && st == CCGIS_OK; k++) {
+        ccgis_value v[4] = {CCGIS_VINT(d->d_clusters[k]), CCGIS_VREAL(d->d_area_m2[k] / 1e4),
+                            d->zoning ? CCGIS_VREAL(d->d_confl_m2[k] / 1e4) : CCGIS_VNULL,
+                            d->villages ? CCGIS_VINT(d->d_villages[k]) : CCGIS_VNULL};
+        GEOSGeometry *m = ccgis_geom_multi(d->ctx, d->districts->f[k].geom);
+        st = m ? ccgis_result_add(d->ctx, l, d->districts->f[k].attrs, m, v, 4)
+               : ccgis_nomem(d->ctx);
+        if (m)
+            GEOSGeom_destroy_r(d->ctx->geos, m);
+    }
+    if (st != CCGIS_OK) {
+        GDALClose(ds);
+        return st;
+    }
+    *out = ds;
+    return CCGIS_OK;
+}
+
+/* district_status.csv: clusters and hectares per district x status. */
+static ccgis_status district_status_table(run_data *d, GDALDatasetH *out)
+{
+    static const ccgis_field_spec cols[] = {
+        {"district", CCGIS_F_STRING, 80, 0},
+        {"status", CCGIS_F_STRING, 80, 0},
+        {"n_clusters", CCGIS_F_INT, 0, 0},
+        {"area_ha", CCGIS_F_REAL, 0, 0},
+    };
+    GDALDatasetH ds = ccgis_result_dataset(d->ctx);
+    OGRLayerH l = ds ? ccgis_result_layer(d->ctx, ds, "district_status", wkbNone, NULL, cols, 4)
+                     : NULL;
+    if (!l) {
+        if (ds)
+            GDALClose(ds);
+        return ccgis_errcode(d->ctx);
+    }
+    ccgis_status st = CCGIS_OK;
+    size_t nd = d->districts->n, nc = d->clusters->n;
+    /* Districts in layer order (then "no district"), statuses in order of first appearance. */
+    for (size_t k = 0; k <= nd && st == CCGIS_OK; k++) {
+        for (size_t i = 0; i < nc && st == CCGIS_OK; i++) {
+            size_t ki = d->cluster_district[i] == SIZE_MAX ? nd : d->cluster_district[i];
+            if (ki != k)
+                continue;
+            size_t first = i; /* skip statuses already counted for this district */
+            for (size_t j = 0; j < i; j++) {
+                size_t kj = d->cluster_district[j] == SIZE_MAX ? nd : d->cluster_district[j];
+                if (kj == k && strcmp(d->status[j], d->status[i]) == 0) {
+                    first = j;
+                    break;
+                }
+            }
+            if (first != i)
+                continue;
+            long long n = 0;
+            double ha = 0;
+            for (size_t j = i; j < nc; j++) {
+                size_t kj = d->cluster_district[j] == SIZE_MAX ? nd : d->cluster_district[j];
+                if (kj == k && strcmp(d->status[j], d->status[i]) == 0) {
+                    n++;
+                    ha += d->area_m2[j] / 1e4;
+                }
+            }
+            ccgis_value v[4] = {CCGIS_VSTR(k < nd ? d->dname[k] : ""), CCGIS_VSTR(d->status[i]),
+                                CCGIS_VINT(n), CCGIS_VREAL(ha)};
+            st = ccgis_result_add(d->ctx, l, NULL, NULL, v, 4);
+        }
+    }
+    if (st != CCGIS_OK) {
+        GDALClose(ds);
+        return st;
+    }
+    *out = ds;
+    return CCGIS_OK;
+}
+
+/* Build every layer of the job into d->layers[] (NULL where not asked). */
+static ccgis_status build_layers(run_data *d)
+{
+    ccgis_status st;
+    if ((st = clusters_table(d, &d->layers[L_CLUSTERS])) != CCGIS_OK)
+        return st;
+    if (d->zoning && (st = ccgis_pieces_table(d->ctx, d->clusters, d->zoning, "cluster_zones",
+                                              "cluster_id", &d->layers[L_ZONES])) != CCGIS_OK)
+        return st;
+    if (d->districts && (st = districts_table(d, &d->layers[L_DISTRICTS])) != CCGIS_OK)
+        return st;
+    if (d->villages && (st = ccgis_near_points_table(d->ctx, d->villages, d->clusters, d->near,
+                                                     &d->layers[L_VILLAGES])) != CCGIS_OK)
+        return st;
+    return ccgis_findings_table(d->ctx, &d->findings, &d->layers[L_FINDINGS]);
+}
+
+static const char *const layer_names[L_COUNT] = {"clusters", "cluster_zones", "districts",
+                                                 "villages", "findings"};
+
+/* Write every layer in every format asked into folder `dir`. */
+static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
+{
+    ccgis_ctx *ctx = d->ctx;
+    char path[PATH_MAX];
+    ccgis_status st = CCGIS_OK;
+    static const struct {
+        unsigned bit;
+        const char *ext;
+    } one_per_layer[] = {{CCGIS_FMT_GEOJSON, "geojson"}, {CCGIS_FMT_SHP, "shp"}};
+    for (size_t f = 0; f < 2 && st == CCGIS_OK; f++) {
+        if (!(d->job->formats & one_per_layer[f].bit))
+            continue;
+        for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++) {
+            if (!d->layers[k])
+                continue;
+            snprintf(path, sizeof path, "%s/%s.%s", dir, layer_names[k], one_per_layer[f].ext);
+            st = ccgis_write(ctx, d->layers[k], path, NULL);
+        }
+    }
+    static const struct {
+        unsigned bit;
+        const char *ext;
+    } all_in_one[] = {{CCGIS_FMT_GPKG, "gpkg"}, {CCGIS_FMT_SQLITE, "sqlite"}};
+    for (size_t f = 0; f < 2 && st == CCGIS_OK; f++) {
+        if (!(d->job->formats & all_in_one[f].bit))
+            continue;
+        GDALDatasetH all = ccgis_result_dataset(ctx);
+        if (!all)
+            return ccgis_errcode(ctx);
+        for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++) {
+            if (!d->layers[k])
+                continue;
+            OGRLayerH src = GDALDatasetGetLayer(d->layers[k], 0);
+            if (!GDALDatasetCopyLayer(all, src, layer_names[k], NULL))
+                st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "cannot gather the %s layer: %s",
+                                 layer_names[k], ctx->gdal_msg);
+        }
+        snprintf(path, sizeof path, "%s/%s.%s", dir, base, all_in_one[f].ext);
+        if (st == CCGIS_OK)
+            st = ccgis_write(ctx, all, path, NULL);
+        GDALClose(all);
+    }
+    if (st == CCGIS_OK && d->districts) {
+        GDALDatasetH t = NULL;
+        if ((st = district_status_table(d, &t)) == CCGIS_OK) {
+            snprintf(path, sizeof path, "%s/district_status.csv", dir);
+            st = ccgis_write(ctx, t, path, NULL);
+            GDALClose(t);
+        }
+    }
+    return st;
+}
+
+/* ---- the output folder ---------------------------------------------------- */
+
+/* nftw callback: remove a file or an emptied folder. */
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Remove a folder we made, with everything in it. */
+static void remove_tree(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* mkdir -p for the folders above `path` (not path itself). */
+static int make_parents(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return -1;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return 0;
+}
+
+/* Free everything a run_data owns. */
+static void run_data_clear(run_data *d)
+{
+    ccgis_ctx *ctx = d->ctx;
+    for (int k = 0; k < L_COUNT; k++)
+        if (d->layers[k])
+            GDALClose(d->layers[k]);
+    if (d->clusters && d->flags)
+        for (size_t i = 0; i < d->clusters->n; i++)
+            free(d->flags[i]);
+    free(d->flags);
+    free(d->area_m2);
+    free(d->plan_m2);
+    free(d->status);
+    free(d->dname);
+    free(d->d_clusters);
+    free(d->d_area_m2);
+    free(d->d_confl_m2);
+    free(d->d_villages);
+    free(d->cluster_district);
+    ccgis_assign_result_free(d->assign);
+    ccgis_overlay_result_free(d->zoning);
+    ccgis_near_result_free(d->near);
+    ccgis_crs_free(d->plan);
+    ccgis_layer_free(ctx, d->clusters);
+    ccgis_layer_free(ctx, d->districts);
+    ccgis_layer_free(ctx, d->villages);
+    ccgis_findings_clear(&d->findings);
+}
+
+/* ccgis_run: see run.h. */
+ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_options *options,
+                       ccgis_progress_fn progress, void *progress_arg, ccgis_run_summary *summary)
+{
+    run_data d = {.ctx = ctx, .job = job, .findings = CCGIS_FINDINGS_INIT};
+    int overwrite = options ? options->overwrite : 0;
+    char tmp[PATH_MAX] = "", base[NAME_MAX + 1];
+    struct stat sb;
+    ccgis_status st;
+
+    ccgis_gdal_begin(ctx);
+    /* Where the result goes: refuse early what can be refused. */
+    const char *slash = strrchr(job->output, '/');
+    snprintf(base, sizeof base, "%s", slash ? slash + 1 : job->output);
+    if (!base[0] || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE,
+                         "%s:%d: [job] output = %s must name a folder to create, e.g. out/hanoi",
+                         job->path, job->line_output, job->output);
+        goto done;
+    }
+    if (stat(job->output, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode)) {
+            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
+                             "%s:%d: [job] output = %s is a file, not a folder -- choose another "
+                             "output",
+                             job->path, job->line_output, job->output);
+            goto done;
+        }
+        if (!overwrite) {
+            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
+                             "%s: the output folder exists -- use --overwrite to replace it, or "
+                             "change output in %s",
+                             job->output, job->path);
+            goto done;
+        }
+    }
+    if ((st = ccgis_job_check(ctx, job)) != CCGIS_OK)
+        goto done;
+    if ((st = stall_point(ctx, "loading", progress, progress_arg, 0.0)) != CCGIS_OK ||
+        (st = load_inputs(&d, progress, progress_arg)) != CCGIS_OK)
+        goto done;
+    if ((st = analyse(&d, progress, progress_arg)) != CCGIS_OK)
+        goto done;
+    d.status = ccgis_calloc(ctx, d.clusters->n, sizeof *d.status);
+    if (!d.status) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < d.clusters->n; i++)
+        d.status[i] = attr_text(d.clusters, i, job->clusters.status);
+    if ((st = build_layers(&d)) != CCGIS_OK)
+        goto done;
+
+    /* Write into a temporary folder beside the output. */
+    if (make_parents(job->output) != 0) {
+        st = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot create the folders above it (%s)",
+                         job->output, strerror(errno));
+        goto done;
+    }
+    int n = slash ? snprintf(tmp, sizeof tmp, "%.*s/.%s.ccgis-tmp-XXXXXX",
+                             (int)(slash - job->output), job->output, base)
+                  : snprintf(tmp, sizeof tmp, ".%s.ccgis-tmp-XXXXXX", base);
+    if (n >= (int)sizeof tmp || !mkdtemp(tmp)) {
+        tmp[0] = '\0';
+        st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
+                         "%s: cannot create a folder beside it (%s) -- check the permissions",
+                         job->output, strerror(errno));
+        goto done;
+    }
+    mode_t mask = umask(0); /* mkdtemp makes 0700: give the folder the usual rights */
+    umask(mask);
+    chmod(tmp, 0777 & ~mask);
+    if ((st = tick(ctx, progress, progress_arg, 0.9, "writing")) != CCGIS_OK)
+        goto done;
+    if ((st = write_layers(&d, tmp, base)) != CCGIS_OK)
+        goto done;
+    if ((st = stall_point(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
+        (st = ccgis_write_report(&d, tmp)) != CCGIS_OK)
+        goto done;
+    if ((st = tick(ctx, progress, progress_arg, 0.99, "writing")) != CCGIS_OK)
+        goto done;
+
+    /* Into place: swap with an existing folder atomically, else rename. */
+    if (stat(job->output, &sb) == 0) {
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, job->output, RENAME_EXCHANGE) != 0) {
+            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot replace it (%s)", job->output,
+                             strerror(errno));
+            goto done;
+        }
+    } else if (rename(tmp, job->output) != 0) {
+        st = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot move the result into place (%s)",
+                         job->output, strerror(errno));
+        goto done;
+    } else {
+        tmp[0] = '\0';
+    }
+    if (summary) {
+        memset(summary, 0, sizeof *summary);
+        summary->n_clusters = d.clusters->n;
+        for (int k = 0; k < CCGIS_FINDING_KINDS; k++)
+            summary->findings[k] = ccgis_findings_count(&d.findings, (ccgis_finding_kind)k);
+    }
+    if (progress)
+        progress(1.0, NULL, progress_arg);
+    st = CCGIS_OK;
+
+done:
+    if (tmp[0])
+        remove_tree(tmp); /* the failed result, or the replaced old one */
+    run_data_clear(&d);
+    ccgis_gdal_end(ctx);
+    return st;
+}

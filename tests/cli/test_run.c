@@ -1,0 +1,341 @@
+/*
+ * test_run.c -- `ccgis run` on the sample job: every output opens with GDAL
+ * with the stated fields, counts and totals, the same in every format,
+ * Vietnamese text byte-identical; bad job files are refused with the line;
+ * an interrupted or killed run leaves no partial output folder.
+ *
+ * The job is samples/hanoi.ini itself, with its paths pointed at shapes/ and
+ * its output into this test's scratch folder.  The figures are compared with
+ * PostGIS in tests/postgis/test_engine_postgis.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "harness.h"
+
+#define SAMPLE SHAPES_DIR "/../samples/hanoi.ini"
+#define JOB WORK_DIR "/hanoi.ini"
+#define OUT WORK_DIR "/out/hanoi"
+
+/* Write WORK_DIR/NAME from samples/hanoi.ini with `extra` sed expressions. */
+static void make_job(const char *name, const char *extra)
+{
+    run_result r = run("sed -e 's|\\.\\./shapes/|%s/|' -e 's|^output .*|output = %s/out/hanoi|' "
+                       "%s %s > %s/%s",
+                       SHAPES_DIR, WORK_DIR, extra ? extra : "", SAMPLE, WORK_DIR, name);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+}
+
+/* One number or text printed by an ogrinfo SQL query "... AS v". */
+static char *query(const char *path, const char *sql)
+{
+    run_result r = run("ogrinfo -ro -q -sql \"%s\" '%s' | sed -n 's/^  v ([A-Za-z0-9]*) = //p'",
+                       sql, path);
+    assert_int_equal(r.status, 0);
+    char *out = r.out;
+    r.out = NULL;
+    run_free(&r);
+    size_t n = strlen(out);
+    if (n && out[n - 1] == '\n')
+        out[n - 1] = '\0';
+    return out;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    make_job("hanoi.ini", NULL);
+    run_result r = run("%s run -q %s", CCGIS_BIN, JOB);
+    if (r.status != 0)
+        fprintf(stderr, "%s", r.err);
+    int ok = r.status == 0;
+    run_free(&r);
+    return ok ? 0 : -1;
+}
+
+/* Layers, counts and fields (README and `ccgis help run`). */
+static void every_layer_opens_with_its_fields_and_counts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *layer;
+        long long count; /* -1: checked elsewhere */
+        const char *fields[12];
+    } layers[] = {
+        {"clusters",
+         30,
+         {"ma_ccn", "ten", "area_ha", "plan_ha", "district", "dist_pct", "n_dist", "allow_ha",
+          "confl_ha", "confl_pct", "confl_top", "vill_near"}},
+        {"cluster_zones", -1, {"cluster_id", "class", "area_ha", "allowed", NULL}},
+        {"districts", 30, {"ten", "n_clusters", "clust_ha", "confl_ha", "n_villages", NULL}},
+        {"villages", 150, {"ma_ln", "ten", "near_id", "near_m", "within", NULL}},
+        {"findings", 33, {"kind", "subject", "other", "area_ha", "detail", NULL}},
+    };
+    static const char *const exts[] = {"geojson", "shp"};
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+        long long counts[4];
+        for (size_t e = 0; e < 4; e++) {
+            char path[512];
+            const char *lname = layers[i].layer;
+            if (e < 2)
+                snprintf(path, sizeof path, "%s/%s.%s", OUT, lname, exts[e]);
+            else
+                snprintf(path, sizeof path, "%s/hanoi.%s", OUT, e == 2 ? "gpkg" : "sqlite");
+            ogr_summary s;
+            if (ogrinfo_summary(path, lname, &s) != 0)
+                fprintf(stderr, "%s: no layer %s\n", path, lname);
+            assert_int_equal(ogrinfo_summary(path, lname, &s), 0);
+            assert_int_equal(s.epsg, 4326);
+            counts[e] = s.count;
+            run_result r = run("ogrinfo -ro -so '%s' '%s'", path, lname);
+            for (size_t f = 0; f < 12 && layers[i].fields[f]; f++) {
+                char want[64];
+                snprintf(want, sizeof want, "\n%s: ", layers[i].fields[f]);
+                if (!strstr(r.out, want))
+                    fprintf(stderr, "%s: no field %s\n", path, layers[i].fields[f]);
+                assert_non_null(strstr(r.out, want));
+            }
+            run_free(&r);
+        }
+        if (layers[i].count >= 0)
+            assert_int_equal(counts[0], layers[i].count);
+        for (size_t e = 1; e < 4; e++)
+            assert_int_equal(counts[e], counts[0]);
+    }
+    /* cluster_zones: one per cluster x class, more than one class per cluster. */
+    char *n = query(OUT "/hanoi.gpkg", "SELECT count(*) AS v FROM cluster_zones");
+    assert_true(atoi(n) > 60);
+    free(n);
+}
+
+/* Totals agree across formats, with report.md and summary.json. */
+static void totals_agree_across_formats_and_report(void **state)
+{
+    (void)state;
+    char *g = query(OUT "/hanoi.gpkg", "SELECT sum(area_ha) AS v FROM clusters");
+    char *s = query(OUT "/clusters.shp", "SELECT sum(area_ha) AS v FROM clusters");
+    char *j = query(OUT "/clusters.geojson", "SELECT sum(area_ha) AS v FROM clusters");
+    double total = atof(g);
+    assert_true(total > 900 && total < 1100);
+    /* shapefile numbers carry 15 significant digits, GeoJSON 17 */
+    assert_true(fabs(atof(s) - total) < 1e-9 * total);
+    assert_true(fabs(atof(j) - total) < 1e-9 * total);
+    free(g);
+    free(s);
+    free(j);
+
+    json_error_t e;
+    json_t *doc = json_load_file(OUT "/summary.json", 0, &e);
+    assert_non_null(doc);
+    json_t *c = json_object_get(doc, "clusters");
+    assert_int_equal(json_integer_value(json_object_get(c, "count")), 30);
+    assert_true(fabs(json_real_value(json_object_get(c, "area_ha")) - total) < 1e-9 * total);
+    /* Per district totals: the districts layer sums to the clusters in a district. */
+    char *dsum = query(OUT "/hanoi.gpkg", "SELECT sum(clust_ha) AS v FROM districts");
+    char *csum = query(OUT "/hanoi.gpkg",
+                       "SELECT sum(area_ha) AS v FROM clusters WHERE district <> ''");
+    assert_true(fabs(atof(dsum) - atof(csum)) < 1e-9 * total);
+    free(dsum);
+    free(csum);
+    /* district_status.csv sums to the same clusters. */
+    char *st = query(OUT "/district_status.csv",
+                     "SELECT sum(n_clusters) AS v FROM district_status");
+    assert_int_equal(atoi(st), 30);
+    free(st);
+    /* The report tells the total and the designed problems. */
+    char *report = slurp(OUT "/report.md");
+    assert_non_null(report);
+    char line[128];
+    snprintf(line, sizeof line, "30 clusters, %.2f ha", total);
+    assert_non_null(strstr(report, line));
+    assert_non_null(strstr(report, "| CLUSTER_OVERLAP | 1 |"));
+    assert_non_null(strstr(report, "| STRADDLES_DISTRICTS | 1 |"));
+    assert_non_null(strstr(report, "| GEOMETRY_REPAIRED | 1 |"));
+    assert_non_null(strstr(report, "## Craft villages"));
+    free(report);
+    json_decref(doc);
+}
+
+/* A Vietnamese name is byte-identical in every format. */
+static void vietnamese_names_survive_every_format(void **state)
+{
+    (void)state;
+    const char *sources[] = {OUT "/clusters.geojson", OUT "/clusters.shp", OUT "/hanoi.gpkg",
+                             OUT "/hanoi.sqlite"};
+    for (size_t i = 0; i < 4; i++) {
+        char *name = query(sources[i], "SELECT ten AS v FROM clusters WHERE ma_ccn = 'CCN12'");
+        assert_string_equal(name, "CCN Đông Phương Yên");
+        free(name);
+        char *v = query(sources[i], "SELECT district AS v FROM clusters WHERE ma_ccn = 'CCN15'");
+        assert_string_equal(v, "Ứng Hòa");
+        free(v);
+    }
+    char *cpg = slurp(OUT "/clusters.cpg");
+    assert_string_equal(cpg, "UTF-8");
+    free(cpg);
+}
+
+/* Failing jobs: one line naming the job file line, exit 2, no output. */
+static void assert_job_refused(const char *extra, const char *fragment)
+{
+    make_job("bad.ini", extra);
+    run_result r = run("rm -rf %s/out && %s run -q %s/bad.ini", WORK_DIR, CCGIS_BIN, WORK_DIR);
+    if (!strstr(r.err, fragment))
+        fprintf(stderr, "stderr was: %s\n", r.err);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, fragment));
+    assert_int_equal(count_lines(r.err), 1);
+    assert_int_equal(access(OUT, F_OK), -1);
+    run_free(&r);
+}
+
+static void bad_job_files_name_the_line(void **state)
+{
+    (void)state;
+    assert_job_refused("-e 's|^id .*= ma_ccn|id = ma_cc|'",
+                       "bad.ini:13: [clusters] id = ma_cc: " SHAPES_DIR
+                       "/clusters.shp has no field 'ma_cc' -- the fields are: ma_ccn, ten");
+    assert_job_refused("-e 's|^class .*|klass = loai_dat|'",
+                       "bad.ini:23: unknown key 'klass' in [zoning] -- the keys are: source, "
+                       "layer, srs, encoding, class, allowed");
+    assert_job_refused("-e 's|^\\[villages\\]|[vilages]|'", "bad.ini:26: unknown section [vilages]");
+    assert_job_refused("-e 's|^id .*= ma_ccn|id = huyen|'", "bad.ini:13: [clusters]");
+    assert_job_refused("-e 's|clusters.shp|cluster.shp|'",
+                       "bad.ini:12: [clusters] " SHAPES_DIR "/cluster.shp: no such file");
+    assert_job_refused("-e '/^id .*= ma_ccn/d'", "bad.ini:11: [clusters] needs id = FIELD");
+    assert_job_refused("-e 's|^radius_m.*|radius_m = far|'",
+                       "[villages] radius_m = far is not a distance");
+    assert_job_refused("-e 's|^formats.*|formats = geojson, kml|'",
+                       "[job] formats: unknown format 'kml'");
+    assert_job_refused("-e 's|^\\[job\\]|[job|'", "bad.ini:5: not a job file line");
+    assert_job_refused("-e 's|^plan_crs.*|plan_crs = EPSG:4326|'",
+                       "plan_crs = EPSG:4326 is geographic");
+}
+
+static void duplicate_ids_are_refused_with_the_line(void **state)
+{
+    (void)state;
+    assert_job_refused("-e 's|^id .*= ma_ccn|id = huyen|'",
+                       "bad.ini:13: [clusters] " SHAPES_DIR
+                       "/clusters.shp, layer 'clusters', feature ");
+    run_result r = run("%s run %s/bad.ini", CCGIS_BIN, WORK_DIR);
+    assert_non_null(strstr(r.err, "duplicate id '"));
+    run_free(&r);
+}
+
+static void existing_output_needs_overwrite(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out; %s run -q %s; %s run -q %s", WORK_DIR, CCGIS_BIN, JOB,
+                       CCGIS_BIN, JOB);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "the output folder exists -- use --overwrite"));
+    run_free(&r);
+    r = run("touch %s/marker && %s run -q --overwrite %s && ls %s", OUT, CCGIS_BIN, JOB, OUT);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "marker")); /* replaced as a whole */
+    assert_non_null(strstr(r.out, "report.md"));
+    run_free(&r);
+}
+
+/* Ctrl-C while writing: no output folder, no temporary folder. */
+static void interrupted_run_leaves_nothing(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out && (CCGIS_TEST_STALL=writing %s run -q %s & pid=$!; "
+                       "sleep 1; kill -INT $pid; wait $pid; echo \"exit=$?\"); ls -a %s/out",
+                       WORK_DIR, CCGIS_BIN, JOB, WORK_DIR);
+    assert_non_null(strstr(r.out, "exit=2"));
+    assert_null(strstr(r.out, "hanoi"));
+    assert_null(strstr(r.out, "ccgis-tmp"));
+    run_free(&r);
+}
+
+/* SIGKILL while writing: the earlier output is untouched, no partial folder. */
+static void killed_run_leaves_the_earlier_output(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out && %s run -q %s && touch %s/earlier && "
+                       "(CCGIS_TEST_STALL=writing %s run -q --overwrite %s & pid=$!; "
+                       "sleep 1; kill -KILL $pid; wait $pid; echo \"exit=$?\"); ls %s",
+                       WORK_DIR, CCGIS_BIN, JOB, OUT, CCGIS_BIN, JOB, OUT);
+    assert_non_null(strstr(r.out, "exit=137"));
+    assert_non_null(strstr(r.out, "earlier")); /* the earlier folder, whole */
+    assert_non_null(strstr(r.out, "report.md"));
+    run_free(&r);
+    /* What a kill leaves is a hidden temporary folder, never the output name. */
+    r = run("ls -a %s/out", WORK_DIR);
+    assert_non_null(strstr(r.out, ".hanoi.ccgis-tmp-"));
+    run_free(&r);
+    r = run("rm -rf %s/out/.hanoi.ccgis-tmp-*", WORK_DIR);
+    run_free(&r);
+}
+
+static void check_mode_writes_nothing(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out && %s run --check %s", WORK_DIR, CCGIS_BIN, JOB);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "in order"));
+    assert_int_equal(access(OUT, F_OK), -1);
+    run_free(&r);
+}
+
+static void strict_exits_1_on_findings(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out && %s run -q --strict %s", WORK_DIR, CCGIS_BIN, JOB);
+    assert_int_equal(r.status, 1);
+    assert_int_equal(access(OUT "/report.md", F_OK), 0);
+    run_free(&r);
+}
+
+/* samples/hanoi/report.md is what the sample job produces (but for the
+ * paths of the job file and the layers, which differ here). */
+static void the_sample_report_is_current(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out && %s run -q %s && sed -e 's|job file `[^`]*`|job file "
+                       "`samples/hanoi.ini`|' -e 's|%s/|shapes/|g' %s/report.md",
+                       WORK_DIR, CCGIS_BIN, JOB, SHAPES_DIR, OUT);
+    assert_int_equal(r.status, 0);
+    char *committed = slurp(SHAPES_DIR "/../samples/hanoi/report.md");
+    assert_non_null(committed);
+    if (strcmp(committed, r.out) != 0)
+        fprintf(stderr, "samples/hanoi/report.md is out of date: rerun the job and copy "
+                        "out/hanoi/report.md there (samples/README.md)\n");
+    assert_string_equal(committed, r.out);
+    free(committed);
+    run_free(&r);
+}
+
+int main(void)
+{
+    reset_work_dir();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_layer_opens_with_its_fields_and_counts),
+        cmocka_unit_test(totals_agree_across_formats_and_report),
+        cmocka_unit_test(vietnamese_names_survive_every_format),
+        cmocka_unit_test(bad_job_files_name_the_line),
+        cmocka_unit_test(duplicate_ids_are_refused_with_the_line),
+        cmocka_unit_test(existing_output_needs_overwrite),
+        cmocka_unit_test(interrupted_run_leaves_nothing),
+        cmocka_unit_test(killed_run_leaves_the_earlier_output),
+        cmocka_unit_test(check_mode_writes_nothing),
+        cmocka_unit_test(strict_exits_1_on_findings),
+        cmocka_unit_test(the_sample_report_is_current),
+    };
+    return cmocka_run_group_tests_name("run", tests, setup, NULL);
+}
