@@ -24,7 +24,8 @@ typedef struct loader {
     int id_index; /* field index of the id, -1 for the FID */
     size_t cap;
     ccgis_where where;
-    char why[160]; /* text of the last "wrong kind" reason */
+    char why[256];   /* text of the last "wrong kind" or range reason */
+    char closed[32]; /* "ring not closed" when usable_geometry closed a ring */
 } loader;
 
 /* Record a skipped feature: a finding, a warning, a count. */
@@ -91,6 +92,13 @@ static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why
         return NULL;
     }
     GEOSGeometry *gg = ccgis_geom_to_geos(ctx, flat, why);
+    if (!gg && *why && strstr(*why, "closed")) {
+        /* A ring not closed: close it (GDAL warned) and say so as a repair. */
+        OGR_G_CloseRings(flat);
+        gg = ccgis_geom_to_geos(ctx, flat, why);
+        if (gg)
+            snprintf(L->closed, sizeof L->closed, "ring not closed");
+    }
     OGR_G_DestroyGeometry(flat);
     if (!gg)
         return NULL;
@@ -118,6 +126,12 @@ static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why
 
     double x, y;
     int valid = ccgis_geom_check(ctx, gg, repaired_reason, cap, &x, &y);
+    if (valid != 1 && strstr(repaired_reason, "Invalid Coordinate")) {
+        GEOSGeom_destroy_r(ctx->geos, gg);
+        *why = "a coordinate is not a number (NaN or infinite)";
+        repaired_reason[0] = '\0';
+        return NULL;
+    }
     if (valid != 1) {
         GEOSGeometry *fixed = ccgis_geom_polygonal(ctx, GEOSMakeValid_r(ctx->geos, gg));
         GEOSGeom_destroy_r(ctx->geos, gg);
@@ -125,11 +139,19 @@ static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why
             if (fixed)
                 GEOSGeom_destroy_r(ctx->geos, fixed);
             *why = "invalid polygon with no area left after MakeValid";
+            L->closed[0] = '\0';
             return NULL;
         }
         gg = fixed;
     } else {
         repaired_reason[0] = '\0';
+    }
+    if (L->closed[0]) { /* closed above: that is a repair too */
+        char both[CCGIS_MSG_MAX];
+        snprintf(both, sizeof both, "%s%s%s", L->closed, repaired_reason[0] ? "; " : "",
+                 repaired_reason);
+        snprintf(repaired_reason, cap, "%s", both);
+        L->closed[0] = '\0';
     }
     if (L->spec->role == CCGIS_ROLE_POINTS) {
         GEOSGeometry *c = GEOSGetCentroid_r(ctx->geos, gg);
@@ -139,6 +161,32 @@ static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why
         return c;
     }
     return gg;
+}
+
+/*
+ * Why a WGS 84 geometry cannot be measured, or NULL if it can: every
+ * longitude must be within -180..180 and every latitude within -90..90.
+ * Coordinates that fit once swapped get a hint to swap the axes.  The text
+ * lives in the loader.
+ */
+static const char *lonlat_problem(loader *L, const GEOSGeometry *g)
+{
+    double b[4];
+    GEOSContextHandle_t h = L->ctx->geos;
+    if (!GEOSGeom_getXMin_r(h, g, &b[0]) || !GEOSGeom_getYMin_r(h, g, &b[1]) ||
+        !GEOSGeom_getXMax_r(h, g, &b[2]) || !GEOSGeom_getYMax_r(h, g, &b[3]))
+        return NULL; /* empty: nothing to measure */
+    int ok = isfinite(b[0]) && isfinite(b[1]) && isfinite(b[2]) && isfinite(b[3]) &&
+             b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90;
+    if (ok)
+        return NULL;
+    int swapped = isfinite(b[0]) && isfinite(b[2]) && b[0] >= -90 && b[2] <= 90 &&
+                  isfinite(b[1]) && isfinite(b[3]) && b[1] >= -180 && b[3] <= 180;
+    snprintf(L->why, sizeof L->why,
+             "its WGS 84 position (lon %.6g..%.6g, lat %.6g..%.6g) is off the globe%s", b[0],
+             b[2], b[1], b[3],
+             swapped ? ": the coordinates look like latitude, longitude -- swap the axes" : "");
+    return L->why;
 }
 
 /* Geodesic area of a source-CRS geometry, m², NaN if it cannot be had. */
@@ -190,11 +238,13 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
         goto done;
     }
     wgs = ccgis_transform_geom(ctx, L->to_wgs84, src);
-    if (!wgs) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_TRANSFORM, at,
-                            "cannot be transformed from %s to WGS 84 -- its coordinates do not "
-                            "fit the CRS: check the layer's CRS or pass the right srs",
-                            ccgis_crs_name(layer->crs));
+    const char *range = wgs ? lonlat_problem(L, wgs) : NULL;
+    if (!wgs || range) {
+        char why2[CCGIS_MSG_MAX];
+        snprintf(why2, sizeof why2, "%s -- check the layer's CRS (%s) or pass the right srs",
+                 wgs ? range : "its coordinates cannot be transformed to WGS 84",
+                 ccgis_crs_name(layer->crs));
+        st = skip(L, fid, key, why2);
         goto done;
     }
     if (reason[0]) {
@@ -213,15 +263,21 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
         if (ccgis_geod_area(ctx, wgs, &after) != CCGIS_OK)
             ccgis_clear_error(ctx);
         layer->n_repaired++;
-        ccgis_msg_at(ctx, CCGIS_WARNING, at, "repaired (%s): geodesic area %.1f m² before, %.1f m² after",
-                     reason, before, after);
+        char before_txt[32];
+        if (isnan(before))
+            snprintf(before_txt, sizeof before_txt, "unknown");
+        else
+            snprintf(before_txt, sizeof before_txt, "%.1f m²", before);
+        ccgis_msg_at(ctx, CCGIS_WARNING, at,
+                     "repaired (%s): geodesic area %s before, %.1f m² after", reason, before_txt,
+                     after);
         if (L->findings) {
             GEOSGeometry *copy = GEOSGeom_clone_r(ctx->geos, wgs);
             st = ccgis_finding_add(ctx, L->findings, CCGIS_GEOMETRY_REPAIRED, layer->what, key,
                                    NULL, after, copy,
                                    "%s %s: invalid polygon (%s) repaired with MakeValid; "
-                                   "geodesic area %.1f m² before, %.1f m² after",
-                                   layer->what, key, reason, before, after);
+                                   "geodesic area %s before, %.1f m² after",
+                                   layer->what, key, reason, before_txt, after);
             if (st != CCGIS_OK)
                 goto done;
         }
@@ -378,14 +434,16 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
     ctx->gdal_msg[0] = '\0';
     OGR_L_ResetReading(olayer);
     while ((f = OGR_L_GetNextFeature(olayer)) != NULL) {
-        st = take_feature(&L, f);
         long long fid = (long long)OGR_F_GetFID(f);
+        /* A feature GDAL could not read whole is an error, not a skip. */
+        st = ctx->gdal_msg[0]
+                 ? ccgis_error_at(ctx, CCGIS_ERR_READ,
+                                  (ccgis_where){spec->source, L.layer->name, fid},
+                                  "GDAL reported an error while reading it: %s -- the file may "
+                                  "be damaged; repair it or get it again",
+                                  ctx->gdal_msg)
+                 : take_feature(&L, f);
         OGR_F_Destroy(f);
-        if (st == CCGIS_OK && ctx->gdal_msg[0])
-            st = ccgis_error_at(ctx, CCGIS_ERR_READ, (ccgis_where){spec->source, L.layer->name, fid},
-                                "GDAL reported an error while reading it: %s -- the file may be "
-                                "damaged; repair it or get it again",
-                                ctx->gdal_msg);
         if (st != CCGIS_OK)
             goto done;
     }

@@ -12,6 +12,7 @@
  * ccgis_run() strings them together and owns the folder's fate.
  */
 #define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -557,6 +558,65 @@ static int make_parents(const char *path)
     return 0;
 }
 
+/*
+ * Refuse an output folder that is, or contains, one of the job's inputs:
+ * replacing it (--overwrite) would delete the data being read.  Paths are
+ * compared once resolved (realpath), so "../shapes" and "shapes" are one.
+ */
+static ccgis_status check_output_apart(ccgis_ctx *ctx, const ccgis_job *job)
+{
+    char out[PATH_MAX], parent[PATH_MAX], in[PATH_MAX];
+    const char *slash = strrchr(job->output, '/');
+    if (!realpath(job->output, out)) {
+        /* Not there yet: its parent, if that exists, plus the name. */
+        snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - job->output) : 1,
+                 slash ? job->output : ".");
+        if (!realpath(parent[0] ? parent : "/", in))
+            return CCGIS_OK; /* the parent will be created: cannot hold inputs */
+        if (snprintf(out, sizeof out, "%s/%s", in, slash ? slash + 1 : job->output) >=
+            (int)sizeof out)
+            return CCGIS_OK; /* too long to hold anything we could compare */
+    }
+    size_t n = strlen(out);
+    const ccgis_job_input *inputs[] = {&job->clusters, &job->districts, &job->zoning,
+                                       &job->villages};
+    for (size_t i = 0; i < 4; i++) {
+        if (!inputs[i]->present || !realpath(inputs[i]->source, in))
+            continue;
+        if (strncmp(in, out, n) == 0 && (in[n] == '/' || in[n] == '\0'))
+            return ccgis_error(ctx, CCGIS_ERR_USAGE,
+                               "%s:%d: [job] output = %s holds the input %s -- writing there "
+                               "would replace the data being read; choose another output folder",
+                               job->path, job->line_output, job->output, inputs[i]->source);
+    }
+    return CCGIS_OK;
+}
+
+/* 1 if `dir` is empty or holds a summary.json written by ccgis: a folder
+ * --overwrite may replace. */
+static int is_ccgis_output(const char *dir)
+{
+    char path[PATH_MAX], head[256] = "";
+    if (snprintf(path, sizeof path, "%s/summary.json", dir) >= (int)sizeof path)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t n = fread(head, 1, sizeof head - 1, f);
+        head[n] = '\0';
+        fclose(f);
+        return strstr(head, "\"ccgis\"") != NULL;
+    }
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int empty = 1;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
 /* Free everything a run_data owns. */
 static void run_data_clear(run_data *d)
 {
@@ -622,8 +682,17 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
                              job->output, job->path);
             goto done;
         }
+        if (!is_ccgis_output(job->output)) {
+            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
+                             "%s: exists and is not a folder ccgis wrote (no summary.json from "
+                             "ccgis in it) -- ccgis will not replace it even with --overwrite; "
+                             "choose another output or remove it yourself",
+                             job->output);
+            goto done;
+        }
     }
-    if ((st = ccgis_job_check(ctx, job)) != CCGIS_OK)
+    if ((st = check_output_apart(ctx, job)) != CCGIS_OK ||
+        (st = ccgis_job_check(ctx, job)) != CCGIS_OK)
         goto done;
     if ((st = stall_point(ctx, "loading", progress, progress_arg, 0.0)) != CCGIS_OK ||
         (st = load_inputs(&d, progress, progress_arg)) != CCGIS_OK)

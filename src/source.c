@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -41,6 +42,61 @@ static int is_dbf_based(const char *source)
     return dot && (strcasecmp(dot, ".shp") == 0 || strcasecmp(dot, ".dbf") == 0);
 }
 
+/*
+ * Size of the sidecar `ext` of a shapefile (".shx" or ".dbf", either case):
+ * opens it into *f.  Returns 0, or -1 when there is none.
+ */
+static int open_sidecar(const char *shp, const char *ext, FILE **f)
+{
+    char path[4096];
+    size_t n = strlen(shp);
+    if (n < 4 || n + 1 > sizeof path)
+        return -1;
+    memcpy(path, shp, n - 4);
+    for (int upper = 0; upper < 2; upper++) {
+        for (int i = 0; i < 4; i++)
+            path[n - 4 + i] = upper ? (char)toupper((unsigned char)ext[i]) : ext[i];
+        path[n] = '\0';
+        if ((*f = fopen(path, "rb")) != NULL)
+            return 0;
+    }
+    return -1;
+}
+
+/*
+ * A shapefile's .shx and .dbf must describe the same number of features;
+ * GDAL would otherwise silently read the smaller number.  Returns CCGIS_OK
+ * (also when a count cannot be read: GDAL then says what is wrong), or
+ * CCGIS_ERR_INPUT naming both counts.
+ */
+static ccgis_status check_shapefile_counts(ccgis_ctx *ctx, const char *shp)
+{
+    FILE *shx = NULL, *dbf = NULL;
+    long shx_records = -1, dbf_records = -1;
+    if (open_sidecar(shp, ".shx", &shx) == 0) {
+        if (fseek(shx, 0, SEEK_END) == 0) {
+            long size = ftell(shx);
+            if (size >= 100)
+                shx_records = (size - 100) / 8;
+        }
+        fclose(shx);
+    }
+    if (open_sidecar(shp, ".dbf", &dbf) == 0) {
+        unsigned char h[8];
+        if (fread(h, 1, 8, dbf) == 8)
+            dbf_records = (long)((unsigned long)h[4] | (unsigned long)h[5] << 8 |
+                                 (unsigned long)h[6] << 16 | (unsigned long)h[7] << 24);
+        fclose(dbf);
+    }
+    if (shx_records >= 0 && dbf_records >= 0 && shx_records != dbf_records)
+        return ccgis_error_at(ctx, CCGIS_ERR_INPUT, (ccgis_where){shp, NULL, -1},
+                              "the .dbf holds %ld records but the .shp/.shx %ld shapes -- the "
+                              "files do not belong together or one was cut short; get the "
+                              "complete set again",
+                              dbf_records, shx_records);
+    return CCGIS_OK;
+}
+
 /* ccgis_source_open_enc: see internal.h. */
 ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const char *encoding,
                                    GDALDatasetH *ds)
@@ -66,6 +122,12 @@ ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const cha
                                   "the file is empty (0 bytes) -- it was not written completely; "
                                   "get it again from its author");
         is_dir = S_ISDIR(st.st_mode);
+        const char *dot = strrchr(source, '.');
+        if (!is_dir && dot && strcasecmp(dot, ".shp") == 0) {
+            ccgis_status cs = check_shapefile_counts(ctx, source);
+            if (cs != CCGIS_OK)
+                return cs;
+        }
     }
     char opt[128];
     const char *open_opts[2] = {NULL, NULL};

@@ -87,6 +87,12 @@ void cli_print_help(const cli_command *cmd, FILE *to);
 /* The message sink the tool installs: warnings and notes to stderr. */
 void cli_print_message(void *arg, ccgis_level level, const char *msg);
 
+/* Print the count of messages the sink held back, if any, and reset. */
+void cli_flush_messages(void);
+
+/* Let the sink print every message (with -v). */
+void cli_show_all_messages(void);
+
 /* A progress callback drawing a one-line bar on stderr when it is a terminal. */
 int cli_progress(double fraction, const char *note, void *arg);
 

@@ -5,6 +5,7 @@
  * `ccgis help` and `ccgis help CMD` are generated from that table and the
  * commands' option tables.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,10 @@ static int run_command(const cli_command *cmd, int argc, char **argv)
     const char *v = cli_common(cmd, &args, CLI_OPT_VERBOSE);
     if (cli_common(cmd, &args, CLI_OPT_QUIET))
         ccgis_ctx_set_verbosity(ctx, CCGIS_ERROR);
-    else if (v)
+    else if (v) {
         ccgis_ctx_set_verbosity(ctx, strcmp(v, "1") == 0 ? CCGIS_INFO : CCGIS_DEBUG);
+        cli_show_all_messages();
+    }
     const char *jobs = cli_common(cmd, &args, CLI_OPT_JOBS);
     if (jobs) {
         char *end;
@@ -96,12 +99,16 @@ static int run_command(const cli_command *cmd, int argc, char **argv)
         ccgis_ctx_set_threads(ctx, (int)n);
     }
     int rc = cmd->run(cmd, &args, ctx);
+    cli_flush_messages();
     ccgis_ctx_free(ctx);
     return rc;
 }
 
 int main(int argc, char **argv)
 {
+    /* Past a file-size limit (ulimit -f) writes must fail with EFBIG, which
+     * GDAL reports and ccgis cleans up after, rather than kill the process. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         print_usage(stderr);
         return CLI_EXIT_INPUT;

@@ -7,6 +7,12 @@
 
 #include "cli.h"
 
+/* Warnings and notes beyond this many are counted, not printed: a layer
+ * with thousands of problems gets a summary, not thousands of lines. */
+#define MAX_SHOWN 20
+
+static long shown, hidden;
+
 /* cli_print_message: see cli.h.  Errors are not printed here: the command
  * prints the final one once, through cli_fail(). */
 void cli_print_message(void *arg, ccgis_level level, const char *msg)
@@ -15,7 +21,29 @@ void cli_print_message(void *arg, ccgis_level level, const char *msg)
     static const char *const tag[] = {"debug", "note", "warning", "error"};
     if (level == CCGIS_ERROR)
         return;
+    if (level != CCGIS_DEBUG && shown >= MAX_SHOWN) {
+        hidden++;
+        return;
+    }
+    if (level != CCGIS_DEBUG)
+        shown++;
     fprintf(stderr, "ccgis: %s: %s\n", tag[level], msg);
+}
+
+/* cli_flush_messages: see cli.h. */
+void cli_flush_messages(void)
+{
+    if (hidden)
+        fprintf(stderr, "ccgis: %ld more warnings and notes not shown (the findings layer and "
+                        "report list every skipped or repaired feature; -v shows them all)\n",
+                hidden);
+    shown = hidden = 0;
+}
+
+/* cli_show_all_messages: see cli.h. */
+void cli_show_all_messages(void)
+{
+    shown = -1000000000L;
 }
 
 /* cli_progress: see cli.h.  Draws "ccgis: NOTE  42%" over itself; a final
@@ -47,6 +75,7 @@ int cli_exit_code(ccgis_status st)
 int cli_fail(ccgis_ctx *ctx)
 {
     ccgis_status st = ccgis_errcode(ctx);
+    cli_flush_messages(); /* the error line comes last */
     fprintf(stderr, "ccgis: error: %s\n",
             ccgis_errmsg(ctx)[0] ? ccgis_errmsg(ctx) : ccgis_status_str(st));
     return cli_exit_code(st == CCGIS_OK ? CCGIS_ERR_INTERNAL : st);
