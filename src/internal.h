@@ -360,4 +360,11 @@ ccgis_status ccgis_write_report(run_data *d, const char *dir);
 ccgis_status ccgis_layer_encoding(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH layer, char **name,
                                   char **source);
 
+/*
+ * ccgis_text_suspect -- 1 if s is not valid UTF-8, or holds U+FFFD (the mark
+ * a reader leaves where it met bytes it could not decode): the attribute
+ * encoding is then probably not what was assumed.  0 otherwise.
+ */
+int ccgis_text_suspect(const char *s);
+
 #endif /* CCGIS_INTERNAL_H */

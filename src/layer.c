@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "ccgis/geodesic.h"
 #include "internal.h"
@@ -25,6 +27,9 @@ typedef struct loader {
     size_t cap;
     ccgis_where where;
     char why[256];   /* text of the last "wrong kind" or range reason */
+    long long bad_text;      /* features with text that is not clean UTF-8 */
+    long long bad_text_fid;  /* the first of them */
+    int bad_text_field;      /* and its field */
     char closed[32]; /* "ring not closed" when usable_geometry closed a ring */
 } loader;
 
@@ -138,7 +143,9 @@ static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why
         if (!fixed || GEOSisEmpty_r(ctx->geos, fixed)) {
             if (fixed)
                 GEOSGeom_destroy_r(ctx->geos, fixed);
-            *why = "invalid polygon with no area left after MakeValid";
+            snprintf(L->why, sizeof L->why,
+                     "invalid polygon (%s) with no area left after MakeValid", repaired_reason);
+            *why = L->why;
             L->closed[0] = '\0';
             return NULL;
         }
@@ -217,6 +224,16 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
     char reason[CCGIS_MSG_MAX];
 
     layer->n_read++;
+    for (int i = 0; i < OGR_F_GetFieldCount(f); i++) {
+        if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
+            !OGR_F_IsFieldSetAndNotNull(f, i) || !ccgis_text_suspect(OGR_F_GetFieldAsString(f, i)))
+            continue;
+        if (L->bad_text++ == 0) {
+            L->bad_text_fid = fid;
+            L->bad_text_field = i;
+        }
+        break;
+    }
     char *key = feature_key(L, f, fid);
     if (!key)
         return ccgis_errcode(ctx);
@@ -363,6 +380,18 @@ static ccgis_status check_unique(loader *L)
     return st;
 }
 
+/* 1 if a shapefile path has a .prj beside it. */
+static int has_prj(const char *source)
+{
+    size_t n = strlen(source);
+    char path[4096];
+    if (n < 4 || n >= sizeof path || strcasecmp(source + n - 4, ".shp") != 0)
+        return 0;
+    memcpy(path, source, n - 4);
+    memcpy(path + n - 4, ".prj", 5);
+    return access(path, F_OK) == 0;
+}
+
 /* Establish the CRS (assigned or own) and the transformation to WGS 84. */
 static ccgis_status setup_crs(loader *L, OGRLayerH layer)
 {
@@ -374,9 +403,11 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
         OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
         if (!srs)
             return ccgis_error_at(ctx, CCGIS_ERR_CRS_NONE, L->where,
-                                  "the layer has no CRS (no .prj?) -- assign one with srs= "
-                                  "(--srs), e.g. EPSG:5897 for VN-2000 / TM-3 105, EPSG:4326 "
-                                  "for lon/lat");
+                                  "the layer has no CRS (%s) -- assign one with srs= (--srs), "
+                                  "e.g. EPSG:5897 for VN-2000 / TM-3 105, EPSG:4326 for lon/lat",
+                                  has_prj(L->spec->source)
+                                      ? "its .prj is not a CRS GDAL can read"
+                                      : "no .prj?");
         st = ccgis_crs_from_ogr(ctx, srs, L->where, &L->layer->crs);
     }
     if (st != CCGIS_OK)
@@ -454,6 +485,13 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
                             L.layer->n_read, ctx->gdal_msg);
         goto done;
     }
+    if (L.bad_text)
+        ccgis_msg_at(ctx, CCGIS_WARNING, L.where,
+                     "%lld features have text that is not valid UTF-8 (first: feature %lld, "
+                     "field '%s') -- the attribute encoding is probably not UTF-8: declare it "
+                     "(encoding=, e.g. CP1258, or a .cpg file)",
+                     L.bad_text, L.bad_text_fid,
+                     OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, L.bad_text_field)));
     if (L.layer->n == 0) {
         st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, L.where,
                             "no usable %s among %lld features read (%lld skipped) -- is this "

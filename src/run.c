@@ -44,7 +44,7 @@ static int step_progress(double fraction, const char *note, void *arg)
 
 /*
  * Test hook (fault injection, as SQLite does): when the environment variable
- * CCGIS_TEST_STALL names this point ("loading", "writing"), wait up to 30 s
+ * CCGIS_TEST_STALL names this point ("loading", "analysis", "writing"), wait up to 30 s
  * here, reporting progress every 10 ms, so that a test can interrupt or kill
  * the run at a known place.  Returns CCGIS_OK or the cancellation.
  */
@@ -667,6 +667,8 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
                          job->path, job->line_output, job->output);
         goto done;
     }
+    if ((st = check_output_apart(ctx, job)) != CCGIS_OK)
+        goto done;
     if (stat(job->output, &sb) == 0) {
         if (!S_ISDIR(sb.st_mode)) {
             st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
@@ -691,13 +693,13 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
             goto done;
         }
     }
-    if ((st = check_output_apart(ctx, job)) != CCGIS_OK ||
-        (st = ccgis_job_check(ctx, job)) != CCGIS_OK)
+    if ((st = ccgis_job_check(ctx, job)) != CCGIS_OK)
         goto done;
     if ((st = stall_point(ctx, "loading", progress, progress_arg, 0.0)) != CCGIS_OK ||
         (st = load_inputs(&d, progress, progress_arg)) != CCGIS_OK)
         goto done;
-    if ((st = analyse(&d, progress, progress_arg)) != CCGIS_OK)
+    if ((st = stall_point(ctx, "analysis", progress, progress_arg, 0.1)) != CCGIS_OK ||
+        (st = analyse(&d, progress, progress_arg)) != CCGIS_OK)
         goto done;
     d.status = ccgis_calloc(ctx, d.clusters->n, sizeof *d.status);
     if (!d.status) {

@@ -87,6 +87,10 @@ void cli_print_help(const cli_command *cmd, FILE *to);
 /* The message sink the tool installs: warnings and notes to stderr. */
 void cli_print_message(void *arg, ccgis_level level, const char *msg);
 
+/* --quiet: only errors on stderr (set once by main). */
+void cli_set_quiet(int on);
+int cli_is_quiet(void);
+
 /* Print the count of messages the sink held back, if any, and reset. */
 void cli_flush_messages(void);
 

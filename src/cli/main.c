@@ -82,8 +82,10 @@ static int run_command(const cli_command *cmd, int argc, char **argv)
     }
     ccgis_ctx_set_message_handler(ctx, cli_print_message, NULL);
     const char *v = cli_common(cmd, &args, CLI_OPT_VERBOSE);
-    if (cli_common(cmd, &args, CLI_OPT_QUIET))
+    if (cli_common(cmd, &args, CLI_OPT_QUIET)) {
         ccgis_ctx_set_verbosity(ctx, CCGIS_ERROR);
+        cli_set_quiet(1);
+    }
     else if (v) {
         ccgis_ctx_set_verbosity(ctx, strcmp(v, "1") == 0 ? CCGIS_INFO : CCGIS_DEBUG);
         cli_show_all_messages();

@@ -11,7 +11,7 @@
 /* Print the one-line summary of findings by kind on stderr. */
 static void print_findings_summary(const ccgis_findings *findings)
 {
-    if (findings && findings->n > 0) {
+    if (findings && findings->n > 0 && !cli_is_quiet()) {
         fprintf(stderr, "ccgis: findings:");
         for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
             size_t n = ccgis_findings_count(findings, (ccgis_finding_kind)k);

@@ -12,6 +12,19 @@
 #define MAX_SHOWN 20
 
 static long shown, hidden;
+static int quiet;
+
+/* cli_set_quiet: see cli.h. */
+void cli_set_quiet(int on)
+{
+    quiet = on;
+}
+
+/* cli_is_quiet: see cli.h. */
+int cli_is_quiet(void)
+{
+    return quiet;
+}
 
 /* cli_print_message: see cli.h.  Errors are not printed here: the command
  * prints the final one once, through cli_fail(). */

@@ -1,0 +1,339 @@
+/*
+ * test_bad.c -- the bad-input corpus: what GIS staff get sent, and what
+ * ccgis says about it.
+ *
+ * Each case builds its input in its own folder (shell: printf, cp, sed,
+ * ogr2ogr from the sample layers), runs ccgis, and checks
+ *   - the exit status,
+ *   - a fragment of what the user reads (stderr, or stdout for `info`),
+ *   - that a named output does not exist afterwards (no partial output),
+ *   - optionally a shell check on what was written (e.g. a feature count).
+ * The `says` column is the contract: the message names the file, the layer,
+ * the feature and the fix.  Cases are listed in tests/bad/README.md.
+ *
+ * Shell variables available to `setup`, `cmd` and `check`:
+ *   $S  the sample layers (shapes/)   $W  this case's folder
+ *   $C  the ccgis binary               mkjob [sed args]  writes $W/job.ini from
+ *   samples/hanoi.ini with its sources in $S and its output in $W/out.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+typedef struct bad_case {
+    const char *name;   /* what the user did */
+    const char *setup;  /* shell, run in $W */
+    const char *cmd;    /* shell, run in $W */
+    int exit;           /* expected exit status */
+    const char *says;   /* expected in stderr (or stdout) */
+    const char *absent; /* path under $W that must not exist afterwards, or NULL */
+    const char *check;  /* shell that must exit 0 afterwards, or NULL */
+} bad_case;
+
+/* A GeoJSON FeatureCollection of one feature with id "a" and GEOM. */
+#define GJ1(geom)                                                                                 \
+    "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","           \
+    "\"properties\":{\"id\":\"a\"},\"geometry\":" geom "}]}' > in.geojson"
+/* Two features: "a" with GEOM, then "ok" with a good square, so the layer is usable. */
+#define GJ2(geom)                                                                                 \
+    "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","           \
+    "\"properties\":{\"id\":\"a\"},\"geometry\":" geom "},{\"type\":\"Feature\",\"properties\":" \
+    "{\"id\":\"ok\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[105.8,21.0],"         \
+    "[105.81,21.0],[105.81,21.01],[105.8,21.01],[105.8,21.0]]]}}]}' > in.geojson"
+#define POLY(ring) "{\"type\":\"Polygon\",\"coordinates\":[" ring "]}"
+#define AREA "$C area in.geojson --id id -o out.gpkg"
+#define COUNT(file, n)                                                                            \
+    "[ \"$(ogrinfo -ro -so -al " file " | sed -n 's/^Feature Count: //p')\" = " #n " ]"
+/* Run as an unprivileged user when root (root reads any file). */
+#define AS_USER(c) "if [ $(id -u) = 0 ]; then runuser -u nobody -- " c "; else " c "; fi"
+
+static const bad_case cases[] = {
+    /* ---- files ---- */
+    {"missing file", NULL, "$C info $W/nope.shp", 2,
+     "nope.shp: no such file or directory -- check the path", NULL, NULL},
+    {"unreadable file", "cp $S/districts.gpkg d.gpkg && chmod 000 d.gpkg",
+     AS_USER("$C info $W/d.gpkg"), 2, "d.gpkg: cannot be read (Permission denied)", NULL, NULL},
+    {"empty file (0 bytes)", ": > e.shp", "$C info e.shp", 2,
+     "e.shp: the file is empty (0 bytes)", NULL, NULL},
+    {"truncated .shp", "for e in shx dbf prj cpg; do cp $S/clusters.$e c.$e; done && "
+                       "head -c 300 $S/clusters.shp > c.shp",
+     "$C area c.shp -o out.gpkg", 2, "GDAL reported an error while reading it", "out.gpkg",
+     NULL},
+    {".shx missing", "cp $S/clusters.shp c.shp && cp $S/clusters.dbf c.dbf", "$C info c.shp", 2,
+     "Unable to open c.shx or c.SHX", NULL, NULL},
+    {".dbf with fewer records than the .shp",
+     "for e in shp shx prj cpg; do cp $S/clusters.$e c.$e; done && ogr2ogr -f 'ESRI Shapefile' "
+     "few.dbf $S/clusters.shp -where \"ma_ccn < 'CCN10'\" -nlt NONE && cp few.dbf c.dbf",
+     "$C area c.shp -o out.gpkg", 2,
+     "c.shp: the .dbf holds 9 records but the .shp/.shx 30 shapes", "out.gpkg", NULL},
+    {"GeoJSON syntax error", "printf '{\"type\":\"FeatureCollection\",\"features\":[{' > g.geojson",
+     "$C info g.geojson", 2, "g.geojson: GDAL cannot open it as vector data", NULL, NULL},
+    {"GeoJSON with a non-numeric coordinate",
+     GJ1(POLY("[[105.8,21.0],[\"x\",21.0],[105.81,21.01],[105.8,21.0]]")), AREA, 2,
+     "in.geojson, layer 'in', feature 0: GDAL reported an error while reading it: Invalid 'x' "
+     "coordinate",
+     "out.gpkg", NULL},
+    {"GeoPackage that is not SQLite", "echo hello > f.gpkg", "$C info f.gpkg", 2,
+     "f.gpkg: not a vector dataset GDAL can read", NULL, NULL},
+    {"a directory instead of a file", "mkdir d", "$C area d -o out.gpkg", 2,
+     "d: a folder in which GDAL finds no vector data -- name a file inside it", "out.gpkg",
+     NULL},
+
+    /* ---- geometry ---- */
+    {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', feature 0: skipped: no "
+                                            "geometry (NULL)",
+     NULL, COUNT("out.gpkg", 1)},
+    {"empty geometry", GJ2(POLY("")), AREA, 0, "feature 0: skipped: ", NULL,
+     COUNT("out.gpkg", 1)},
+    {"self-intersecting bow-tie",
+     GJ1(POLY("[[105.8,21.0],[105.81,21.01],[105.81,21.0],[105.8,21.01],[105.8,21.0]]")), AREA, 0,
+     "feature 0: repaired (Self-intersection)", NULL, COUNT("out.gpkg", 1)},
+    {"figure-eight ring",
+     GJ1(POLY("[[105.8,21.0],[105.81,21.01],[105.82,21.0],[105.82,21.02],[105.81,21.01],"
+              "[105.8,21.02],[105.8,21.0]]")),
+     AREA, 0, "feature 0: repaired (Ring Self-intersection)", NULL, COUNT("out.gpkg", 1)},
+    {"unclosed ring", GJ1(POLY("[[105.8,21.0],[105.81,21.0],[105.81,21.01],[105.8,21.01]]")), AREA,
+     0, "feature 0: repaired (ring not closed)", NULL, COUNT("out.gpkg", 1)},
+    {"ring with fewer than 4 points", GJ2(POLY("[[105.8,21.0],[105.81,21.0],[105.8,21.0]]")),
+     AREA, 0, "feature 0: skipped: invalid polygon (Too few points in geometry component) with "
+              "no area left after MakeValid",
+     NULL, COUNT("out.gpkg", 1)},
+    {"duplicate consecutive points",
+     GJ1(POLY("[[105.8,21.0],[105.81,21.0],[105.81,21.0],[105.81,21.01],[105.8,21.0]]")), AREA, 0,
+     "", NULL, COUNT("out.gpkg", 1) " && ! grep -q repaired .err"},
+    {"spike",
+     GJ1(POLY("[[105.8,21.0],[105.81,21.0],[105.81,21.01],[105.83,21.03],[105.81,21.01],"
+              "[105.8,21.01],[105.8,21.0]]")),
+     AREA, 0, "feature 0: repaired (", NULL, COUNT("out.gpkg", 1)},
+    {"hole outside the shell",
+     GJ1(POLY("[[105.8,21.0],[105.81,21.0],[105.81,21.01],[105.8,21.01],[105.8,21.0]],"
+              "[[105.9,21.0],[105.91,21.0],[105.91,21.01],[105.9,21.0]]")),
+     AREA, 0, "feature 0: repaired (Hole lies outside shell)", NULL, COUNT("out.gpkg", 1)},
+    {"hole touching the shell at a point",
+     GJ1(POLY("[[105.8,21.0],[105.82,21.0],[105.82,21.02],[105.8,21.02],[105.8,21.0]],"
+              "[[105.8,21.0],[105.81,21.005],[105.81,21.01],[105.8,21.0]]")),
+     AREA, 0, "", NULL, COUNT("out.gpkg", 1) " && ! grep -q repaired .err"},
+    {"nested shells",
+     GJ1("{\"type\":\"MultiPolygon\",\"coordinates\":[[[[105.8,21.0],[105.82,21.0],[105.82,21.02],"
+         "[105.8,21.02],[105.8,21.0]]],[[[105.805,21.005],[105.81,21.005],[105.81,21.01],"
+         "[105.805,21.005]]]]}"),
+     AREA, 0, "feature 0: repaired (Nested shells)", NULL, COUNT("out.gpkg", 1)},
+    {"NaN coordinates",
+     "printf 'id,WKT\\na,\"POLYGON ((105.8 21,nan 21,105.81 21.01,105.8 21))\"\\n"
+     "ok,\"POLYGON ((105.8 21,105.81 21,105.81 21.01,105.8 21))\"\\n' > in.csv",
+     "$C area in.csv --srs EPSG:4326 --id id -o out.gpkg", 0, "feature 1: skipped: ", NULL,
+     COUNT("out.gpkg", 1)},
+    {"coordinates of 1e300",
+     "printf 'id,WKT\\na,\"POLYGON ((105.8 21,1e300 21,105.81 21.01,105.8 21))\"\\n"
+     "ok,\"POLYGON ((105.8 21,105.81 21,105.81 21.01,105.8 21))\"\\n' > in.csv",
+     "$C area in.csv --srs EPSG:4326 --id id -o out.gpkg", 0,
+     "feature 1: skipped: its WGS 84 position (lon 105.8..1e+300, lat 21..21.01) is off the "
+     "globe",
+     NULL, COUNT("out.gpkg", 1)},
+    {"lines where polygons are expected",
+     GJ1("{\"type\":\"LineString\",\"coordinates\":[[105.8,21.0],[105.9,21.1]]}"), AREA, 2,
+     "in.geojson, layer 'in': no usable polygon among 1 features read (1 skipped) -- is this the "
+     "right layer?",
+     "out.gpkg", "grep -q 'a LineString where polygons are expected' .err"},
+    {"points where polygons are expected", NULL,
+     "$C area $S/villages.geojson -o out.gpkg", 2, "no usable polygon among 150 features read",
+     "out.gpkg", NULL},
+    {"GeometryCollection", GJ1("{\"type\":\"GeometryCollection\",\"geometries\":[{\"type\":"
+                               "\"Point\",\"coordinates\":[105.7,21.0]},"
+                               POLY("[[105.8,21.0],[105.81,21.0],[105.81,21.01],[105.8,21.0]]")
+                               "]}"),
+     AREA, 0, "", NULL, COUNT("out.gpkg", 1)},
+    {"3D and measured geometries",
+     "printf 'id,WKT\\na,\"POLYGON ZM ((105.8 21 5 1,105.81 21 5 2,105.81 21.01 5 3,"
+     "105.8 21 5 1))\"\\n' > in.csv",
+     "$C area in.csv --srs EPSG:4326 --id id -o out.gpkg", 0, "", NULL,
+     COUNT("out.gpkg", 1) " && ogrinfo -ro -so out.gpkg in | grep -q '^Geometry: Multi Polygon$'"},
+    {"a 100,000-vertex polygon",
+     "awk 'BEGIN{printf \"{\\\"type\\\":\\\"FeatureCollection\\\",\\\"features\\\":[{\\\"type"
+     "\\\":\\\"Feature\\\",\\\"properties\\\":{\\\"id\\\":\\\"a\\\"},\\\"geometry\\\":{\\\"type"
+     "\\\":\\\"Polygon\\\",\\\"coordinates\\\":[[\"; for(i=0;i<100000;i++){t=6.283185307179586*i/"
+     "100000; printf \"[%.9f,%.9f],\", 105.8+0.01*cos(t), 21.0+0.01*sin(t)} printf \"[%.9f,%.9f]"
+     "]]}}]}\", 105.81, 21.0}' > in.geojson",
+     AREA, 0, "", NULL, COUNT("out.gpkg", 1)},
+
+    /* ---- CRS ---- */
+    {"no CRS (no .prj)", "for e in shp shx dbf cpg; do cp $S/clusters.$e c.$e; done",
+     "$C area c.shp -o out.gpkg", 2,
+     "c.shp, layer 'c': the layer has no CRS (no .prj?) -- assign one with srs= (--srs), e.g. "
+     "EPSG:5897",
+     "out.gpkg", NULL},
+    {"a .prj GDAL cannot read",
+     "for e in shp shx dbf cpg; do cp $S/clusters.$e c.$e; done && echo 'PROJCS[\"x\",GEOGCS[' "
+     "> c.prj",
+     "$C area c.shp -o out.gpkg", 2, "the layer has no CRS (its .prj is not a CRS GDAL can read)",
+     "out.gpkg", NULL},
+    {"lon/lat with swapped axes",
+     "printf 'id,WKT\\na,\"POLYGON ((21 105.8,21 105.81,21.01 105.81,21 105.8))\"\\n' > in.csv",
+     "$C area in.csv --srs EPSG:4326 --id id -o out.gpkg", 2, "no usable polygon", "out.gpkg",
+     "grep -q 'the coordinates look like latitude, longitude -- swap the axes' .err"},
+    {"a layer in the wrong CRS (lands far away)",
+     "mkjob -e 's|^source   = .*districts.gpkg.*|&\\nsrs = EPSG:3406|'",
+     "$C run job.ini", 0, "do not overlap at all once both are in WGS 84", NULL,
+     "grep -q '30 OUTSIDE_DISTRICTS' .err"},
+
+    /* ---- attributes ---- */
+    {"duplicate ids", "mkjob -e 's|^id .*= ma_ccn|id = huyen|'", "$C run -q job.ini", 2,
+     "job.ini:13: [clusters]", "out",
+     "grep -q \"duplicate id 'Chương Mỹ' in field 'huyen' (also feature 10)\" .err"},
+    {"empty ids",
+     "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+     "\"properties\":{\"id\":\"\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[105.8,21],"
+     "[105.81,21],[105.81,21.01],[105.8,21]]]}}]}' > in.geojson",
+     AREA, 2, "in.geojson, layer 'in', feature 0: the id field 'id' is empty -- give every input "
+              "a unique id",
+     "out.gpkg", NULL},
+    {"NULL status",
+     "ogr2ogr c.shp $S/clusters.shp -dialect sqlite -sql \"SELECT ma_ccn, ten, CASE WHEN "
+     "ma_ccn = 'CCN01' THEN NULL ELSE trang_thai END AS trang_thai, geometry FROM clusters\" && "
+     "mkjob -e \"s|$S/clusters.shp|$W/c.shp|\"",
+     "$C run -q job.ini", 0, "", NULL, "grep -q '| (no status) | 1 |' out/report.md"},
+    {"a 300-character name (Shapefile keeps 254)",
+     "n=$(head -c 300 /dev/zero | tr '\\0' 'x') && printf '%s' \"{\\\"type\\\":"
+     "\\\"FeatureCollection\\\",\\\"features\\\":[{\\\"type\\\":\\\"Feature\\\",\\\"properties\\\":"
+     "{\\\"id\\\":\\\"a\\\",\\\"ten\\\":\\\"$n\\\"},\\\"geometry\\\":{\\\"type\\\":\\\"Polygon\\\","
+     "\\\"coordinates\\\":[[[105.8,21],[105.81,21],[105.81,21.01],[105.8,21]]]}}]}\" > in.geojson",
+     "$C area in.geojson --id id -o out.shp && $C area in.geojson --id id -o out.geojson", 0,
+     "of field ten has been truncated to 254 characters", NULL,
+     "grep -q \"$(head -c 300 /dev/zero | tr '\\0' 'x')\" out.geojson"},
+    {"invalid UTF-8 bytes",
+     "printf '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+     "{\"id\":\"a\",\"ten\":\"L\\340ng g\\364m\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+     "[105.8,21.0]}}]}' > in.geojson",
+     "$C near in.geojson $S/clusters.shp --radius 100 -o out.gpkg", 0,
+     "in.geojson, layer 'in': 1 features have text that is not valid UTF-8 (first: feature 0, "
+     "field 'ten') -- the attribute encoding is probably not UTF-8",
+     NULL, COUNT("out.gpkg", 1)},
+    {"legacy-encoded text without a declaration",
+     "for e in shp shx dbf prj; do cp $S/clusters.$e c.$e; done && "
+     "printf '\\0' | dd of=c.dbf bs=1 seek=29 conv=notrunc 2>/dev/null && "
+     "ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=CP1258 l.shp $S/clusters.shp",
+     "rm -f l.cpg && $C info l.shp", 0,
+     "encoding: unknown (no .cpg file and no language driver id in the .dbf", NULL, NULL},
+
+    /* ---- job files ---- */
+    {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
+     "job.ini:23: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
+     "class, allowed",
+     "out", NULL},
+    {"missing required key", "mkjob -e '/^id .*= ma_ccn/d'", "$C run job.ini", 2,
+     "job.ini:11: [clusters] needs id = FIELD -- the field holding each cluster's id", "out",
+     NULL},
+    {"wrong field name", "mkjob -e 's|^name     = ten|name = tên|'", "$C run job.ini", 2,
+     "job.ini:14: [clusters] name = tên: " /* SHAPES_DIR */, "out",
+     "grep -q \"has no field 'tên' -- the fields are: ma_ccn, ten, huyen\" .err"},
+    {"output folder that holds an input",
+     "mkdir in && cp $S/clusters.* in/ && mkjob -e \"s|$S/clusters.shp|$W/in/clusters.shp|\" "
+     "-e \"s|^output .*|output = $W/in|\"",
+     "$C run --overwrite job.ini", 2,
+     "[job] output = " /* $W */, NULL,
+     "grep -q 'holds the input' .err && [ -f in/clusters.shp ]"},
+    {"output path inside an input folder (allowed)",
+     "mkdir in && cp $S/clusters.* in/ && mkjob -e \"s|$S/clusters.shp|$W/in/clusters.shp|\" "
+     "-e \"s|^output .*|output = $W/in/result|\"",
+     "$C run -q job.ini", 0, "", NULL, "[ -f in/result/report.md ] && [ -f in/clusters.shp ]"},
+    {"output path that is a file", "mkjob && touch out", "$C run job.ini", 2,
+     "is a file, not a folder -- choose another output", NULL, "[ -f out ] && [ ! -s out ]"},
+    {"output that is not a ccgis folder, with --overwrite",
+     "mkjob && mkdir out && echo keep > out/precious", "$C run --overwrite job.ini", 2,
+     "exists and is not a folder ccgis wrote", NULL, "grep -q keep out/precious"},
+    {"relative paths that escape with .. (resolved and printed)",
+     "mkdir -p a/b && mkjob -e 's|^output .*|output = ../../out/x|' && mv job.ini a/b/",
+     "$C run a/b/job.ini", 0, "results in out/x;", NULL, "[ -f out/x/report.md ]"},
+    {"output in a read-only folder",
+     "mkdir ro && chmod 555 ro && chmod 755 . && mkjob -e \"s|^output .*|output = $W/ro/out|\"",
+     AS_USER("$C run $W/job.ini"), 2, "cannot create a folder beside it (Permission denied)",
+     "ro/out", NULL},
+    {"disk full (file size limit)", "mkjob", "ulimit -f 200 && $C run job.ini", 2,
+     "check free space", "out", "! ls -a | grep -q ccgis-tmp"},
+    {"Ctrl-C while loading", "mkjob",
+     "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
+     2, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
+    {"Ctrl-C during the analysis", "mkjob",
+     "CCGIS_TEST_STALL=analysis $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
+     2, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
+};
+
+/* Write `text` to the file `name` in dir. */
+static void put(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void run_case(void **state)
+{
+    const bad_case *c = *state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/%02d", WORK_DIR, (int)(c - cases));
+    run_result r = run("rm -rf %s && mkdir -p %s && chmod 755 %s", dir, dir, dir);
+    run_free(&r);
+    char prelude[2048];
+    snprintf(prelude, sizeof prelude,
+             "S=%s; W=%s; C=%s; cd \"$W\" || exit 99\n"
+             "mkjob() { sed -e \"s|\\.\\./shapes/|$S/|\" -e \"s|^output .*|output = $W/out|\" "
+             "\"$@\" %s/../samples/hanoi.ini > \"$W/job.ini\"; }\n",
+             SHAPES_DIR, dir, CCGIS_BIN, SHAPES_DIR);
+    char script[16384];
+    if (c->setup) {
+        snprintf(script, sizeof script, "%s%s\n", prelude, c->setup);
+        put(dir, "setup.sh", script);
+        r = run("sh %s/setup.sh", dir);
+        if (r.status != 0)
+            fprintf(stderr, "setup of '%s' failed: %s\n", c->name, r.err);
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+    }
+    snprintf(script, sizeof script, "%s%s\n", prelude, c->cmd);
+    put(dir, "cmd.sh", script);
+    r = run("sh %s/cmd.sh > %s/.out 2> %s/.err; s=$?; cat %s/.out %s/.err; exit $s", dir, dir,
+            dir, dir, dir);
+    if (r.status != c->exit || !strstr(r.out, c->says))
+        fprintf(stderr, "case '%s': exit %d (expected %d), said:\n%s\n", c->name, r.status,
+                c->exit, r.out);
+    assert_int_equal(r.status, c->exit);
+    assert_non_null(strstr(r.out, c->says));
+    run_free(&r);
+    if (c->absent) {
+        r = run("test ! -e %s/%s", dir, c->absent);
+        if (r.status != 0)
+            fprintf(stderr, "case '%s': %s was left behind\n", c->name, c->absent);
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+    }
+    if (c->check) {
+        snprintf(script, sizeof script, "%s%s\n", prelude, c->check);
+        put(dir, "check.sh", script);
+        r = run("sh %s/check.sh", dir);
+        if (r.status != 0)
+            fprintf(stderr, "case '%s': check failed: %s\n", c->name, c->check);
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+    }
+}
+
+int main(void)
+{
+    reset_work_dir();
+    enum { N = sizeof cases / sizeof cases[0] };
+    struct CMUnitTest tests[N];
+    for (size_t i = 0; i < N; i++)
+        tests[i] = (struct CMUnitTest){cases[i].name, run_case, NULL, NULL, (void *)&cases[i]};
+    return cmocka_run_group_tests_name("bad input", tests, NULL, NULL);
+}
