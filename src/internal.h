@@ -342,6 +342,7 @@ typedef struct run_data {
     double *d_area_m2, *d_confl_m2;
     size_t *cluster_district; /* [clusters->n] index into districts, SIZE_MAX if none */
     GDALDatasetH layers[L_COUNT]; /* the layers as written; NULL when not part of the job */
+    double phase_s[CCGIS_PHASES];  /* wall seconds per phase */
 } run_data;
 
 /*

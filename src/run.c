@@ -28,6 +28,31 @@
 
 #include "internal.h"
 
+static const char *const phase_names[CCGIS_PHASES] = {
+    "check", "load", "area", "districts", "zoning", "villages", "overlaps", "layers", "write"};
+
+/* ccgis_run_phase_name: see run.h. */
+const char *ccgis_run_phase_name(ccgis_run_phase phase)
+{
+    return (unsigned)phase < CCGIS_PHASES ? phase_names[phase] : "?";
+}
+
+/* Seconds on the monotonic clock. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Close the running phase: add the time since *mark to phase p; restart the mark. */
+static void lap(run_data *d, ccgis_run_phase p, double *mark)
+{
+    double t = now_s();
+    d->phase_s[p] += t - *mark;
+    *mark = t;
+}
+
 /* Progress of one step, mapped into [base, base + span] of the whole run. */
 typedef struct step {
     ccgis_progress_fn fn;
@@ -243,8 +268,10 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
         return CCGIS_ERR_NOMEM;
     if (job->plan_crs && (st = ccgis_crs_from_user(ctx, job->plan_crs, &d->plan)) != CCGIS_OK)
         return st;
+    double mark = now_s();
     if ((st = ccgis_layer_areas(ctx, d->clusters, d->plan, d->area_m2, d->plan_m2)) != CCGIS_OK)
         return st;
+    lap(d, CCGIS_PHASE_AREA, &mark);
 
     if (job->districts.present) {
         ccgis_layer_spec zs = {job->districts.source, job->districts.layer, job->districts.srs,
@@ -254,6 +281,7 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
                                step_progress, &s, &d->assign)) != CCGIS_OK)
             return st;
     }
+    lap(d, CCGIS_PHASE_DISTRICTS, &mark);
     if (job->zoning.present) {
         ccgis_overlay_options o = {
             .zones = {job->zoning.source, job->zoning.layer, job->zoning.srs, NULL,
@@ -271,11 +299,13 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
         if (st != CCGIS_OK)
             return st;
     }
+    lap(d, CCGIS_PHASE_ZONING, &mark);
     if ((st = tick(ctx, fn, arg, 0.8, "zoning done")) != CCGIS_OK)
         return st;
     if (d->villages &&
         (st = ccgis_near(ctx, d->villages, d->clusters, job->radius_m, &d->near)) != CCGIS_OK)
         return st;
+    lap(d, CCGIS_PHASE_VILLAGES, &mark);
     if ((st = ccgis_self_overlaps(ctx, d->clusters, &d->findings, NULL)) != CCGIS_OK)
         return st;
     if (d->districts && (st = aggregate_districts(d)) != CCGIS_OK)
@@ -283,6 +313,7 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     for (size_t i = 0; i < nc; i++)
         if (!(d->flags[i] = cluster_flags(d, i)))
             return CCGIS_ERR_NOMEM;
+    lap(d, CCGIS_PHASE_OVERLAPS, &mark);
     return tick(ctx, fn, arg, 0.85, "analysis done");
 }
 
@@ -693,11 +724,14 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
             goto done;
         }
     }
+    double mark = now_s();
     if ((st = ccgis_job_check(ctx, job)) != CCGIS_OK)
         goto done;
+    lap(&d, CCGIS_PHASE_CHECK, &mark);
     if ((st = stall_point(ctx, "loading", progress, progress_arg, 0.0)) != CCGIS_OK ||
         (st = load_inputs(&d, progress, progress_arg)) != CCGIS_OK)
         goto done;
+    lap(&d, CCGIS_PHASE_LOAD, &mark);
     if ((st = stall_point(ctx, "analysis", progress, progress_arg, 0.1)) != CCGIS_OK ||
         (st = analyse(&d, progress, progress_arg)) != CCGIS_OK)
         goto done;
@@ -708,8 +742,10 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
     }
     for (size_t i = 0; i < d.clusters->n; i++)
         d.status[i] = attr_text(d.clusters, i, job->clusters.status);
+    mark = now_s();
     if ((st = build_layers(&d)) != CCGIS_OK)
         goto done;
+    lap(&d, CCGIS_PHASE_LAYERS, &mark);
 
     /* Write into a temporary folder beside the output. */
     if (make_parents(job->output) != 0) {
@@ -754,8 +790,14 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
     } else {
         tmp[0] = '\0';
     }
+    lap(&d, CCGIS_PHASE_WRITE, &mark);
     if (summary) {
         memset(summary, 0, sizeof *summary);
+        memcpy(summary->phase_s, d.phase_s, sizeof d.phase_s);
+        if (d.zoning) {
+            summary->zones_read = d.zoning->zones_read;
+            summary->zones_near = d.zoning->zones_near;
+        }
         summary->n_clusters = d.clusters->n;
         for (int k = 0; k < CCGIS_FINDING_KINDS; k++)
             summary->findings[k] = ccgis_findings_count(&d.findings, (ccgis_finding_kind)k);

@@ -45,10 +45,29 @@ typedef struct ccgis_run_options {
     int overwrite; /* replace an existing output folder */
 } ccgis_run_options;
 
+/* The phases of a run, timed in ccgis_run_summary.phase_s. */
+typedef enum ccgis_run_phase {
+    CCGIS_PHASE_CHECK = 0, /* job and sources checked */
+    CCGIS_PHASE_LOAD,      /* clusters, districts, villages read and repaired */
+    CCGIS_PHASE_AREA,      /* geodesic and planar areas */
+    CCGIS_PHASE_DISTRICTS, /* districts streamed and intersected */
+    CCGIS_PHASE_ZONING,    /* zoning streamed and intersected */
+    CCGIS_PHASE_VILLAGES,  /* distances and radius counts */
+    CCGIS_PHASE_OVERLAPS,  /* cluster-cluster overlaps, aggregates, flags */
+    CCGIS_PHASE_LAYERS,    /* result layers built */
+    CCGIS_PHASE_WRITE,     /* every format written, report, rename */
+    CCGIS_PHASES
+} ccgis_run_phase;
+
+/* ccgis_run_phase_name -- "check", "load", ... (static). */
+const char *ccgis_run_phase_name(ccgis_run_phase phase);
+
 /* What a run found, for the caller's exit status and summary line. */
 typedef struct ccgis_run_summary {
     size_t n_clusters;                   /* clusters analysed */
     size_t findings[CCGIS_FINDING_KINDS]; /* findings by kind */
+    double phase_s[CCGIS_PHASES];        /* wall-clock seconds spent in each phase */
+    long long zones_read, zones_near;    /* zoning features read / near a cluster */
 } ccgis_run_summary;
 
 /*

@@ -13,12 +13,13 @@
 
 #include "cli.h"
 
-enum { OPT_OVERWRITE, OPT_STRICT, OPT_CHECK };
+enum { OPT_OVERWRITE, OPT_STRICT, OPT_CHECK, OPT_TIMINGS };
 
 static const cli_opt run_opts[] = {
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace the output folder if it exists"},
     [OPT_STRICT] = {"--strict", 0, NULL, "exit 1 when the analysis finds problems"},
     [OPT_CHECK] = {"--check", 0, NULL, "only check the job file and its sources; write nothing"},
+    [OPT_TIMINGS] = {"--timings", 0, NULL, "print the wall time of each phase on stderr"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -122,6 +123,17 @@ static int run_run(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx)
         }
         if (problems && args->value[OPT_STRICT])
             rc = CLI_EXIT_PROBLEMS;
+        if (args->value[OPT_TIMINGS]) {
+            double total = 0;
+            fprintf(stderr, "ccgis: timings (wall seconds):");
+            for (int p = 0; p < CCGIS_PHASES; p++) {
+                fprintf(stderr, " %s %.3f", ccgis_run_phase_name((ccgis_run_phase)p),
+                        sum.phase_s[p]);
+                total += sum.phase_s[p];
+            }
+            fprintf(stderr, "; total %.3f; zones read %lld, near a cluster %lld\n", total,
+                    sum.zones_read, sum.zones_near);
+        }
     }
     ccgis_job_free(job);
     return rc;

@@ -302,6 +302,20 @@ static void strict_exits_1_on_findings(void **state)
     run_free(&r);
 }
 
+/* --timings names every phase with its seconds, and the zoning counts. */
+static void timings_name_every_phase(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out && %s run -q --timings %s", WORK_DIR, CCGIS_BIN, JOB);
+    assert_int_equal(r.status, 0);
+    const char *phases[] = {" check ", " load ", " area ", " districts ", " zoning ",
+                            " villages ", " overlaps ", " layers ", " write ", "; total ",
+                            "zones read 1931, near a cluster 216"};
+    for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++)
+        assert_non_null(strstr(r.err, phases[i]));
+    run_free(&r);
+}
+
 /* samples/hanoi/report.md is what the sample job produces (but for the
  * paths of the job file and the layers, which differ here). */
 static void the_sample_report_is_current(void **state)
@@ -336,6 +350,7 @@ int main(void)
         cmocka_unit_test(check_mode_writes_nothing),
         cmocka_unit_test(strict_exits_1_on_findings),
         cmocka_unit_test(the_sample_report_is_current),
+        cmocka_unit_test(timings_name_every_phase),
     };
     return cmocka_run_group_tests_name("run", tests, setup, NULL);
 }
