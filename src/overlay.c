@@ -18,6 +18,7 @@
  * not depend on which worker took which batch.
  */
 #include <math.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,13 +522,121 @@ static ccgis_status summarise(ccgis_ctx *ctx, const ccgis_layer *input, ccgis_ov
     return CCGIS_OK;
 }
 
+/* ---- reading only the zones near an input --------------------------------- */
+
+/*
+ * The inputs' boxes in the zones' CRS (each input's WGS 84 box carried over
+ * by PROJ with densified edges, plus a margin of about a metre), sorted by
+ * their west edge.  A zone whose box meets none of them cannot meet an input,
+ * so the reader drops it before exporting or transforming anything.
+ */
+typedef struct box_index {
+    size_t n;
+    double (*b)[4]; /* minx, miny, maxx, maxy */
+    double max_w;   /* widest box */
+} box_index;
+
+/* qsort comparator of boxes by minx. */
+static int by_minx(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* Build the index; returns 1, or 0 when an input's box cannot be carried
+ * into the zones' CRS (then every zone must be read: no pruning). */
+static int box_index_build(ccgis_ctx *ctx, const ccgis_layer *input, ccgis_transform *to_wgs84,
+                           double margin, box_index *bi)
+{
+    bi->b = ccgis_calloc(ctx, input->n, sizeof *bi->b);
+    if (!bi->b)
+        return 0;
+    for (size_t i = 0; i < input->n; i++) {
+        double w[4], z[4];
+        GEOSGeom_getXMin_r(ctx->geos, input->f[i].geom, &w[0]);
+        GEOSGeom_getYMin_r(ctx->geos, input->f[i].geom, &w[1]);
+        GEOSGeom_getXMax_r(ctx->geos, input->f[i].geom, &w[2]);
+        GEOSGeom_getYMax_r(ctx->geos, input->f[i].geom, &w[3]);
+        if (!ccgis_transform_bounds(ctx, to_wgs84, 1, w, z))
+            return 0;
+        bi->b[i][0] = z[0] - margin;
+        bi->b[i][1] = z[1] - margin;
+        bi->b[i][2] = z[2] + margin;
+        bi->b[i][3] = z[3] + margin;
+        bi->max_w = fmax(bi->max_w, bi->b[i][2] - bi->b[i][0]);
+    }
+    bi->n = input->n;
+    qsort(bi->b, bi->n, sizeof *bi->b, by_minx);
+    return 1;
+}
+
+/* 1 if box e (minx, miny, maxx, maxy) meets an indexed box. */
+static int box_index_hits(const box_index *bi, const double e[4])
+{
+    /* Boxes that can meet e start in [e.minx - max_w, e.maxx]. */
+    size_t lo = 0, hi = bi->n;
+    double from = e[0] - bi->max_w;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (bi->b[mid][0] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < bi->n && bi->b[i][0] <= e[2]; i++)
+        if (bi->b[i][2] >= e[0] && bi->b[i][1] <= e[3] && bi->b[i][3] >= e[1])
+            return 1;
+    return 0;
+}
+
+/* A set of feature ids, so that a zone near several inputs is read once
+ * when the reader queries the spatial index input by input. */
+typedef struct fid_set {
+    long long *slot; /* LLONG_MIN: empty */
+    size_t cap, n;
+} fid_set;
+
+/* Add fid; returns 1 if it was new, 0 if already there, -1 when out of memory. */
+static int fid_set_add(fid_set *s, long long fid)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t ncap = s->cap ? 2 * s->cap : 1024;
+        long long *ns = malloc(ncap * sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < ncap; i++)
+            ns[i] = LLONG_MIN;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (s->slot[i] == LLONG_MIN)
+                continue;
+            size_t h = (size_t)((unsigned long long)s->slot[i] * 0x9E3779B97F4A7C15ULL) & (ncap - 1);
+            while (ns[h] != LLONG_MIN)
+                h = (h + 1) & (ncap - 1);
+            ns[h] = s->slot[i];
+        }
+        free(s->slot);
+        s->slot = ns;
+        s->cap = ncap;
+    }
+    size_t h = (size_t)((unsigned long long)fid * 0x9E3779B97F4A7C15ULL) & (s->cap - 1);
+    while (s->slot[h] != LLONG_MIN) {
+        if (s->slot[h] == fid)
+            return 0;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->slot[h] = fid;
+    s->n++;
+    return 1;
+}
+
 /*
  * Open the zones, establish their CRS and transformation to WGS 84, the
  * class field, and set the spatial filter to the input's extent.
  */
 static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                                const ccgis_overlay_options *o, GDALDatasetH *ds,
-                               OGRLayerH *layer, int *class_index, ccgis_transform **to_wgs84)
+                               OGRLayerH *layer, int *class_index, ccgis_transform **to_wgs84,
+                               double *margin)
 {
     const ccgis_layer_spec *z = &o->zones;
     ccgis_status st = ccgis_source_open_enc(ctx, z->source, z->encoding, ds);
@@ -580,26 +689,26 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                          "is probably in the wrong CRS (check the .prj or pass srs)",
                          input->what);
     }
-    /* Spatial filter: the input's extent in the zones' CRS, with a margin of
-     * about a metre. */
-    double fbox[4];
-    if (ccgis_transform_bounds(ctx, *to_wgs84, 1, input->extent, fbox)) {
-        double m = geographic ? 1e-5 : 1.0;
-        OGR_L_SetSpatialFilterRect(*layer, fbox[0] - m, fbox[1] - m, fbox[2] + m, fbox[3] + m);
-    } else {
-        ccgis_msg_at(ctx, CCGIS_DEBUG, where, "no spatial filter: the input's extent cannot be "
-                                              "expressed in the zones' CRS");
-    }
+    *margin = geographic ? 1e-5 : 1.0; /* about a metre */
     return CCGIS_OK;
 }
 
 /* Read one zone into a batch slot.  Returns 1 if taken, 0 if skipped
- * (no usable geometry), -1 when out of memory. */
-static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, long long seq, zone_rec *z)
+ * (no usable geometry), 2 if its box meets no input's box (`near`, may be
+ * NULL: no pruning), -1 when out of memory. */
+static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, long long seq, zone_rec *z,
+                     const box_index *near)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     if (!g || OGR_G_IsEmpty(g))
         return 0;
+    if (near) {
+        OGREnvelope env;
+        OGR_G_GetEnvelope(g, &env);
+        double e[4] = {env.MinX, env.MinY, env.MaxX, env.MaxY};
+        if (!box_index_hits(near, e))
+            return 2;
+    }
     OGRGeometryH work = OGR_G_Clone(g);
     if (!work)
         return -1;
@@ -650,11 +759,15 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     ccgis_overlay_result *r = NULL;
     shared sh = {.cap = 0};
     int sync_made = 0;
+    double margin = 1.0;
+    box_index near = {0, NULL, 0};
+    fid_set seen = {NULL, 0, 0};
     ccgis_status st;
 
     *out = NULL;
     ccgis_gdal_begin(ctx);
-    if ((st = open_zones(ctx, input, options, &ds, &layer, &class_index, &to_wgs84)) != CCGIS_OK)
+    if ((st = open_zones(ctx, input, options, &ds, &layer, &class_index, &to_wgs84, &margin)) !=
+        CCGIS_OK)
         goto done;
     sh.source = options->zones.source;
     sh.layer = OGR_L_GetName(layer);
@@ -687,49 +800,98 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
             }
     }
 
-    /* Read. */
-    GIntBig total = OGR_L_GetFeatureCount(layer, FALSE);
+    /* Read: one query of the spatial index per input box where the source
+     * has a fast one (each zone once, by FID), else one pass over the box
+     * around all inputs with each zone's box tested against theirs. */
+    int pruned = box_index_build(ctx, input, to_wgs84, margin, &near);
+    if (!pruned) {
+        ccgis_clear_error(ctx);
+        ccgis_msg_at(ctx, CCGIS_DEBUG, (ccgis_where){sh.source, sh.layer, -1},
+                     "every zone is read: the inputs' boxes cannot be expressed in its CRS");
+    }
+    const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
+    int by_input = pruned && OGR_L_TestCapability(layer, OLCFastSpatialFilter) &&
+                   (strcmp(drv, "GPKG") == 0 || strcmp(drv, "ESRI Shapefile") == 0 ||
+                    strcmp(drv, "PostgreSQL") == 0 || strcmp(drv, "SQLite") == 0 ||
+                    strcmp(drv, "FlatGeobuf") == 0);
+    if (pruned && !by_input && near.n > 0) {
+        double u[4] = {near.b[0][0], near.b[0][1], near.b[0][2], near.b[0][3]};
+        for (size_t i = 1; i < near.n; i++) {
+            u[0] = fmin(u[0], near.b[i][0]);
+            u[1] = fmin(u[1], near.b[i][1]);
+            u[2] = fmax(u[2], near.b[i][2]);
+            u[3] = fmax(u[3], near.b[i][3]);
+        }
+        OGR_L_SetSpatialFilterRect(layer, u[0], u[1], u[2], u[3]);
+    }
+    GIntBig total = by_input ? (GIntBig)near.n : OGR_L_GetFeatureCount(layer, FALSE);
+    size_t passes = by_input ? near.n : 1;
     long long seq = 0;
+    int stop_reading = 0;
     OGRFeatureH f;
     st = CCGIS_OK;
     ctx->gdal_msg[0] = '\0';
-    OGR_L_ResetReading(layer);
-    while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
-        long long fid = (long long)OGR_F_GetFID(f);
-        if (!b && !(b = ccgis_calloc(ctx, 1, sizeof *b))) {
+    for (size_t pass = 0; pass < passes && !stop_reading; pass++) {
+        if (by_input)
+            OGR_L_SetSpatialFilterRect(layer, near.b[pass][0], near.b[pass][1], near.b[pass][2],
+                                       near.b[pass][3]);
+        OGR_L_ResetReading(layer);
+        while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
+            long long fid = (long long)OGR_F_GetFID(f);
+            if (by_input) {
+                int fresh = fid_set_add(&seen, fid);
+                if (fresh <= 0) {
+                    OGR_F_Destroy(f);
+                    if (fresh == 0)
+                        continue;
+                    st = ccgis_nomem(ctx);
+                    stop_reading = 1;
+                    break;
+                }
+            }
+            if (!b && !(b = ccgis_calloc(ctx, 1, sizeof *b))) {
+                OGR_F_Destroy(f);
+                st = CCGIS_ERR_NOMEM;
+                stop_reading = 1;
+                break;
+            }
+            int taken = ctx->gdal_msg[0] ? 0
+                                         : read_zone(ctx, f, class_index, seq, &b->z[b->n],
+                                                     pruned && !by_input ? &near : NULL);
             OGR_F_Destroy(f);
-            st = CCGIS_ERR_NOMEM;
-            break;
-        }
-        int taken = read_zone(ctx, f, class_index, seq, &b->z[b->n]);
-        OGR_F_Destroy(f);
-        r->zones_read++;
-        seq++;
-        if (taken < 0) {
-            st = ccgis_nomem(ctx);
-            break;
-        }
-        if (taken == 0)
-            r->zones_skipped++;
-        else
-            b->n++;
-        if (ctx->gdal_msg[0]) {
-            st = ccgis_error_at(ctx, CCGIS_ERR_READ,
-                                (ccgis_where){sh.source, sh.layer, fid},
-                                "GDAL reported an error while reading it: %s -- the file may be "
-                                "damaged; repair it or get it again",
-                                ctx->gdal_msg);
-            break;
-        }
-        if (b->n == BATCH_SIZE) {
-            int ok = dispatch(&sh, workers, nthreads, b);
-            b = NULL;
-            if (!ok)
+            r->zones_read++;
+            seq++;
+            if (ctx->gdal_msg[0]) {
+                st = ccgis_error_at(ctx, CCGIS_ERR_READ, (ccgis_where){sh.source, sh.layer, fid},
+                                    "GDAL reported an error while reading it: %s -- the file "
+                                    "may be damaged; repair it or get it again",
+                                    ctx->gdal_msg);
+                stop_reading = 1;
                 break;
-            if (progress && total > 0 &&
-                !progress((double)seq / (double)total, "intersecting zones", progress_arg)) {
-                st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            }
+            if (taken < 0) {
+                st = ccgis_nomem(ctx);
+                stop_reading = 1;
                 break;
+            }
+            if (taken == 0)
+                r->zones_skipped++;
+            else if (taken == 1)
+                b->n++;
+            if (b->n == BATCH_SIZE) {
+                int ok = dispatch(&sh, workers, nthreads, b);
+                b = NULL;
+                if (!ok) {
+                    stop_reading = 1;
+                    break;
+                }
+                double frac = by_input ? (double)pass / (double)passes
+                                       : total > 0 ? (double)seq / (double)total : 0.0;
+                if (progress && !progress(fmin(frac, 1.0), "intersecting zones", progress_arg)) {
+                    st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+                    stop_reading = 1;
+                    break;
+                }
             }
         }
     }
@@ -809,6 +971,8 @@ done:
         pthread_cond_destroy(&sh.not_full);
     }
     free(sh.q);
+    free(near.b);
+    free(seen.slot);
     ccgis_overlay_result_free(r);
     ccgis_transform_free(to_wgs84);
     if (ds)

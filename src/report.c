@@ -312,8 +312,8 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
         input_row(f, inputs, "villages", d->villages);
     if (d->zoning) {
         const ccgis_overlay_result *z = d->zoning;
-        fprintf(f, "| zoning | `%s` | | %lld near the clusters' extent | %lld near a cluster | "
-                   "%lld | %lld |\n",
+        fprintf(f, "| zoning | `%s` | | %lld read (box near a cluster) | %lld met a cluster's "
+                   "box | %lld | %lld |\n",
                 job->zoning.source, z->zones_read, z->zones_near, z->zones_skipped,
                 z->zones_repaired);
         json_array_append_new(inputs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "layer",

@@ -3,10 +3,13 @@
  * large overlay layer (zoning, districts), streamed and in parallel.
  *
  * The input (clusters: tens to hundreds of polygons) is loaded (layer.h).
- * The overlay (land-use zones: up to millions of polygons) is streamed: read
- * once, feature by feature, with a GDAL spatial filter on the input's extent
- * (which uses the source's spatial index where it has one: GeoPackage,
- * SpatiaLite, PostGIS, a shapefile's .qix), and never held in memory whole.
+ * The overlay (land-use zones: up to millions of polygons) is streamed, never
+ * held in memory whole.  Where the source has a spatial index (GeoPackage,
+ * SpatiaLite, PostGIS, FlatGeobuf, a shapefile's .qix) only the zones whose
+ * box meets an input's box are read, one index query per input, each zone
+ * once; otherwise the zones in the box around all inputs are read in one
+ * pass and each zone's box is tested against the inputs' before anything
+ * else is done with it.
  * Each zone near an input is transformed to WGS 84 and intersected with the
  * inputs its box meets (GEOS STRtree), using prepared geometries; a zone
  * entirely inside an input is taken whole, and an input entirely inside a
@@ -69,8 +72,10 @@ typedef struct ccgis_overlay_result {
     size_t n_pieces;
     ccgis_overlay_piece *pieces; /* ordered by input, then class (byte order) */
 
-    long long zones_read;     /* zones the (spatially filtered) reading returned */
-    long long zones_near;     /* zones whose box met an input's box */
+    long long zones_read;     /* zones read: those whose box meets an input's box, when
+                                 the source has a spatial index (each once), else every zone
+                                 in the box around all inputs */
+    long long zones_near;     /* zones whose WGS 84 box met an input's */
     long long zones_repaired; /* invalid zones made valid before use */
     long long zones_skipped;  /* NULL, empty or non-polygon zones */
     GEOSContextHandle_t geos; /* handle the geometries were made in (for freeing) */

@@ -272,6 +272,35 @@ static void layers_that_do_not_meet_get_a_crs_warning(void **state)
     run_free(&r);
 }
 
+/* Zoning read without a spatial index (a shapefile without .qix: one pass,
+ * boxes tested) gives the pieces that the indexed GeoPackage gives. */
+static void unindexed_zoning_gives_the_same_pieces(void **state)
+{
+    (void)state;
+    run_result r = run("ogr2ogr -f 'ESRI Shapefile' %s/lu.shp %s && "
+                       "%s overlay -q %s %s/lu.shp --id ma_ccn --class loai_dat -o %s/a.gpkg "
+                       "-p %s/pa.gpkg && "
+                       "%s overlay -q %s %s --id ma_ccn --class loai_dat -o %s/b.gpkg -p %s/pb.gpkg",
+                       WORK_DIR, LANDUSE, CCGIS_BIN, CLUSTERS, WORK_DIR, WORK_DIR, WORK_DIR,
+                       CCGIS_BIN, CLUSTERS, LANDUSE, WORK_DIR, WORK_DIR);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run("ogrinfo -ro -q %s/pa.gpkg -sql \"ATTACH '%s/pb.gpkg' AS b\" >/dev/null; "
+            "ogrinfo -ro -q -dialect sqlite %s/pa.gpkg -sql \"SELECT count(*) AS n, "
+            "max(abs(a.area_m2 - b.area_m2)) AS d FROM pieces a JOIN "
+            "(SELECT * FROM pieces) b USING (in_id, class)\"",
+            WORK_DIR, WORK_DIR, WORK_DIR);
+    run_free(&r);
+    /* Compare the two piece lists as text, rounded to 1e-6 m². */
+    r = run("for f in pa pb; do ogrinfo -ro -q %s/$f.gpkg -sql \"SELECT in_id, class, "
+            "round(area_m2, 6) AS a, n_zones FROM pieces ORDER BY in_id, class\" | "
+            "grep -v OGRFeature > %s/$f.txt; done; cmp %s/pa.txt %s/pb.txt && wc -l < %s/pa.txt",
+            WORK_DIR, WORK_DIR, WORK_DIR, WORK_DIR, WORK_DIR);
+    assert_int_equal(r.status, 0);
+    assert_true(atoi(r.out) > 300);
+    run_free(&r);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -285,6 +314,7 @@ int main(void)
         cmocka_unit_test(two_outputs_are_all_or_nothing),
         cmocka_unit_test(polygons_outside_every_zone_are_reported),
         cmocka_unit_test(layers_that_do_not_meet_get_a_crs_warning),
+        cmocka_unit_test(unindexed_zoning_gives_the_same_pieces),
     };
     return cmocka_run_group_tests_name("engine commands", tests, NULL, NULL);
 }

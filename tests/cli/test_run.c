@@ -310,7 +310,7 @@ static void timings_name_every_phase(void **state)
     assert_int_equal(r.status, 0);
     const char *phases[] = {" check ", " load ", " area ", " districts ", " zoning ",
                             " villages ", " overlaps ", " layers ", " write ", "; total ",
-                            "zones read 1931, near a cluster 216"};
+                            "; zones read ", ", near a cluster "};
     for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++)
         assert_non_null(strstr(r.err, phases[i]));
     run_free(&r);
