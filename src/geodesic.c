@@ -405,7 +405,7 @@ static ccgis_status near_seq(ccgis_ctx *ctx, near_search *s, const GEOSGeometry 
     if (st != CCGIS_OK)
         return st;
 
-    sph_point prev, cur;
+    sph_point prev = {0}, cur = {0};
     double az_prev = 0.0;
     for (unsigned int i = 0; i < n; i++) {
         double lon, lat;

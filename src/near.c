@@ -15,26 +15,37 @@
  * Lower bound, metres, of the distance from (lon, lat) to anything inside
  * box b (min lon, min lat, max lon, max lat); 0 inside the box.
  *
- * The distance between two points is at least the difference of their
- * meridian arc lengths (the meridian arc is 1-Lipschitz), and at least the
- * longitude difference times the radius of the parallel at the latitude
- * nearest a pole the path can reach, taken 1 degree beyond the point and the
- * box to allow for geodesics bowing poleward; the result is lowered by 1%
- * more for the parallel not being a geodesic.  Conservative: it only saves
- * work, never changes a result.
+ * A degree of latitude is never shorter than 110,574 m (on the equator) and a
+ * degree of longitude at latitude phi never shorter than 111,319.49 m x
+ * cos(phi) (the ellipsoid's parallels are longer than the sphere of radius a
+ * would give); phi is taken 1 degree beyond the point and the box towards the
+ * pole, for geodesics bowing poleward.  The result is lowered by 1% more.
+ * Pure arithmetic: it only decides which pairs to measure, never a result.
  */
 static double box_bound_m(double lon, double lat, const double b[4])
 {
-    double clon = lon < b[0] ? b[0] : lon > b[2] ? b[2] : lon;
-    double clat = lat < b[1] ? b[1] : lat > b[3] ? b[3] : lat;
-    if (clon == lon && clat == lat)
+    double dlon = lon < b[0] ? b[0] - lon : lon > b[2] ? lon - b[2] : 0.0;
+    double dlat = lat < b[1] ? b[1] - lat : lat > b[3] ? lat - b[3] : 0.0;
+    if (dlon == 0.0 && dlat == 0.0)
         return 0.0;
-    double dlat_m = ccgis_geod_point_distance(lon, lat, lon, clat);
     double plat = fmax(fmax(fabs(lat), fabs(b[1])), fabs(b[3])) + 1.0;
-    if (plat >= 89.0)
-        return dlat_m * 0.99;
-    double dlon_m = ccgis_geod_point_distance(lon, plat, clon, plat);
-    return fmax(dlat_m, dlon_m) * 0.99;
+    double per_lon = plat >= 90.0 ? 0.0 : 111319.49 * cos(plat * M_PI / 180.0);
+    return fmax(dlat * 110574.0, dlon * per_lon) * 0.99;
+}
+
+/* A target and its bound, for visiting targets nearest first. */
+typedef struct bounded {
+    double bound_m;
+    size_t t;
+} bounded;
+
+/* qsort comparator: by bound, then by target index (reading order). */
+static int by_bound(const void *a, const void *b)
+{
+    const bounded *x = a, *y = b;
+    if (x->bound_m != y->bound_m)
+        return x->bound_m < y->bound_m ? -1 : 1;
+    return x->t < y->t ? -1 : x->t > y->t;
 }
 
 /* ccgis_near: see near.h. */
@@ -47,6 +58,7 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
                            "radius %g m is not a distance -- give metres, 0 or more", radius_m);
     ccgis_near_result *r = ccgis_calloc(ctx, 1, sizeof *r);
     double(*box)[4] = ccgis_calloc(ctx, targets->n, sizeof *box);
+    bounded *order = NULL;
     ccgis_status st = CCGIS_OK;
     if (!r || !box) {
         st = CCGIS_ERR_NOMEM;
@@ -69,16 +81,25 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
         GEOSGeom_getXMax_r(ctx->geos, targets->f[t].geom, &box[t][2]);
         GEOSGeom_getYMax_r(ctx->geos, targets->f[t].geom, &box[t][3]);
     }
+    order = ccgis_calloc(ctx, targets->n, sizeof *order);
+    if (!order) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
     for (size_t i = 0; i < points->n && st == CCGIS_OK; i++) {
         double lon, lat;
         GEOSGeomGetX_r(ctx->geos, points->f[i].geom, &lon);
         GEOSGeomGetY_r(ctx->geos, points->f[i].geom, &lat);
+        for (size_t t = 0; t < targets->n; t++)
+            order[t] = (bounded){box_bound_m(lon, lat, box[t]), t};
+        qsort(order, targets->n, sizeof *order, by_bound);
         double best = INFINITY;
         size_t best_t = SIZE_MAX;
-        for (size_t t = 0; t < targets->n; t++) {
-            double bound = box_bound_m(lon, lat, box[t]);
-            if (bound > radius_m && bound > best)
-                continue;
+        /* Nearest first: stop once no target can be nearer nor within the radius. */
+        for (size_t k = 0; k < targets->n; k++) {
+            size_t t = order[k].t;
+            if (order[k].bound_m > radius_m && order[k].bound_m > best)
+                break;
             double d;
             if ((st = ccgis_geod_distance(ctx, lon, lat, targets->f[t].geom, &d)) != CCGIS_OK) {
                 ccgis_where at = {targets->source, targets->name, targets->f[t].fid};
@@ -86,7 +107,8 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
                                     points->what, points->f[i].key, ccgis_errmsg(ctx));
                 break;
             }
-            if (d < best) {
+            /* Equal distances: the target read first wins, whatever the visiting order. */
+            if (d < best || (d == best && t < best_t)) {
                 best = d;
                 best_t = t;
             }
@@ -103,6 +125,7 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
     }
 done:
     free(box);
+    free(order);
     ccgis_near_result_free(r);
     return st;
 }

@@ -454,7 +454,17 @@ static ccgis_status merge_pieces(ccgis_ctx *ctx, worker *workers, int nthreads,
             GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)(j - i));
         GEOSGeometry *u = NULL;
         if (coll) {
-            u = ccgis_geom_polygonal(ctx, GEOSUnaryUnion_r(h, coll));
+            /* Pieces of a zoning partition share their edges exactly: the
+             * coverage union is much cheaper; on anything else (overlapping
+             * zones), it fails and the general union is used. */
+            u = j - i == 1 ? NULL : ccgis_geom_polygonal(ctx, GEOSCoverageUnion_r(h, coll));
+            if (u && GEOSisValid_r(h, u) != 1) {
+                GEOSGeom_destroy_r(h, u);
+                u = NULL;
+            }
+            ccgis_geos_reason(ctx, NULL); /* a failed coverage union is no error */
+            if (!u)
+                u = ccgis_geom_polygonal(ctx, GEOSUnaryUnion_r(h, coll));
             if (!u) { /* keep the parts as they are rather than lose them */
                 ccgis_msg(ctx, CCGIS_DEBUG, "union of the pieces failed: %s",
                           ccgis_geos_reason(ctx, "no reason"));
