@@ -700,6 +700,19 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                          input->what);
     }
     *margin = geographic ? 1e-5 : 1.0; /* about a metre */
+
+    /* Only the geometry and the class are used: GDAL need not decode the rest. */
+    int nf = OGR_FD_GetFieldCount(defn);
+    const char **ignored = calloc((size_t)nf + 2, sizeof *ignored);
+    if (ignored) {
+        int k = 0;
+        for (int i = 0; i < nf; i++)
+            if (i != *class_index)
+                ignored[k++] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        ignored[k++] = "OGR_STYLE";
+        OGR_L_SetIgnoredFields(*layer, ignored);
+        free(ignored);
+    }
     return CCGIS_OK;
 }
 
