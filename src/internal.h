@@ -14,6 +14,7 @@
 #define CCGIS_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <gdal.h>
 #include <geos_c.h>
@@ -367,5 +368,14 @@ ccgis_status ccgis_layer_encoding(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH lay
  * encoding is then probably not what was assumed.  0 otherwise.
  */
 int ccgis_text_suspect(const char *s);
+
+/* ---- textcode_vni.c ---------------------------------------------------- */
+
+/*
+ * ccgis_vni_next -- decode the VNI-Windows character at the start of s (n >=
+ * 1 bytes) into *cp.  Returns the bytes used (1 or 2), or 0 when s[0] means
+ * nothing there.  See textcode_vni.c.
+ */
+size_t ccgis_vni_next(const unsigned char *s, size_t n, uint32_t *cp);
 
 #endif /* CCGIS_INTERNAL_H */

@@ -8,8 +8,9 @@
  * vni.h) and checked entry by entry against two independent tables, the
  * VNI_WINDOWS_TABLE of VBKey (mdlCodeTable.bas) and the `vni` column of the
  * npm package vietnamese-conversion (charsets.ts); all three agree on all
- * 134 letters.  tests/unit/textcode_reference.md tells the details, and the
- * unit test checks every letter against a fourth, separately typed table.
+ * 134 letters.  tests/unit/textcode_reference.md tells the details; the
+ * unit test checks every letter of this table against the third source,
+ * which it keeps in another form (VNI text as a Windows-1252 font shows it).
  *
  * The layout, for the record: a vowel with marks is its ASCII base letter
  * followed by one byte for the marks -- tones 0xF9 acute, 0xF8 grave, 0xFB
@@ -19,13 +20,13 @@
  * the single bytes 0xF4 0xF6 0xF1 (and take tone bytes after them); í ì ỉ
  * ĩ ị ỵ are single bytes too.
  *
- * Exports one function, ccgis_vni_next(), used by textcode.c; it is declared
- * here and there (the project's internal header is not ours to change).
+ * Exports one function, ccgis_vni_next(), used by textcode.c and declared in
+ * internal.h.
  */
 #include <stddef.h>
 #include <stdint.h>
 
-size_t ccgis_vni_next(const unsigned char *s, size_t n, uint32_t *cp);
+#include "internal.h"
 
 /* One letter: its code point and its VNI bytes (b1 0 for a single byte). */
 typedef struct vni_letter {
@@ -34,6 +35,7 @@ typedef struct vni_letter {
 } vni_letter;
 
 /* The 134 letters, lower case then upper case on each line. */
+/* clang-format off */
 static const vni_letter vni_letters[] = {
     {0x00E0, 'a', 0xF8}, {0x00C0, 'A', 0xD8}, /* à À */
     {0x00E1, 'a', 0xF9}, {0x00C1, 'A', 0xD9}, /* á Á */
@@ -103,20 +105,24 @@ static const vni_letter vni_letters[] = {
     {0x1EF5, 0xEE, 0}, {0x1EF4, 0xCE, 0}, /* ỵ Ỵ */
     {0x0111, 0xF1, 0}, {0x0110, 0xD1, 0}, /* đ Đ */
 };
+/* clang-format on */
 
 #define VNI_LETTERS (sizeof vni_letters / sizeof vni_letters[0])
 
 /*
- * Windows-1252 at 0x80-0x9F, which VNI fonts keep for punctuation; 0 marks
- * the five positions Windows-1252 leaves undefined.  0xA0-0xBF are the
- * Latin-1 characters of the same value.
+ * Windows-1252 at 0x80-0x9F (as glibc's CP1252 charmap has it), which is
+ * how ccgis reads these VNI bytes -- an assumption, as textcode.h says: no
+ * VNI table lists them.  0 marks the five positions Windows-1252 leaves
+ * undefined.  0xA0-0xBF are the Latin-1 characters of the same value.
  */
+/* clang-format off */
 static const uint16_t cp1252_80[32] = {
     0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
     0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
     0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
+/* clang-format on */
 
 /*
  * The letter whose VNI bytes are exactly b0 b1 (b1 0: the single byte b0).

@@ -25,6 +25,7 @@
  *   tables.h    the results as layers, for write.h
  *   job.h       the job file of `ccgis run`
  *   run.h       the main job: every layer, the report
+ *   textcode.h  Vietnamese legacy text encodings decoded to UTF-8 NFC
  */
 #ifndef CCGIS_H
 #define CCGIS_H
@@ -46,6 +47,7 @@
 #include "ccgis/tables.h"
 #include "ccgis/job.h"
 #include "ccgis/run.h"
+#include "ccgis/textcode.h"
 
 #define CCGIS_VERSION_MAJOR 0
 #define CCGIS_VERSION_MINOR 1
