@@ -10,7 +10,9 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cpl_conv.h>
 #include <ogr_srs_api.h>
@@ -91,6 +93,72 @@ static ccgis_status crs_wrap(ccgis_ctx *ctx, PJ *pj, ccgis_crs **out)
     return CCGIS_OK;
 }
 
+static const ccgis_crs_preset presets[] = {
+    {"vn2000", 4756, "VN-2000 geographic (lon/lat, degrees)"},
+    {"vn2000:utm48", 3405, "VN-2000 / UTM zone 48N (central meridian 105°)"},
+    {"vn2000:utm49", 3406, "VN-2000 / UTM zone 49N (central meridian 111°)"},
+    {"vn2000:tm3:102", 5896, "VN-2000 / TM-3 zone 481, central meridian 102°00'"},
+    {"vn2000:tm3:103", 9205, "VN-2000 / TM-3 103-00"},
+    {"vn2000:tm3:104", 9206, "VN-2000 / TM-3 104-00"},
+    {"vn2000:tm3:104-30", 9207, "VN-2000 / TM-3 104-30"},
+    {"vn2000:tm3:104-45", 9208, "VN-2000 / TM-3 104-45"},
+    {"vn2000:tm3:105", 5897, "VN-2000 / TM-3 zone 482, central meridian 105°00' (Hà Nội)"},
+    {"vn2000:tm3:105-30", 9209, "VN-2000 / TM-3 105-30"},
+    {"vn2000:tm3:105-45", 9210, "VN-2000 / TM-3 105-45"},
+    {"vn2000:tm3:106", 9211, "VN-2000 / TM-3 106-00"},
+    {"vn2000:tm3:106-15", 9212, "VN-2000 / TM-3 106-15"},
+    {"vn2000:tm3:106-30", 9213, "VN-2000 / TM-3 106-30"},
+    {"vn2000:tm3:107", 9214, "VN-2000 / TM-3 107-00"},
+    {"vn2000:tm3:107-15", 9215, "VN-2000 / TM-3 107-15"},
+    {"vn2000:tm3:107-30", 9216, "VN-2000 / TM-3 107-30"},
+    {"vn2000:tm3:107-45", 5899, "VN-2000 / TM-3 107-45"},
+    {"vn2000:tm3:108", 5898, "VN-2000 / TM-3 zone 491, central meridian 108°00'"},
+    {"vn2000:tm3:108-15", 9217, "VN-2000 / TM-3 108-15"},
+    {"vn2000:tm3:108-30", 9218, "VN-2000 / TM-3 108-30"},
+};
+#define NPRESETS (sizeof presets / sizeof presets[0])
+
+/* ccgis_crs_presets: see crs.h. */
+const ccgis_crs_preset *ccgis_crs_presets(size_t *n)
+{
+    *n = NPRESETS;
+    return presets;
+}
+
+/*
+ * The EPSG code of a preset name, or 0.  The TM-3 meridian may be written
+ * 105, 105-30, 105:30, 105.5 or 105-00; names compare case-insensitively.
+ */
+static int preset_epsg(const char *text)
+{
+    char want[64];
+    const char *tm3 = "vn2000:tm3:";
+    if (strncasecmp(text, tm3, strlen(tm3)) == 0) {
+        const char *m = text + strlen(tm3);
+        char *end;
+        double deg = strtod(m, &end);
+        int minutes = 0;
+        if ((*end == '-' || *end == ':') && end[1]) {
+            minutes = atoi(end + 1);
+            end += 1 + strspn(end + 1, "0123456789");
+        }
+        if (end == m || *end || (deg != floor(deg) && minutes))
+            return 0;
+        double total = deg + minutes / 60.0;
+        int whole = (int)floor(total + 1e-9);
+        int mins = (int)lround((total - whole) * 60.0);
+        if (mins)
+            snprintf(want, sizeof want, "vn2000:tm3:%d-%02d", whole, mins);
+        else
+            snprintf(want, sizeof want, "vn2000:tm3:%d", whole);
+        text = want;
+    }
+    for (size_t i = 0; i < NPRESETS; i++)
+        if (strcasecmp(presets[i].name, text) == 0)
+            return presets[i].epsg;
+    return 0;
+}
+
 /* ccgis_crs_from_user: see crs.h. */
 ccgis_status ccgis_crs_from_user(ccgis_ctx *ctx, const char *text, ccgis_crs **out)
 {
@@ -98,6 +166,18 @@ ccgis_status ccgis_crs_from_user(ccgis_ctx *ctx, const char *text, ccgis_crs **o
     if (!text || !*text)
         return ccgis_error(ctx, CCGIS_ERR_CRS_BAD,
                            "empty CRS -- give e.g. EPSG:5897 (VN-2000 / TM-3 105) or EPSG:4326");
+    char epsg[32];
+    int code = preset_epsg(text);
+    if (code) {
+        snprintf(epsg, sizeof epsg, "EPSG:%d", code);
+        text = epsg;
+    } else if (strncasecmp(text, "vn2000", 6) == 0) {
+        return ccgis_error(ctx, CCGIS_ERR_CRS_BAD,
+                           "'%s' is not a VN-2000 preset -- use vn2000, vn2000:utm48, "
+                           "vn2000:utm49 or vn2000:tm3:MERIDIAN (e.g. vn2000:tm3:105 for Ha Noi, "
+                           "vn2000:tm3:105-30); 'ccgis help crs' lists them",
+                           text);
+    }
     proj_errno_reset(NULL);
     PJ *pj = proj_create(ctx->proj, text);
     if (!pj) {

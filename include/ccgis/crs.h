@@ -32,10 +32,27 @@ extern "C" {
 typedef struct ccgis_crs ccgis_crs;
 typedef struct ccgis_transform ccgis_transform;
 
+/* A named CRS preset for Vietnamese data. */
+typedef struct ccgis_crs_preset {
+    const char *name;        /* e.g. "vn2000:tm3:105" */
+    int epsg;                /* e.g. 5897 */
+    const char *description; /* e.g. "VN-2000 / TM-3 105°00' (Hà Nội)" */
+} ccgis_crs_preset;
+
+/*
+ * ccgis_crs_presets -- the presets ccgis_crs_from_user() accepts besides EPSG
+ * codes, WKT and PROJ strings: vn2000 (EPSG:4756), vn2000:utm48 (3405),
+ * vn2000:utm49 (3406) and vn2000:tm3:<central meridian> for each VN-2000
+ * TM-3 zone in the EPSG registry (meridian as 105, 105-30 or 105.5; Hà Nội is
+ * 105 = EPSG:5897).  Returns a static table of *n entries.
+ */
+const ccgis_crs_preset *ccgis_crs_presets(size_t *n);
+
 /*
  * ccgis_crs_from_user -- parse a CRS the user gave.
  *
- *   text  in: "EPSG:5897", "EPSG:4326", WKT (1 or 2), a PROJ string
+ *   text  in: a preset (see ccgis_crs_presets: "vn2000:tm3:105"),
+ *             "EPSG:5897", "EPSG:4326", WKT (1 or 2), a PROJ string
  *             ("+proj=tmerc ..."), a PROJJSON document.
  *   out   out: the new CRS, to be released with ccgis_crs_free(); set to
  *             NULL on failure.

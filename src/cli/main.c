@@ -31,7 +31,8 @@ static void print_usage(FILE *to)
                 "villages.\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(to, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-    fprintf(to, "  %-10s %s\n\n", "help", "help on a command: ccgis help COMMAND");
+    fprintf(to, "  %-10s %s\n\n", "help",
+            "help on a command: ccgis help COMMAND; the CRS presets: ccgis help crs");
     fprintf(to, "ccgis --version prints the versions of ccgis, GDAL, PROJ and GEOS.\n"
                 "exit status: 0 success, 2 bad input or usage, 3 internal error.\n");
 }
@@ -50,6 +51,18 @@ static int run_help(int argc, char **argv)
 {
     if (argc == 0) {
         print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[0], "crs") == 0) {
+        size_t n;
+        const ccgis_crs_preset *p = ccgis_crs_presets(&n);
+        printf("Anywhere a CRS is asked for (--srs, srs=, plan_crs=, --plan-crs) ccgis takes\n"
+               "an EPSG code (EPSG:5897), WKT, a PROJ string, or one of these presets:\n\n");
+        for (size_t i = 0; i < n; i++)
+            printf("  %-20s EPSG:%-5d %s\n", p[i].name, p[i].epsg, p[i].description);
+        printf("\nA TM-3 meridian may also be written 105.5 or 105:30. VN-2000 layers are\n"
+               "placed in WGS 84 through the registered 7-parameter shift (EPSG:6960, about\n"
+               "1 m); a .prj that names VN-2000 without it puts Hanoi about 200 m off.\n");
         return CLI_EXIT_OK;
     }
     const cli_command *cmd = find_command(argv[0]);

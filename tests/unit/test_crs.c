@@ -128,6 +128,48 @@ static void point_outside_the_domain_is_a_transform_error(void **state)
     ccgis_crs_free(crs);
 }
 
+/* The VN-2000 presets name the EPSG CRSs whose names the EPSG registry gives
+ * (projinfo --list-crs | grep VN-2000). */
+static void vn2000_presets_name_the_registry_crs(void **state)
+{
+    ccgis_ctx *ctx = *state;
+    static const struct {
+        const char *text;
+        int epsg;
+        const char *name;
+    } cases[] = {
+        {"vn2000", 4756, "VN-2000"},
+        {"vn2000:utm48", 3405, "VN-2000 / UTM zone 48N"},
+        {"VN2000:UTM49", 3406, "VN-2000 / UTM zone 49N"},
+        {"vn2000:tm3:105", 5897, "VN-2000 / TM-3 zone 482"},
+        {"vn2000:tm3:105-30", 9209, "VN-2000 / TM-3 105-30"},
+        {"vn2000:tm3:105.5", 9209, "VN-2000 / TM-3 105-30"},
+        {"vn2000:tm3:105:30", 9209, "VN-2000 / TM-3 105-30"},
+        {"vn2000:tm3:104-45", 9208, "VN-2000 / TM-3 104-45"},
+        {"vn2000:tm3:107.75", 5899, "VN-2000 / TM-3 107-45"},
+        {"vn2000:tm3:102", 5896, "VN-2000 / TM-3 zone 481"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ccgis_crs *crs = NULL;
+        assert_int_equal(ccgis_crs_from_user(ctx, cases[i].text, &crs), CCGIS_OK);
+        assert_int_equal(ccgis_crs_epsg(crs, NULL), cases[i].epsg);
+        assert_string_equal(ccgis_crs_name(crs), cases[i].name);
+        ccgis_crs_free(crs);
+    }
+    size_t n;
+    const ccgis_crs_preset *p = ccgis_crs_presets(&n);
+    assert_int_equal(n, 21);
+    for (size_t i = 0; i < n; i++) { /* every preset is a CRS PROJ knows */
+        ccgis_crs *crs = NULL;
+        assert_int_equal(ccgis_crs_from_user(ctx, p[i].name, &crs), CCGIS_OK);
+        assert_int_equal(ccgis_crs_epsg(crs, NULL), p[i].epsg);
+        ccgis_crs_free(crs);
+    }
+    ccgis_crs *crs = NULL;
+    assert_int_equal(ccgis_crs_from_user(ctx, "vn2000:tm3:99", &crs), CCGIS_ERR_CRS_BAD);
+    assert_non_null(strstr(ccgis_errmsg(ctx), "is not a VN-2000 preset"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +182,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(point_outside_the_domain_is_a_transform_error, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(vn2000_presets_name_the_registry_crs, setup, teardown),
     };
     return cmocka_run_group_tests_name("crs", tests, NULL, NULL);
 }
