@@ -253,6 +253,34 @@ static ccgis_status scan_feature(scan *s, OGRFeatureH f)
     return st;
 }
 
+/* For a layer that declares no encoding: say what its text reads as, or
+ * that it is ambiguous, and what to pass. */
+static ccgis_status guess_encoding(ccgis_ctx *ctx, OGRLayerH layer, ccgis_layer_info *li)
+{
+    ccgis_textcode code;
+    int confidence;
+    ccgis_status st = ccgis_text_guess(ctx, layer, &code, &confidence);
+    if (st != CCGIS_OK)
+        return st;
+    char why[256];
+    if (code == CCGIS_TEXT_UNKNOWN) {
+        snprintf(why, sizeof why, "not declared (no .cpg file, no language driver id), and "
+                                  "the text fits several encodings -- pass encoding= (UTF-8, "
+                                  "CP1258, VISCII, TCVN3, VNI)");
+    } else {
+        snprintf(why, sizeof why, "not declared (no .cpg file, no language driver id); the "
+                                  "text reads as %s, %d%% confidence -- ccgis decodes it so; "
+                                  "encoding= overrides",
+                 ccgis_textcode_name(code), confidence);
+        li->encoding = ccgis_strdup(ctx, ccgis_textcode_name(code));
+        if (!li->encoding)
+            return CCGIS_ERR_NOMEM;
+    }
+    free(li->encoding_source);
+    li->encoding_source = ccgis_strdup(ctx, why);
+    return li->encoding_source ? CCGIS_OK : CCGIS_ERR_NOMEM;
+}
+
 /* Describe one layer into li.  Progress runs from base to base + span. */
 static ccgis_status layer_info(ccgis_ctx *ctx, const char *source, OGRLayerH layer,
                                GDALDatasetH ds, const ccgis_crs *assumed, int max_examples,
@@ -274,6 +302,8 @@ static ccgis_status layer_info(ccgis_ctx *ctx, const char *source, OGRLayerH lay
         return st;
     if ((st = ccgis_layer_encoding(ctx, ds, layer, &li->encoding, &li->encoding_source)) !=
         CCGIS_OK)
+        return st;
+    if (!li->encoding && (st = guess_encoding(ctx, layer, li)) != CCGIS_OK)
         return st;
     if ((st = read_crs(ctx, layer, assumed, s.where, li, &s.to_wgs84)) != CCGIS_OK)
         return st;

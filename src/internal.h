@@ -181,10 +181,11 @@ int ccgis_transform_bounds(ccgis_ctx *ctx, ccgis_transform *t, int inverse, cons
 ccgis_status ccgis_source_open(ccgis_ctx *ctx, const char *source, GDALDatasetH *ds);
 
 /*
- * ccgis_source_open_enc -- ccgis_source_open() with an attribute encoding
- * for a shapefile / DBF (GDAL's ENCODING open option: text is recoded from
- * it to UTF-8).  `encoding` NULL or "": as the file declares.  An encoding
- * for any other kind of source is CCGIS_ERR_USAGE.
+ * ccgis_source_open_enc -- ccgis_source_open() for a source whose attribute
+ * encoding the user names: a shapefile / DBF is then opened with GDAL's
+ * recoding off (raw bytes), for ccgis_text_plan_apply() to decode.
+ * `encoding` NULL, "" or "auto": as the file declares.  An encoding for any
+ * other kind of source is CCGIS_ERR_USAGE.
  */
 ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const char *encoding,
                                    GDALDatasetH *ds);
@@ -361,6 +362,45 @@ ccgis_status ccgis_write_report(run_data *d, const char *dir);
  */
 ccgis_status ccgis_layer_encoding(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH layer, char **name,
                                   char **source);
+
+/* How a layer's attribute text becomes UTF-8 NFC. */
+typedef struct ccgis_text_plan {
+    ccgis_text_decoder *dec; /* NULL: the text is UTF-8 already (NFC is still applied) */
+    char *label;             /* e.g. "UTF-8 (.cpg file)", "TCVN3 (given)",
+                                "TCVN3 (not declared; detected from the text, 90% confidence)" */
+} ccgis_text_plan;
+
+/*
+ * ccgis_text_plan_make -- decide how to read a layer's text: `encoding` (the
+ * user's encoding=, may be NULL or "auto"), else what the layer declares,
+ * else what ccgis_text_guess() reads in it (a warning says so when unsure).
+ * The source must have been opened with that encoding (raw bytes for a
+ * shapefile: ccgis_source_open_enc).  Returns CCGIS_OK, CCGIS_ERR_USAGE (an
+ * encoding ccgis does not read), or CCGIS_ERR_INPUT (not declared and
+ * ambiguous: the message asks for encoding=).  Reading position is reset.
+ */
+ccgis_status ccgis_text_plan_make(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH layer,
+                                  const char *encoding, ccgis_where where, ccgis_text_plan *plan);
+
+/*
+ * ccgis_text_plan_apply -- turn every string field of f into UTF-8 NFC, in
+ * place.  Returns 1 when a UTF-8 value was not valid UTF-8 (left as it is),
+ * else 0; *st gets CCGIS_ERR_INPUT (recorded, naming the field) when a value
+ * cannot be decoded with the plan's encoding.
+ */
+int ccgis_text_plan_apply(ccgis_ctx *ctx, const ccgis_text_plan *plan, OGRFeatureH f,
+                          ccgis_where at, ccgis_status *st);
+
+/* ccgis_text_plan_clear -- release a plan. */
+void ccgis_text_plan_clear(ccgis_text_plan *plan);
+
+/*
+ * ccgis_text_guess -- read up to 20,000 non-ASCII string values of a layer
+ * and guess their encoding (textcode.h).  *code is UTF-8 with confidence 100
+ * when there is nothing but ASCII.  Reading position is reset.
+ */
+ccgis_status ccgis_text_guess(ccgis_ctx *ctx, OGRLayerH layer, ccgis_textcode *code,
+                              int *confidence);
 
 /*
  * ccgis_text_suspect -- 1 if s is not valid UTF-8, or holds U+FFFD (the mark

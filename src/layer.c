@@ -31,6 +31,7 @@ typedef struct loader {
     long long bad_text_fid;  /* the first of them */
     int bad_text_field;      /* and its field */
     char closed[32]; /* "ring not closed" when usable_geometry closed a ring */
+    ccgis_text_plan text; /* how attribute text becomes UTF-8 NFC */
 } loader;
 
 /* Record a skipped feature: a finding, a warning, a count. */
@@ -224,7 +225,10 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
     char reason[CCGIS_MSG_MAX];
 
     layer->n_read++;
-    for (int i = 0; i < OGR_F_GetFieldCount(f); i++) {
+    int suspect = ccgis_text_plan_apply(ctx, &L->text, f, at, &st);
+    if (st != CCGIS_OK)
+        return st;
+    for (int i = 0; suspect && i < OGR_F_GetFieldCount(f); i++) {
         if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
             !OGR_F_IsFieldSetAndNotNull(f, i) || !ccgis_text_suspect(OGR_F_GetFieldAsString(f, i)))
             continue;
@@ -460,6 +464,10 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
     }
     if ((st = setup_crs(&L, olayer)) != CCGIS_OK)
         goto done;
+    if ((st = ccgis_text_plan_make(ctx, ds, olayer, spec->encoding, L.where, &L.text)) !=
+        CCGIS_OK)
+        goto done;
+    L.layer->encoding = ccgis_strdup(ctx, L.text.label);
 
     OGRFeatureH f;
     ctx->gdal_msg[0] = '\0';
@@ -510,6 +518,7 @@ done:
         ccgis_nomem(ctx);
     ccgis_layer_free(ctx, L.layer);
     ccgis_transform_free(L.to_wgs84);
+    ccgis_text_plan_clear(&L.text);
     if (ds)
         GDALClose(ds);
     ccgis_gdal_end(ctx);
@@ -535,6 +544,7 @@ ccgis_layer *ccgis_layer_free(ccgis_ctx *ctx, ccgis_layer *layer)
     free(layer->source);
     free(layer->name);
     free(layer->what);
+    free(layer->encoding);
     free(layer);
     return NULL;
 }

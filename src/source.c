@@ -131,12 +131,13 @@ ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const cha
     }
     char opt[128];
     const char *open_opts[2] = {NULL, NULL};
-    if (encoding && *encoding) {
+    if (encoding && *encoding && strcasecmp(encoding, "auto") != 0) {
         if (!is_dbf_based(source))
             return ccgis_error_at(ctx, CCGIS_ERR_USAGE, where,
                                   "an encoding can only be given for a shapefile or DBF (its "
                                   "attribute table) -- other formats declare their own");
-        snprintf(opt, sizeof opt, "ENCODING=%s", encoding);
+        /* Raw bytes: ccgis decodes them itself (encoding.c), NFC included. */
+        snprintf(opt, sizeof opt, "ENCODING=");
         open_opts[0] = opt;
     }
     ccgis_gdal_begin(ctx);

@@ -9,7 +9,9 @@
  *   - the same geometry transformed to WGS 84 lon/lat by PROJ (the
  *     EPSG-registered datum shift for VN-2000), the frame every geodesic
  *     measure of ccgis works in;
- *   - its attributes, for writing them back out.
+ *   - its attributes, for writing them back out, as UTF-8 NFC: decoded from
+ *     the encoding given (spec->encoding) or, when the source declares none,
+ *     the one detected from the text (textcode.h); refused when ambiguous.
  *
  * Nothing is dropped or changed silently:
  *   - NULL and empty geometries are skipped, counted, and each becomes a
@@ -57,8 +59,8 @@ typedef struct ccgis_layer_spec {
     ccgis_role role;
     const char *what; /* what the layer is, for messages: "clusters" (NULL: the layer name) */
     const char *encoding; /* a shapefile's attribute encoding when its .cpg is missing or
-                             wrong, e.g. "CP1258" (any iconv name); GDAL recodes to UTF-8.
-                             NULL: as declared */
+                             wrong: UTF-8, CP1258, VISCII, TCVN3 or VNI (textcode.h); NULL
+                             or "auto": as declared, else detected from the text */
 } ccgis_layer_spec;
 
 /* One usable feature. */
@@ -77,6 +79,8 @@ typedef struct ccgis_layer {
     char *name;    /* the layer's name in the source */
     char *what;    /* spec->what, or the name */
     ccgis_crs *crs; /* the source CRS as used (assigned or own) */
+    char *encoding; /* how the attribute text was read, e.g. "UTF-8 (.cpg file)",
+                       "TCVN3 (given)", "VNI (not declared; detected from the text, 95% ...)" */
     void *defn;     /* OGRFeatureDefnH of the attributes (referenced) */
 
     size_t n;          /* usable features */

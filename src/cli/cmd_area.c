@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-enum { OPT_OUTPUT, OPT_LAYER, OPT_SRS, OPT_ID, OPT_PLAN, OPT_FORMAT, OPT_OVERWRITE };
+enum { OPT_OUTPUT, OPT_LAYER, OPT_SRS, OPT_ID, OPT_PLAN, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING };
 
 static const cli_opt area_opts[] = {
     [OPT_OUTPUT] = {"--output", 'o', "FILE", "write the result here (format from the extension)"},
@@ -17,6 +17,8 @@ static const cli_opt area_opts[] = {
     [OPT_PLAN] = {"--plan-crs", 0, "CRS", "also give planar area in this projected CRS (plan_ha)"},
     [OPT_FORMAT] = {"--format", 'f', "DRIVER", "GDAL driver to write with, e.g. GPKG"},
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace FILE if it exists"},
+    [OPT_ENCODING] = {"--encoding", 0, "CODE",
+                      "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -45,7 +47,8 @@ static int run_area(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
                   .srs = args->value[OPT_SRS],
                   .id_field = args->value[OPT_ID],
                   .role = CCGIS_ROLE_POLYGONS,
-                  .what = "input"},
+                  .what = "input",
+                  .encoding = args->value[OPT_ENCODING]},
         .plan_crs = args->value[OPT_PLAN],
     };
     ccgis_findings findings = CCGIS_FINDINGS_INIT;

@@ -6,7 +6,7 @@
 #include "cli.h"
 
 enum { OPT_NAME, OPT_OUTPUT, OPT_ID, OPT_LAYER, OPT_SRS, OPT_ZLAYER, OPT_ZSRS, OPT_FORMAT,
-       OPT_OVERWRITE };
+       OPT_OVERWRITE, OPT_ENCODING };
 
 static const cli_opt assign_opts[] = {
     [OPT_NAME] = {"--name", 'n', "FIELD", "field of ZONES naming each zone"},
@@ -18,6 +18,8 @@ static const cli_opt assign_opts[] = {
     [OPT_ZSRS] = {"--zones-srs", 0, "CRS", "assign this CRS to ZONES"},
     [OPT_FORMAT] = {"--format", 'f', "DRIVER", "GDAL driver to write with, e.g. GPKG"},
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace FILE if it exists"},
+    [OPT_ENCODING] = {"--encoding", 0, "CODE",
+                      "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -43,7 +45,7 @@ static int run_assign(const cli_command *cmd, const cli_args *args, ccgis_ctx *c
     if (!v[OPT_NAME])
         return cli_usage_error(cmd, "missing --name FIELD");
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", NULL};
+                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING]};
     ccgis_layer_spec zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL,
                               CCGIS_ROLE_POLYGONS, "zones", NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;

@@ -10,7 +10,7 @@
 #include "cli.h"
 
 enum { OPT_RADIUS, OPT_OUTPUT, OPT_TARGETS_OUT, OPT_ID, OPT_TID, OPT_LAYER, OPT_SRS, OPT_TLAYER,
-       OPT_TSRS, OPT_FORMAT, OPT_OVERWRITE };
+       OPT_TSRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING };
 
 static const cli_opt near_opts[] = {
     [OPT_RADIUS] = {"--radius", 'r', "M", "radius in metres for 'within' and the counts"},
@@ -24,6 +24,8 @@ static const cli_opt near_opts[] = {
     [OPT_TSRS] = {"--targets-srs", 0, "CRS", "assign this CRS to TARGETS"},
     [OPT_FORMAT] = {"--format", 'f', "DRIVER", "GDAL driver to write with, e.g. GPKG"},
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace output files that exist"},
+    [OPT_ENCODING] = {"--encoding", 0, "CODE",
+                      "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -54,7 +56,7 @@ static int run_near(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     if (*end || !isfinite(radius) || radius < 0)
         return cli_usage_error(cmd, "--radius takes a distance in metres, 0 or more");
     ccgis_layer_spec ps = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID], CCGIS_ROLE_POINTS,
-                           "points", NULL};
+                           "points", v[OPT_ENCODING]};
     ccgis_layer_spec ts = {args->pos[1], v[OPT_TLAYER], v[OPT_TSRS], v[OPT_TID],
                            CCGIS_ROLE_POLYGONS, "targets", NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;

@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-enum { OPT_OUTPUT, OPT_ID, OPT_LAYER, OPT_SRS, OPT_FORMAT, OPT_OVERWRITE };
+enum { OPT_OUTPUT, OPT_ID, OPT_LAYER, OPT_SRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING };
 
 static const cli_opt overlaps_opts[] = {
     [OPT_OUTPUT] = {"--output", 'o', "FILE", "write the overlaps (and repairs) here"},
@@ -14,6 +14,8 @@ static const cli_opt overlaps_opts[] = {
     [OPT_SRS] = {"--srs", 0, "CRS", "assign this CRS (.prj missing or wrong)"},
     [OPT_FORMAT] = {"--format", 'f', "DRIVER", "GDAL driver to write with, e.g. GPKG"},
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace FILE if it exists"},
+    [OPT_ENCODING] = {"--encoding", 0, "CODE",
+                      "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -36,7 +38,7 @@ static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx 
     if (!v[OPT_OUTPUT])
         return cli_usage_error(cmd, "missing --output FILE");
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", NULL};
+                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING]};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *input = NULL;
     void *out = NULL;

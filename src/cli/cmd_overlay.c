@@ -11,7 +11,7 @@
 
 enum {
     OPT_CLASS, OPT_ALLOWED, OPT_OUTPUT, OPT_PIECES, OPT_ID, OPT_LAYER, OPT_SRS, OPT_ZLAYER,
-    OPT_ZSRS, OPT_FORMAT, OPT_OVERWRITE
+    OPT_ZSRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING
 };
 
 static const cli_opt overlay_opts[] = {
@@ -26,6 +26,8 @@ static const cli_opt overlay_opts[] = {
     [OPT_ZSRS] = {"--overlay-srs", 0, "CRS", "assign this CRS to OVERLAY"},
     [OPT_FORMAT] = {"--format", 'f', "DRIVER", "GDAL driver to write with, e.g. GPKG"},
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace output files that exist"},
+    [OPT_ENCODING] = {"--encoding", 0, "CODE",
+                      "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -93,7 +95,7 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
     if (v[OPT_ALLOWED] && !allowed)
         return CLI_EXIT_INTERNAL;
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", NULL};
+                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING]};
     ccgis_overlay_options o = {
         .zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL, CCGIS_ROLE_POLYGONS, "zones", NULL},
         .class_field = v[OPT_CLASS],

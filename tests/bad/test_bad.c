@@ -221,7 +221,25 @@ static const bad_case cases[] = {
      "printf '\\0' | dd of=c.dbf bs=1 seek=29 conv=notrunc 2>/dev/null && "
      "ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=CP1258 l.shp $S/clusters.shp",
      "rm -f l.cpg && $C info l.shp", 0,
-     "encoding: unknown (no .cpg file and no language driver id in the .dbf", NULL, NULL},
+     "encoding: CP1258 (not declared (no .cpg file, no language driver id); the text reads "
+     "as CP1258",
+     NULL, NULL},
+    {"TCVN3 (ABC) text without a declaration is decoded",
+     "ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=TCVN5712-1 t.shp $S/clusters.shp && rm t.cpg",
+     "$C area -q t.shp --id ma_ccn -o out.geojson", 0, "", NULL,
+     "grep -q '\"ten\": \"CCN Ngọc Hồi\"' out.geojson && grep -q 'Đông Phương Yên' "
+     "out.geojson"},
+    {"legacy text the bytes cannot tell apart",
+     "printf 'id,ten,WKT\na,c\363,\"POLYGON((105.8 21,105.81 21,105.81 21.01,105.8 21))\"\n"
+     "b,m\343,\"POLYGON((105.9 21,105.91 21,105.91 21.01,105.9 21))\"\n' > a.csv && "
+     "ogr2ogr -f 'ESRI Shapefile' -lco ENCODING= -a_srs EPSG:4326 a.shp a.csv",
+     "$C area a.shp --id id -o out.gpkg", 2,
+     "a.shp, layer 'a': the attribute encoding is not declared and the text fits several",
+     "out.gpkg", NULL},
+    {"legacy text in the wrong encoding given",
+     "ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=TCVN5712-1 t.shp $S/clusters.shp && rm t.cpg",
+     "$C area -q t.shp --id ma_ccn --encoding VNI -o out.gpkg", 2,
+     "t.shp, layer 't', feature 0: field 'ten' cannot be read as VNI", "out.gpkg", NULL},
 
     /* ---- job files ---- */
     {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
