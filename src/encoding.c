@@ -80,8 +80,9 @@ int ccgis_text_suspect(const char *s)
     return 0;
 }
 
-/* Most string values looked at to guess an encoding. */
+/* Most string values, and most features, looked at to guess an encoding. */
 #define GUESS_MAX_VALUES 20000
+#define GUESS_MAX_FEATURES 100000
 
 /* ccgis_text_guess: see internal.h. */
 ccgis_status ccgis_text_guess(ccgis_ctx *ctx, OGRLayerH layer, ccgis_textcode *code,
@@ -91,10 +92,12 @@ ccgis_status ccgis_text_guess(ccgis_ctx *ctx, OGRLayerH layer, ccgis_textcode *c
     size_t *lens = NULL, n = 0, cap = 0;
     ccgis_status st = CCGIS_OK;
     OGRFeatureH f;
+    long features = 0;
     *code = CCGIS_TEXT_UTF8;
     *confidence = 100;
     OGR_L_ResetReading(layer);
-    while (n < GUESS_MAX_VALUES && (f = OGR_L_GetNextFeature(layer)) != NULL) {
+    while (n < GUESS_MAX_VALUES && features++ < GUESS_MAX_FEATURES &&
+           (f = OGR_L_GetNextFeature(layer)) != NULL) {
         for (int i = 0; i < OGR_F_GetFieldCount(f) && st == CCGIS_OK; i++) {
             if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
                 !OGR_F_IsFieldSetAndNotNull(f, i))

@@ -396,7 +396,7 @@ void ccgis_text_plan_clear(ccgis_text_plan *plan);
 
 /*
  * ccgis_text_guess -- read up to 20,000 non-ASCII string values of a layer
- * and guess their encoding (textcode.h).  *code is UTF-8 with confidence 100
+ * (in its first 100,000 features) and guess their encoding (textcode.h).  *code is UTF-8 with confidence 100
  * when there is nothing but ASCII.  Reading position is reset.
  */
 ccgis_status ccgis_text_guess(ccgis_ctx *ctx, OGRLayerH layer, ccgis_textcode *code,

@@ -646,7 +646,7 @@ static int fid_set_add(fid_set *s, long long fid)
 static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                                const ccgis_overlay_options *o, GDALDatasetH *ds,
                                OGRLayerH *layer, int *class_index, ccgis_transform **to_wgs84,
-                               double *margin)
+                               double *margin, ccgis_text_plan *text)
 {
     const ccgis_layer_spec *z = &o->zones;
     ccgis_status st = ccgis_source_open_enc(ctx, z->source, z->encoding, ds);
@@ -700,6 +700,11 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                          input->what);
     }
     *margin = geographic ? 1e-5 : 1.0; /* about a metre */
+    /* A class in a legacy encoding is decoded when the encoding is given (a
+     * zoning layer is too big to guess from; its codes are usually ASCII). */
+    if (z->encoding && *z->encoding && strcasecmp(z->encoding, "auto") != 0 &&
+        (st = ccgis_text_plan_make(ctx, *ds, *layer, z->encoding, where, text)) != CCGIS_OK)
+        return st;
 
     /* Only the geometry and the class are used: GDAL need not decode the rest. */
     int nf = OGR_FD_GetFieldCount(defn);
@@ -785,12 +790,13 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     double margin = 1.0;
     box_index near = {0, NULL, 0};
     fid_set seen = {NULL, 0, 0};
+    ccgis_text_plan text = {NULL, NULL};
     ccgis_status st;
 
     *out = NULL;
     ccgis_gdal_begin(ctx);
-    if ((st = open_zones(ctx, input, options, &ds, &layer, &class_index, &to_wgs84, &margin)) !=
-        CCGIS_OK)
+    if ((st = open_zones(ctx, input, options, &ds, &layer, &class_index, &to_wgs84, &margin,
+                         &text)) != CCGIS_OK)
         goto done;
     sh.source = options->zones.source;
     sh.layer = OGR_L_GetName(layer);
@@ -877,6 +883,16 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
                 st = CCGIS_ERR_NOMEM;
                 stop_reading = 1;
                 break;
+            }
+            if (text.dec && !ctx->gdal_msg[0]) {
+                ccgis_status ts;
+                ccgis_text_plan_apply(ctx, &text, f, (ccgis_where){sh.source, sh.layer, fid}, &ts);
+                if (ts != CCGIS_OK) {
+                    OGR_F_Destroy(f);
+                    st = ts;
+                    stop_reading = 1;
+                    break;
+                }
             }
             int taken = ctx->gdal_msg[0] ? 0
                                          : read_zone(ctx, f, class_index, seq, &b->z[b->n],
@@ -996,6 +1012,7 @@ done:
     free(sh.q);
     free(near.b);
     free(seen.slot);
+    ccgis_text_plan_clear(&text);
     ccgis_overlay_result_free(r);
     ccgis_transform_free(to_wgs84);
     if (ds)
