@@ -382,3 +382,60 @@ int ccgis_transform_bounds(ccgis_ctx *ctx, ccgis_transform *t, int inverse, cons
                              in[3], &out[0], &out[1], &out[2], &out[3], 21) &&
            isfinite(out[0]) && isfinite(out[1]) && isfinite(out[2]) && isfinite(out[3]);
 }
+
+/* 1 if `hay` contains `needle`, ignoring ASCII case. */
+static int contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The value of "+key=" in a PROJ string, or NAN. */
+static double proj_param(const char *projstr, const char *key)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, " +%s=", key);
+    const char *p = strstr(projstr, pat);
+    return p ? atof(p + strlen(pat)) : NAN;
+}
+
+/* ccgis_crs_vn2000_suspect: see internal.h. */
+int ccgis_crs_vn2000_suspect(ccgis_ctx *ctx, const ccgis_crs *crs, char *fix, size_t cap)
+{
+    if (proj_get_type(crs->pj) == PJ_TYPE_BOUND_CRS)
+        return 0; /* carries its own shift to WGS 84 */
+    PJ *datum = proj_crs_get_datum(ctx->proj, crs->pj);
+    if (!datum)
+        datum = proj_crs_get_datum_ensemble(ctx->proj, crs->pj);
+    const char *code = datum ? proj_get_id_code(datum, 0) : NULL;
+    const char *dname = datum ? proj_get_name(datum) : "";
+    int wgs84 = (code && strcmp(code, "6326") == 0) || (dname && strstr(dname, "WGS"));
+    int vn_datum = (code && strcmp(code, "6756") == 0) || (dname && strstr(dname, "Vietnam"));
+    proj_destroy(datum);
+    if (vn_datum || !wgs84)
+        return 0;
+    int named = contains_nocase(crs->name, "VN-2000") || contains_nocase(crs->name, "VN_2000") ||
+                contains_nocase(crs->name, "VN2000");
+    const char *ps = proj_as_proj_string(ctx->proj, crs->pj, PJ_PROJ_5, NULL);
+    double k = ps ? proj_param(ps, "k") : NAN, x0 = ps ? proj_param(ps, "x_0") : NAN;
+    double lon0 = ps ? proj_param(ps, "lon_0") : NAN;
+    int tmerc = ps && strstr(ps, "+proj=tmerc") != NULL;
+    int tm3 = tmerc && fabs(k - 0.9999) < 1e-9 && fabs(x0 - 500000) < 1e-6 && lon0 >= 102 &&
+              lon0 <= 109;
+    int utm48 = tmerc && fabs(k - 0.9996) < 1e-9 && fabs(lon0 - 105) < 1e-9 && named;
+    if (!named && !tm3)
+        return 0;
+    if (tm3) {
+        int whole = (int)floor(lon0 + 1e-9), mins = (int)lround((lon0 - whole) * 60.0);
+        if (mins)
+            snprintf(fix, cap, "vn2000:tm3:%d-%02d", whole, mins);
+        else
+            snprintf(fix, cap, "vn2000:tm3:%d", whole);
+    } else {
+        snprintf(fix, cap, "%s", utm48 ? "vn2000:utm48" : "vn2000");
+    }
+    return 1;
+}

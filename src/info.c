@@ -127,9 +127,26 @@ static ccgis_status read_crs(ccgis_ctx *ctx, OGRLayerH layer, const ccgis_crs *a
             return st;
         crs = own;
     }
-    if (!crs)
+    if (!crs) {
+        char looks[256], hint[512];
+        if (ccgis_looks_vn2000(layer, looks, sizeof looks)) {
+            snprintf(hint, sizeof hint, "%s: pass --srs vn2000:tm3:105 (Ha Noi) or the "
+                                        "province's zone ('ccgis help crs')",
+                     looks);
+            li->crs_hint = ccgis_strdup(ctx, hint);
+            if (!li->crs_hint)
+                return CCGIS_ERR_NOMEM;
+        }
         return CCGIS_OK;
+    }
     li->crs_assumed = (crs == assumed);
+    char fix[48];
+    if (crs == own && ccgis_crs_vn2000_suspect(ctx, crs, fix, sizeof fix))
+        ccgis_msg_at(ctx, CCGIS_WARNING, where,
+                     "its CRS is VN-2000 without the VN-2000 datum shift (a .prj on plain WGS "
+                     "84): the WGS 84 extent is about 200 m off -- if the coordinates are "
+                     "VN-2000, pass --srs %s",
+                     fix);
     li->crs_name = ccgis_strdup(ctx, ccgis_crs_name(crs));
     li->epsg = ccgis_crs_epsg(crs, &li->epsg_confidence);
     li->crs_geographic = ccgis_crs_is_geographic(crs);
@@ -420,6 +437,7 @@ static void layer_info_clear(ccgis_layer_info *li)
         free(li->geom_types[i].name);
     free(li->geom_types);
     free(li->crs_name);
+    free(li->crs_hint);
     for (size_t i = 0; i < li->n_fields; i++) {
         free(li->fields[i].name);
         free(li->fields[i].type);

@@ -171,6 +171,16 @@ ccgis_status ccgis_transform_clone(ccgis_ctx *ctx, const ccgis_transform *t,
 int ccgis_transform_bounds(ccgis_ctx *ctx, ccgis_transform *t, int inverse, const double in[4],
                            double out[4]);
 
+/*
+ * ccgis_crs_vn2000_suspect -- 1 if a CRS looks like VN-2000 that lost its
+ * datum: named VN-2000, or a TM-3 projection used in Vietnam (k 0.9999, false
+ * easting 500 km, central meridian 102-109), but on plain WGS 84 without the
+ * registered shift -- its WGS 84 positions would then be about 200 m off.
+ * `fix` (cap bytes) receives the preset to pass instead, e.g.
+ * "vn2000:tm3:105".  0 otherwise.
+ */
+int ccgis_crs_vn2000_suspect(ccgis_ctx *ctx, const ccgis_crs *crs, char *fix, size_t cap);
+
 /* ---- source.c --------------------------------------------------------- */
 
 /*
@@ -212,6 +222,13 @@ void ccgis_source_layer_list(GDALDatasetH ds, char *buf, size_t cap);
  */
 ccgis_status ccgis_source_pick_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *source,
                                      const char *name, OGRLayerH *layer);
+
+/*
+ * ccgis_looks_vn2000 -- 1 if a layer's extent looks like projected VN-2000
+ * metres (eastings 300-800 km, northings 900-2,700 km: TM-3 or UTM 48N/49N
+ * over Vietnam), with a sentence saying so in `what`.  0 otherwise.
+ */
+int ccgis_looks_vn2000(OGRLayerH layer, char *what, size_t cap);
 
 /* ccgis_field_list -- "a, b, c" naming the fields of defn, or "(none)",
  * into buf (cap bytes, cut if longer). */

@@ -405,6 +405,17 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
         st = ccgis_crs_from_user(ctx, L->spec->srs, &L->layer->crs);
     } else {
         OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+        char looks[256];
+        if (!srs && ccgis_looks_vn2000(layer, looks, sizeof looks))
+            return ccgis_error_at(ctx, CCGIS_ERR_CRS_NONE, L->where,
+                                  "the layer has no CRS%s and %s -- assign the right one with "
+                                  "srs=, e.g. srs=vn2000:tm3:105 (Ha Noi), vn2000:tm3:105-30, "
+                                  "vn2000:utm48 ('ccgis help crs' lists them); ccgis will not "
+                                  "guess: they differ by hundreds of metres",
+                                  has_prj(L->spec->source)
+                                      ? " (its .prj is not a CRS GDAL can read)"
+                                      : "",
+                                  looks);
         if (!srs)
             return ccgis_error_at(ctx, CCGIS_ERR_CRS_NONE, L->where,
                                   "the layer has no CRS (%s) -- assign one with srs= (--srs), "
@@ -413,6 +424,13 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
                                       ? "its .prj is not a CRS GDAL can read"
                                       : "no .prj?");
         st = ccgis_crs_from_ogr(ctx, srs, L->where, &L->layer->crs);
+        char fix[48];
+        if (st == CCGIS_OK && ccgis_crs_vn2000_suspect(ctx, L->layer->crs, fix, sizeof fix))
+            ccgis_msg_at(ctx, CCGIS_WARNING, L->where,
+                         "its CRS (%s) is VN-2000 without the VN-2000 datum shift (a .prj on "
+                         "plain WGS 84): positions would be about 200 m off -- if the "
+                         "coordinates are VN-2000, set srs=%s",
+                         ccgis_crs_name(L->layer->crs), fix);
     }
     if (st != CCGIS_OK)
         return st;

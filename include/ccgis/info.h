@@ -74,6 +74,8 @@ typedef struct ccgis_layer_info {
     int epsg_confidence; /* see ccgis_crs_epsg() */
     int crs_assumed;     /* 1 when the CRS is the one passed in options->srs */
     int crs_geographic;  /* 1 when coordinates are lon/lat degrees, 0 for metres/feet */
+    char *crs_hint;      /* without a CRS: what the coordinates look like and what to pass
+                            (e.g. VN-2000 TM-3 metres); NULL if nothing can be said */
 
     int has_extent;         /* 0 when no geometry has coordinates */
     double extent[4];       /* minx, miny, maxx, maxy in the layer's CRS */

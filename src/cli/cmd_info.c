@@ -119,9 +119,11 @@ static json_t *layer_json(const ccgis_layer_info *li)
                                                   json_num(ex->x), "y", json_num(ex->y)));
     }
     return json_pack(
-        "{s:o, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:o}, s:{s:o, s:s}}", "name",
+        "{s:o, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:o}, s:{s:o, s:s}}",
+        "name",
         json_text(li->name), "feature_count", (json_int_t)li->feature_count, "declared_geometry_type",
-        li->declared_geom_type, "geometry_types", types, "crs", crs, "extent",
+        li->declared_geom_type, "geometry_types", types, "crs", crs, "crs_hint",
+        li->crs_hint ? json_text(li->crs_hint) : json_null(), "extent",
         json_box(li->has_extent, li->extent), "extent_wgs84",
         json_box(li->has_extent_wgs84, li->extent_wgs84), "fields", fields, "geometries", "null",
         (json_int_t)li->n_null, "empty", (json_int_t)li->n_empty, "invalid",
@@ -170,6 +172,8 @@ static void print_layer_text(const ccgis_layer_info *li)
         deg = li->crs_geographic;
     } else {
         printf("    CRS: none -- no CRS: pass --srs\n");
+        if (li->crs_hint)
+            printf("    CRS hint: %s\n", li->crs_hint);
     }
     if (li->has_extent)
         printf(deg ? "    extent: %.7f %.7f %.7f %.7f (min x, min y, max x, max y)\n"

@@ -167,13 +167,38 @@ static const bad_case cases[] = {
     /* ---- CRS ---- */
     {"no CRS (no .prj)", "for e in shp shx dbf cpg; do cp $S/clusters.$e c.$e; done",
      "$C area c.shp -o out.gpkg", 2,
-     "c.shp, layer 'c': the layer has no CRS (no .prj?) -- assign one with srs= (--srs), e.g. "
-     "EPSG:5897",
+     "c.shp, layer 'c': the layer has no CRS and its coordinates (E 534344-601961, N "
+     "2288509-2351320) look like VN-2000 TM-3 or UTM 48N metres -- assign the right one with "
+     "srs=, e.g. srs=vn2000:tm3:105",
      "out.gpkg", NULL},
+    {"no CRS, lon/lat coordinates",
+     "printf 'id,WKT\na,\"POLYGON ((105.8 21,105.81 21,105.81 21.01,105.8 21))\"\n' > in.csv",
+     "$C area in.csv --id id -o out.gpkg", 2,
+     "in.csv, layer 'in': the layer has no CRS (no .prj?) -- assign one with srs= (--srs)",
+     "out.gpkg", NULL},
+    {"VN-2000 without its .prj, with srs=vn2000:tm3:105",
+     "mkdir a b && for e in shp shx dbf cpg; do cp $S/clusters.$e a/clusters.$e; done && "
+     "for e in shp shx dbf cpg prj; do cp $S/clusters.$e b/clusters.$e; done",
+     "$C area -q a/clusters.shp --srs vn2000:tm3:105 --id ma_ccn -o a.gpkg && "
+     "$C area -q b/clusters.shp --id ma_ccn -o b.gpkg",
+     0, "", NULL,
+     "ogrinfo -ro -al -q a.gpkg | grep -v '^INFO' > a.txt && ogrinfo -ro -al -q b.gpkg | "
+     "grep -v '^INFO' > b.txt && cmp a.txt b.txt && grep -q POLYGON a.txt"},
+    {"VN-2000 .prj on plain WGS 84 (the datum shift lost)",
+     "for e in shp shx dbf cpg; do cp $S/clusters.$e c.$e; done && "
+     "projinfo EPSG:5897 -o WKT1_ESRI -q | sed 's/GEOGCS\\[\"GCS_VN_2000\",DATUM\\[\""
+     "D_Vietnam_2000\"/GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\"/' > c.prj && "
+     "grep -q D_WGS_1984 c.prj",
+     "$C area c.shp --id ma_ccn -o out.gpkg", 0,
+     "c.shp, layer 'c': its CRS (VN-2000 / TM-3 zone 482) is VN-2000 without the VN-2000 datum "
+     "shift (a .prj on plain WGS 84): positions would be about 200 m off -- if the coordinates "
+     "are VN-2000, set srs=vn2000:tm3:105",
+     NULL, NULL},
     {"a .prj GDAL cannot read",
      "for e in shp shx dbf cpg; do cp $S/clusters.$e c.$e; done && echo 'PROJCS[\"x\",GEOGCS[' "
      "> c.prj",
-     "$C area c.shp -o out.gpkg", 2, "the layer has no CRS (its .prj is not a CRS GDAL can read)",
+     "$C area c.shp -o out.gpkg", 2,
+     "the layer has no CRS (its .prj is not a CRS GDAL can read) and its coordinates",
      "out.gpkg", NULL},
     {"lon/lat with swapped axes",
      "printf 'id,WKT\\na,\"POLYGON ((21 105.8,21 105.81,21.01 105.81,21 105.8))\"\\n' > in.csv",
