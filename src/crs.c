@@ -22,6 +22,7 @@
 struct ccgis_crs {
     PJ *pj;         /* owned; bound to the PROJ context of the ctx that made it */
     char *name;     /* owned */
+    char *wkt;      /* owned, made on demand by ccgis_crs_wkt */
     int epsg;       /* 0 if none */
     int confidence; /* 100 declared, 90..100 identified, 0 none */
     int geographic;
@@ -233,6 +234,7 @@ ccgis_crs *ccgis_crs_free(ccgis_crs *crs)
     if (crs) {
         proj_destroy(crs->pj);
         free(crs->name);
+        free(crs->wkt);
         free(crs);
     }
     return NULL;
@@ -438,4 +440,15 @@ int ccgis_crs_vn2000_suspect(ccgis_ctx *ctx, const ccgis_crs *crs, char *fix, si
         snprintf(fix, cap, "%s", utm48 ? "vn2000:utm48" : "vn2000");
     }
     return 1;
+}
+
+/* ccgis_crs_wkt: see internal.h. */
+const char *ccgis_crs_wkt(ccgis_ctx *ctx, const ccgis_crs *crs)
+{
+    ccgis_crs *c = (ccgis_crs *)crs; /* the cache is not part of the value */
+    if (!c->wkt) {
+        const char *w = proj_as_wkt(ctx->proj, c->pj, PJ_WKT2_2019, NULL);
+        c->wkt = w ? ccgis_strdup(ctx, w) : NULL;
+    }
+    return c->wkt;
 }

@@ -181,6 +181,10 @@ int ccgis_transform_bounds(ccgis_ctx *ctx, ccgis_transform *t, int inverse, cons
  */
 int ccgis_crs_vn2000_suspect(ccgis_ctx *ctx, const ccgis_crs *crs, char *fix, size_t cap);
 
+/* ccgis_crs_wkt -- the CRS as WKT2:2019 (a BoundCRS keeps its shift);
+ * borrowed, valid while crs lives.  NULL on failure. */
+const char *ccgis_crs_wkt(ccgis_ctx *ctx, const ccgis_crs *crs);
+
 /* ---- source.c --------------------------------------------------------- */
 
 /*

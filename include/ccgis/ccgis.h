@@ -26,6 +26,7 @@
  *   job.h       the job file of `ccgis run`
  *   run.h       the main job: every layer, the report
  *   textcode.h  Vietnamese legacy text encodings decoded to UTF-8 NFC
+ *   convert.h   clean a legacy layer once (`ccgis convert`)
  */
 #ifndef CCGIS_H
 #define CCGIS_H
@@ -48,6 +49,7 @@
 #include "ccgis/job.h"
 #include "ccgis/run.h"
 #include "ccgis/textcode.h"
+#include "ccgis/convert.h"
 
 #define CCGIS_VERSION_MAJOR 0
 #define CCGIS_VERSION_MINOR 1

@@ -137,5 +137,6 @@ extern const cli_command cli_cmd_overlay;
 extern const cli_command cli_cmd_assign;
 extern const cli_command cli_cmd_near;
 extern const cli_command cli_cmd_overlaps;
+extern const cli_command cli_cmd_convert;
 
 #endif /* CCGIS_CLI_H */

@@ -20,6 +20,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_assign,
     &cli_cmd_near,
     &cli_cmd_overlaps,
+    &cli_cmd_convert,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

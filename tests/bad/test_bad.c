@@ -261,6 +261,15 @@ static const bad_case cases[] = {
      "$C area a.shp --id id -o out.gpkg", 2,
      "a.shp, layer 'a': the attribute encoding is not declared and the text fits several",
      "out.gpkg", NULL},
+    {"a legacy layer cleaned with convert (TCVN3, VN-2000 TM-3, no .prj)",
+     "ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=TCVN5712-1 old.shp $S/clusters.shp && "
+     "rm old.cpg old.prj && ogr2ogr -f GPKG ref.gpkg $S/clusters.shp -t_srs EPSG:4326",
+     "$C convert old.shp --srs vn2000:tm3:105 --t-srs EPSG:4326 -o clean.gpkg", 0,
+     "30 features written to clean.gpkg", NULL,
+     "ogrinfo -ro -q clean.gpkg old -where \"ma_ccn='CCN12'\" | grep -q 'ten (String) = CCN "
+     "Đông Phương Yên' && for f in clean:old ref:clusters; do ogrinfo -ro -q ${f%:*}.gpkg "
+     "${f#*:} | grep POLYGON | sed 's/\\([0-9]\\.[0-9]\\{9\\}\\)[0-9]*/\\1/g' > ${f%:*}.txt; "
+     "done && cmp clean.txt ref.txt && [ $(wc -l < ref.txt) = 30 ]"},
     {"legacy text in the wrong encoding given",
      "ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=TCVN5712-1 t.shp $S/clusters.shp && rm t.cpg",
      "$C area -q t.shp --id ma_ccn --encoding VNI -o out.gpkg", 2,
