@@ -45,7 +45,9 @@ static const key_def job_keys[] = {
 /* Keys every input section has. */
 #define INPUT_KEYS                                                                                \
     {"source", K_PATH, IN(source), IN(line_source)}, {"layer", K_TEXT, IN(layer), NO_LINE},      \
-        {"srs", K_TEXT, IN(srs), NO_LINE}, {"encoding", K_TEXT, IN(encoding), NO_LINE}
+        {"srs", K_TEXT, IN(srs), NO_LINE}, {"encoding", K_TEXT, IN(encoding), NO_LINE},           \
+        {"where", K_TEXT, IN(where), NO_LINE}, {"x", K_TEXT, IN(x), NO_LINE},                     \
+        {"y", K_TEXT, IN(y), NO_LINE}
 
 static const key_def cluster_keys[] = {
     INPUT_KEYS,
@@ -553,6 +555,9 @@ static void input_clear(ccgis_job_input *in)
     free(in->name);
     free(in->status);
     free(in->klass);
+    free(in->where);
+    free(in->x);
+    free(in->y);
 }
 
 /* ccgis_job_free: see job.h. */

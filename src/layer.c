@@ -32,6 +32,7 @@ typedef struct loader {
     int bad_text_field;      /* and its field */
     char closed[32]; /* "ring not closed" when usable_geometry closed a ring */
     ccgis_text_plan text; /* how attribute text becomes UTF-8 NFC */
+    int x_index, y_index; /* columns of a table of points without geometry, -1 if not */
 } loader;
 
 /* Record a skipped feature: a finding, a warning, a count. */
@@ -69,6 +70,42 @@ static char *feature_key(loader *L, OGRFeatureH f, long long fid)
         return NULL;
     }
     return ccgis_strdup(L->ctx, v);
+}
+
+/*
+ * The polygons bounded by a LineString or MultiLineString whose every line is
+ * closed (first point = last, at least 4 points), as a new MultiPolygon; NULL
+ * when a line is open (g is then not an area).
+ */
+static GEOSGeometry *closed_lines_to_polygons(ccgis_ctx *ctx, const GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    int n = GEOSGetNumGeometries_r(h, g);
+    if (n < 1)
+        return NULL;
+    GEOSGeometry **polys = calloc((size_t)n, sizeof *polys);
+    if (!polys)
+        return NULL;
+    int made = 0, ok = 1;
+    for (int i = 0; i < n && ok; i++) {
+        const GEOSGeometry *line = GEOSGetGeometryN_r(h, g, i);
+        ok = GEOSisClosed_r(h, line) == 1 && GEOSGeomGetNumPoints_r(h, line) >= 4;
+        if (!ok)
+            break;
+        GEOSCoordSequence *seq = GEOSCoordSeq_clone_r(h, GEOSGeom_getCoordSeq_r(h, line));
+        GEOSGeometry *ring = seq ? GEOSGeom_createLinearRing_r(h, seq) : NULL;
+        polys[made] = ring ? GEOSGeom_createPolygon_r(h, ring, NULL, 0) : NULL;
+        ok = polys[made] != NULL;
+        made += ok;
+    }
+    GEOSGeometry *out = ok ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys,
+                                                         (unsigned)made)
+                           : NULL;
+    if (!out)
+        for (int i = 0; i < made; i++)
+            GEOSGeom_destroy_r(h, polys[i]);
+    free(polys);
+    return out;
 }
 
 /*
@@ -110,6 +147,16 @@ static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why
         return NULL;
 
     int type = GEOSGeomTypeId_r(ctx->geos, gg);
+    if (L->spec->role == CCGIS_ROLE_POLYGONS &&
+        (type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING)) {
+        /* A closed polyline of a CAD drawing is the boundary of an area. */
+        GEOSGeometry *area = closed_lines_to_polygons(ctx, gg);
+        if (area) {
+            GEOSGeom_destroy_r(ctx->geos, gg);
+            gg = area;
+            type = GEOSGeomTypeId_r(ctx->geos, gg);
+        }
+    }
     int polygonal = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
     if (type == GEOS_GEOMETRYCOLLECTION) {
         gg = ccgis_geom_polygonal(ctx, gg);
@@ -212,6 +259,76 @@ static double area_of_src(loader *L, const GEOSGeometry *src)
     return a;
 }
 
+/* The field called `name` (case-insensitive), or -1. */
+static int field_nocase(OGRFeatureDefnH defn, const char *name)
+{
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++)
+        if (strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name) == 0)
+            return i;
+    return -1;
+}
+
+/* The first field of defn named like one of `names` (NULL-terminated), or -1. */
+static int field_among(OGRFeatureDefnH defn, const char *const *names)
+{
+    for (; *names; names++) {
+        int i = field_nocase(defn, *names);
+        if (i >= 0)
+            return i;
+    }
+    return -1;
+}
+
+/*
+ * For a layer without a geometry column: find its x and y columns (given, or
+ * recognised by name).  Returns CCGIS_OK (L->x_index/y_index set, or -1 when
+ * the layer has geometry), or CCGIS_ERR_USAGE naming the columns there are.
+ */
+static ccgis_status find_xy(loader *L, OGRFeatureDefnH defn)
+{
+    static const char *const xs[] = {"x", "lon", "lng", "long", "longitude", "kinh_do",
+                                     "kinhdo", "kinh do", "easting", NULL};
+    static const char *const ys[] = {"y", "lat", "latitude", "vi_do", "vido", "vi do",
+                                     "northing", NULL};
+    L->x_index = L->y_index = -1;
+    if (OGR_FD_GetGeomFieldCount(defn) > 0)
+        return CCGIS_OK;
+    const char *gx[] = {L->spec->x_field, NULL}, *gy[] = {L->spec->y_field, NULL};
+    L->x_index = field_among(defn, L->spec->x_field ? gx : xs);
+    L->y_index = field_among(defn, L->spec->y_field ? gy : ys);
+    if (L->x_index >= 0 && L->y_index >= 0)
+        return CCGIS_OK;
+    char names[512];
+    ccgis_field_list(defn, names, sizeof names);
+    return ccgis_error_at(L->ctx, CCGIS_ERR_USAGE, L->where,
+                          "a table without geometry and no %s column found -- name the "
+                          "columns with x= and y= (--x, --y); the columns are: %s",
+                          L->x_index < 0 ? "x (lon, kinh_do...)" : "y (lat, vi_do...)", names);
+}
+
+/* A number from a table cell, accepting a decimal comma.  1 and *v, or 0. */
+static int cell_number(OGRFeatureH f, int i, double *v)
+{
+    if (!OGR_F_IsFieldSetAndNotNull(f, i))
+        return 0;
+    OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
+    if (t == OFTReal || t == OFTInteger || t == OFTInteger64) {
+        *v = OGR_F_GetFieldAsDouble(f, i);
+        return isfinite(*v);
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", OGR_F_GetFieldAsString(f, i));
+    if (!strchr(buf, '.'))
+        for (char *c = buf; *c; c++)
+            if (*c == ',')
+                *c = '.';
+    char *end;
+    *v = strtod(buf, &end);
+    while (*end == ' ')
+        end++;
+    return end != buf && !*end && isfinite(*v);
+}
+
 /* Take one feature: add it to the layer, or skip it with a finding. */
 static ccgis_status take_feature(loader *L, OGRFeatureH f)
 {
@@ -242,7 +359,20 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
     if (!key)
         return ccgis_errcode(ctx);
 
-    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    OGRGeometryH g = OGR_F_GetGeometryRef(f), made = NULL;
+    if (!g && L->x_index >= 0) {
+        double x, y;
+        if (!cell_number(f, L->x_index, &x) || !cell_number(f, L->y_index, &y)) {
+            st = skip(L, fid, key, "its x / y cells are empty or not numbers");
+            goto done;
+        }
+        g = made = OGR_G_CreateGeometry(wkbPoint);
+        if (!g) {
+            st = ccgis_nomem(ctx);
+            goto done;
+        }
+        OGR_G_SetPoint_2D(g, 0, x, y);
+    }
     if (!g) {
         st = skip(L, fid, key, "no geometry (NULL)");
         goto done;
@@ -341,6 +471,8 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
 
 done:
     free(key);
+    if (made)
+        OGR_G_DestroyGeometry(made);
     if (src)
         GEOSGeom_destroy_r(ctx->geos, src);
     if (wgs)
@@ -441,7 +573,8 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
 ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
                               ccgis_findings *findings, ccgis_layer **out)
 {
-    loader L = {.ctx = ctx, .spec = spec, .findings = findings, .id_index = -1};
+    loader L = {.ctx = ctx, .spec = spec, .findings = findings, .id_index = -1, .x_index = -1,
+                .y_index = -1};
     GDALDatasetH ds = NULL;
     OGRLayerH olayer = NULL;
     ccgis_status st;
@@ -479,6 +612,15 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
                                 names);
             goto done;
         }
+    }
+    if ((st = find_xy(&L, defn)) != CCGIS_OK)
+        goto done;
+    if (spec->where && OGR_L_SetAttributeFilter(olayer, spec->where) != OGRERR_NONE) {
+        st = ccgis_error_at(ctx, CCGIS_ERR_USAGE, L.where,
+                            "where = %s is not a filter GDAL understands (%s) -- write it as "
+                            "an SQL condition, e.g. Layer = 'RANH_GIOI'",
+                            spec->where, ctx->gdal_msg[0] ? ctx->gdal_msg : "syntax");
+        goto done;
     }
     if ((st = setup_crs(&L, olayer)) != CCGIS_OK)
         goto done;

@@ -657,6 +657,11 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
         return st;
     ccgis_where where = {z->source, OGR_L_GetName(*layer), -1};
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(*layer);
+    if (z->where && OGR_L_SetAttributeFilter(*layer, z->where) != OGRERR_NONE)
+        return ccgis_error_at(ctx, CCGIS_ERR_USAGE, where,
+                              "where = %s is not a filter GDAL understands (%s) -- write it as "
+                              "an SQL condition, e.g. code <> 'SON'",
+                              z->where, ctx->gdal_msg[0] ? ctx->gdal_msg : "syntax");
     *class_index = -1;
     if (o->class_field) {
         *class_index = OGR_FD_GetFieldIndex(defn, o->class_field);

@@ -112,7 +112,8 @@ static const char *attr_text(const ccgis_layer *l, size_t i, const char *name)
 static ccgis_status load_input(run_data *d, const ccgis_job_input *in, const char *id_field,
                                ccgis_role role, const char *what, ccgis_layer **out)
 {
-    ccgis_layer_spec spec = {in->source, in->layer, in->srs, id_field, role, what, in->encoding};
+    ccgis_layer_spec spec = {in->source, in->layer, in->srs, id_field, role,
+                             what,       in->encoding, in->where, in->x, in->y};
     ccgis_status st = ccgis_layer_load(d->ctx, &spec, &d->findings, out);
     if (st != CCGIS_OK) {
         char msg[CCGIS_MSG_MAX];
@@ -275,7 +276,8 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
 
     if (job->districts.present) {
         ccgis_layer_spec zs = {job->districts.source, job->districts.layer, job->districts.srs,
-                               NULL, CCGIS_ROLE_POLYGONS, "districts", job->districts.encoding};
+                               NULL, CCGIS_ROLE_POLYGONS, "districts", job->districts.encoding,
+                               job->districts.where, NULL, NULL};
         step s = {fn, arg, 0.1, 0.1};
         if ((st = ccgis_assign(ctx, d->clusters, &zs, job->districts.name, &d->findings,
                                step_progress, &s, &d->assign)) != CCGIS_OK)
@@ -285,7 +287,8 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     if (job->zoning.present) {
         ccgis_overlay_options o = {
             .zones = {job->zoning.source, job->zoning.layer, job->zoning.srs, NULL,
-                      CCGIS_ROLE_POLYGONS, "zoning", job->zoning.encoding},
+                      CCGIS_ROLE_POLYGONS, "zoning", job->zoning.encoding, job->zoning.where,
+                      NULL, NULL},
             .class_field = job->zoning.klass,
             .allowed = (const char *const *)job->allowed,
         };

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cpl_conv.h>
+
 #include "internal.h"
 
 /* 1 if `source` is a GDAL connection string or virtual path rather than a

@@ -29,8 +29,13 @@
  *   allowed = SKN, SKC, SKK                    ; classes that are no conflict (default)
  *
  *   [villages]      ; optional: craft villages (points; polygons -> centroids)
- *   source, layer, srs, encoding;  id (default: FID), name;
+ *   source, layer, srs, encoding, where, x, y;  id (default: FID), name;
  *   radius_m = 2000                            ; metres (default 2000)
+ *
+ * Every input section also takes where (an attribute filter, e.g. a DXF
+ * drawing's CAD layer: where = Layer = 'RANH_GIOI') and, for a table of
+ * points without geometry, x and y (the columns; recognised by name when
+ * not given: x/lon/kinh_do, y/lat/vi_do).
  *
  * Everything that can be checked before work starts is checked by
  * ccgis_job_read() (syntax, sections, keys, values) and ccgis_job_check()
@@ -60,6 +65,8 @@ typedef struct ccgis_job_input {
     int line;       /* line of its [header] */
     char *source;   /* resolved against the job file's folder (connection strings kept) */
     char *layer, *srs, *encoding;
+    char *where;    /* attribute filter, e.g. Layer = 'RANH_GIOI' (a DXF's CAD layer) */
+    char *x, *y;    /* x / y columns of a table of points (CSV, XLSX, ODS) */
     char *id, *name, *status, *klass; /* fields, as the section uses them */
     int line_source, line_id, line_name, line_status, line_class; /* their lines, 0 if unset */
 } ccgis_job_input;

@@ -9,6 +9,9 @@
  *   - the same geometry transformed to WGS 84 lon/lat by PROJ (the
  *     EPSG-registered datum shift for VN-2000), the frame every geodesic
  *     measure of ccgis works in;
+ * A table without geometry (a spreadsheet of villages) is read as points from
+ * its x / y columns; numbers written with a decimal comma are accepted.
+ *
  *   - its attributes, for writing them back out, as UTF-8 NFC: decoded from
  *     the encoding given (spec->encoding) or, when the source declares none,
  *     the one detected from the text (textcode.h); refused when ambiguous.
@@ -61,6 +64,12 @@ typedef struct ccgis_layer_spec {
     const char *encoding; /* a shapefile's attribute encoding when its .cpg is missing or
                              wrong: UTF-8, CP1258, VISCII, TCVN3 or VNI (textcode.h); NULL
                              or "auto": as declared, else detected from the text */
+    const char *where;    /* attribute filter (OGR SQL), e.g. "Layer = 'RANH_GIOI'" for a
+                             DXF drawing's CAD layer; NULL: every feature */
+    const char *x_field, *y_field; /* for a table of points without geometry (CSV, XLSX,
+                             ODS): the columns holding x (lon / easting) and y (lat /
+                             northing); NULL: recognised by name (x, lon, lng, longitude,
+                             kinh_do; y, lat, latitude, vi_do) */
 } ccgis_layer_spec;
 
 /* One usable feature. */

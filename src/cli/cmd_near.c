@@ -56,9 +56,9 @@ static int run_near(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     if (*end || !isfinite(radius) || radius < 0)
         return cli_usage_error(cmd, "--radius takes a distance in metres, 0 or more");
     ccgis_layer_spec ps = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID], CCGIS_ROLE_POINTS,
-                           "points", v[OPT_ENCODING]};
+                           "points", v[OPT_ENCODING], NULL, NULL, NULL};
     ccgis_layer_spec ts = {args->pos[1], v[OPT_TLAYER], v[OPT_TSRS], v[OPT_TID],
-                           CCGIS_ROLE_POLYGONS, "targets", NULL};
+                           CCGIS_ROLE_POLYGONS, "targets", NULL, NULL, NULL, NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *points = NULL, *targets = NULL;
     ccgis_near_result *r = NULL;

@@ -38,7 +38,7 @@ static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx 
     if (!v[OPT_OUTPUT])
         return cli_usage_error(cmd, "missing --output FILE");
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING]};
+                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *input = NULL;
     void *out = NULL;
