@@ -430,6 +430,17 @@ ccgis_status ccgis_text_guess(ccgis_ctx *ctx, OGRLayerH layer, ccgis_textcode *c
  */
 int ccgis_text_suspect(const char *s);
 
+/* ---- style.c ---------------------------------------------------------- */
+
+/* ccgis_style_sidecar -- write <dir>/<layer>.qml, the default QGIS style of
+ * a job layer (nothing for a layer without one).  CCGIS_OK or _ERR_OUTPUT. */
+ccgis_status ccgis_style_sidecar(ccgis_ctx *ctx, const char *dir, const char *layer);
+
+/* ccgis_style_database -- add a layer_styles table holding the default QGIS
+ * style of each job layer the GeoPackage (spatialite 0) or SpatiaLite file
+ * (spatialite 1) at `path` has.  CCGIS_OK or CCGIS_ERR_OUTPUT. */
+ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatialite);
+
 /* ---- textcode_vni.c ---------------------------------------------------- */
 
 /*

@@ -525,6 +525,11 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
             st = ccgis_write(ctx, d->layers[k], path, NULL);
         }
     }
+    /* One <layer>.qml beside the .shp and .geojson: QGIS's default style. */
+    if (d->job->formats & (CCGIS_FMT_GEOJSON | CCGIS_FMT_SHP))
+        for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++)
+            if (d->layers[k])
+                st = ccgis_style_sidecar(ctx, dir, layer_names[k]);
     static const struct {
         unsigned bit;
         const char *ext;
@@ -547,6 +552,8 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         if (st == CCGIS_OK)
             st = ccgis_write(ctx, all, path, NULL);
         GDALClose(all);
+        if (st == CCGIS_OK)
+            st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE);
     }
     if (st == CCGIS_OK && d->districts) {
         GDALDatasetH t = NULL;

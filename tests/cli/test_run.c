@@ -302,6 +302,32 @@ static void strict_exits_1_on_findings(void **state)
     run_free(&r);
 }
 
+/* QGIS finds a default style for every layer: a .qml beside the .shp and
+ * .geojson, and layer_styles rows in the GeoPackage and SpatiaLite file
+ * (QGIS 3.22 was checked to load them: tests/../src/styles). */
+static void every_layer_carries_its_qgis_style(void **state)
+{
+    (void)state;
+    const char *layers[] = {"clusters", "cluster_zones", "districts", "villages", "findings"};
+    for (size_t i = 0; i < 5; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s.qml", OUT, layers[i]);
+        char *qml = slurp(path);
+        assert_non_null(qml);
+        assert_non_null(strstr(qml, "<qgis "));
+        assert_non_null(strstr(qml, "<renderer-v2"));
+        free(qml);
+    }
+    char *n = query(OUT "/hanoi.gpkg", "SELECT count(*) AS v FROM layer_styles WHERE "
+                                       "useAsDefault = 1 AND f_table_schema = '' AND "
+                                       "f_geometry_column = 'geom'");
+    assert_string_equal(n, "5");
+    free(n);
+    n = query(OUT "/hanoi.sqlite", "SELECT count(*) AS v FROM layer_styles");
+    assert_string_equal(n, "10");
+    free(n);
+}
+
 /* --timings names every phase with its seconds, and the zoning counts. */
 static void timings_name_every_phase(void **state)
 {
@@ -351,6 +377,7 @@ int main(void)
         cmocka_unit_test(strict_exits_1_on_findings),
         cmocka_unit_test(the_sample_report_is_current),
         cmocka_unit_test(timings_name_every_phase),
+        cmocka_unit_test(every_layer_carries_its_qgis_style),
     };
     return cmocka_run_group_tests_name("run", tests, setup, NULL);
 }
