@@ -80,6 +80,20 @@ int ccgis_text_suspect(const char *s)
     return 0;
 }
 
+/* The value of string field i of f when it holds a byte above ASCII, else
+ * NULL (unset, not text, or ASCII: the same in every encoding). */
+static const char *non_ascii_text(OGRFeatureH f, int i)
+{
+    if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
+        !OGR_F_IsFieldSetAndNotNull(f, i))
+        return NULL;
+    const char *v = OGR_F_GetFieldAsString(f, i);
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p >= 0x80)
+            return v;
+    return NULL;
+}
+
 /* Most string values, and most features, looked at to guess an encoding. */
 #define GUESS_MAX_VALUES 20000
 #define GUESS_MAX_FEATURES 100000
@@ -99,14 +113,8 @@ ccgis_status ccgis_text_guess(ccgis_ctx *ctx, OGRLayerH layer, ccgis_textcode *c
     while (n < GUESS_MAX_VALUES && features++ < GUESS_MAX_FEATURES &&
            (f = OGR_L_GetNextFeature(layer)) != NULL) {
         for (int i = 0; i < OGR_F_GetFieldCount(f) && st == CCGIS_OK; i++) {
-            if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
-                !OGR_F_IsFieldSetAndNotNull(f, i))
-                continue;
-            const char *v = OGR_F_GetFieldAsString(f, i);
-            const unsigned char *p = (const unsigned char *)v;
-            while (*p && *p < 0x80)
-                p++;
-            if (!*p)
+            const char *v = non_ascii_text(f, i);
+            if (!v)
                 continue; /* ASCII tells nothing */
             if (n == cap) {
                 size_t ncap = cap ? 2 * cap : 256;
@@ -208,14 +216,8 @@ int ccgis_text_plan_apply(ccgis_ctx *ctx, const ccgis_text_plan *plan, OGRFeatur
     int suspect = 0;
     *st = CCGIS_OK;
     for (int i = 0; i < OGR_F_GetFieldCount(f); i++) {
-        if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
-            !OGR_F_IsFieldSetAndNotNull(f, i))
-            continue;
-        const char *v = OGR_F_GetFieldAsString(f, i);
-        const unsigned char *p = (const unsigned char *)v;
-        while (*p && *p < 0x80)
-            p++;
-        if (!*p)
+        const char *v = non_ascii_text(f, i);
+        if (!v)
             continue; /* ASCII: the same in every encoding, already NFC */
         char *out = NULL;
         if (plan->dec) {

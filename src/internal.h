@@ -374,6 +374,23 @@ typedef struct run_data {
  */
 ccgis_status ccgis_write_report(run_data *d, const char *dir);
 
+/* ---- tables.c --------------------------------------------------------- */
+
+/* ccgis_table_new -- a new result dataset holding one layer (`name`, type
+ * gt, the fields of src then cols); *layer set.  NULL (recorded) on failure. */
+GDALDatasetH ccgis_table_new(ccgis_ctx *ctx, const char *name, OGRwkbGeometryType gt,
+                             OGRFeatureDefnH src, const ccgis_field_spec *cols, size_t n,
+                             OGRLayerH *layer);
+
+/* ccgis_table_add_poly -- ccgis_result_add() with a polygonal geometry (may
+ * be NULL) written as a MultiPolygon. */
+ccgis_status ccgis_table_add_poly(ccgis_ctx *ctx, OGRLayerH l, OGRFeatureH src,
+                                  const GEOSGeometry *g, const ccgis_value *v, size_t n);
+
+/* ccgis_table_finish -- on success hand ds over in *out, on failure close
+ * it.  Returns st. */
+ccgis_status ccgis_table_finish(ccgis_status st, GDALDatasetH ds, void **out);
+
 /* ---- encoding.c ------------------------------------------------------- */
 
 /*

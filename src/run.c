@@ -343,15 +343,11 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
     for (int c = 0; c < C_N; c++)
         if (use[c])
             cols[nc++] = all[c];
-    GDALDatasetH ds = ccgis_result_dataset(d->ctx);
-    OGRLayerH l = ds ? ccgis_result_layer(d->ctx, ds, "clusters", wkbMultiPolygon,
-                                          d->clusters->defn, cols, nc)
-                     : NULL;
-    if (!l) {
-        if (ds)
-            GDALClose(ds);
+    OGRLayerH l;
+    GDALDatasetH ds = ccgis_table_new(d->ctx, "clusters", wkbMultiPolygon, d->clusters->defn,
+                                      cols, nc, &l);
+    if (!ds)
         return ccgis_errcode(d->ctx);
-    }
     ccgis_status st = CCGIS_OK;
     for (size_t i = 0; i < d->clusters->n && st == CCGIS_OK; i++) {
         ccgis_value all_v[C_N], v[C_N];
@@ -377,18 +373,10 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
         for (int c = 0; c < C_N; c++)
             if (use[c])
                 v[k++] = all_v[c];
-        GEOSGeometry *m = ccgis_geom_multi(d->ctx, d->clusters->f[i].geom);
-        st = m ? ccgis_result_add(d->ctx, l, d->clusters->f[i].attrs, m, v, k)
-               : ccgis_nomem(d->ctx);
-        if (m)
-            GEOSGeom_destroy_r(d->ctx->geos, m);
+        st = ccgis_table_add_poly(d->ctx, l, d->clusters->f[i].attrs, d->clusters->f[i].geom, v,
+                                  k);
     }
-    if (st != CCGIS_OK) {
-        GDALClose(ds);
-        return st;
-    }
-    *out = ds;
-    return CCGIS_OK;
+    return ccgis_table_finish(st, ds, (void **)out);
 }
 
 /* The districts layer: source fields and the aggregates. */
@@ -400,32 +388,20 @@ static ccgis_status districts_table(run_data *d, GDALDatasetH *out)
         {"confl_ha", CCGIS_F_REAL, 0, 0},
         {"n_villages", CCGIS_F_INT, 0, 0},
     };
-    GDALDatasetH ds = ccgis_result_dataset(d->ctx);
-    OGRLayerH l = ds ? ccgis_result_layer(d->ctx, ds, "districts", wkbMultiPolygon,
-                                          d->districts->defn, cols, 4)
-                     : NULL;
-    if (!l) {
-        if (ds)
-            GDALClose(ds);
+    OGRLayerH l;
+    GDALDatasetH ds = ccgis_table_new(d->ctx, "districts", wkbMultiPolygon, d->districts->defn,
+                                      cols, 4, &l);
+    if (!ds)
         return ccgis_errcode(d->ctx);
-    }
     ccgis_status st = CCGIS_OK;
     for (size_t k = 0; k < d->districts->n && st == CCGIS_OK; k++) {
         ccgis_value v[4] = {CCGIS_VINT(d->d_clusters[k]), CCGIS_VREAL(d->d_area_m2[k] / 1e4),
                             d->zoning ? CCGIS_VREAL(d->d_confl_m2[k] / 1e4) : CCGIS_VNULL,
                             d->villages ? CCGIS_VINT(d->d_villages[k]) : CCGIS_VNULL};
-        GEOSGeometry *m = ccgis_geom_multi(d->ctx, d->districts->f[k].geom);
-        st = m ? ccgis_result_add(d->ctx, l, d->districts->f[k].attrs, m, v, 4)
-               : ccgis_nomem(d->ctx);
-        if (m)
-            GEOSGeom_destroy_r(d->ctx->geos, m);
+        st = ccgis_table_add_poly(d->ctx, l, d->districts->f[k].attrs, d->districts->f[k].geom,
+                                  v, 4);
     }
-    if (st != CCGIS_OK) {
-        GDALClose(ds);
-        return st;
-    }
-    *out = ds;
-    return CCGIS_OK;
+    return ccgis_table_finish(st, ds, (void **)out);
 }
 
 /* district_status.csv: clusters and hectares per district x status. */
@@ -437,14 +413,10 @@ static ccgis_status district_status_table(run_data *d, GDALDatasetH *out)
         {"n_clusters", CCGIS_F_INT, 0, 0},
         {"area_ha", CCGIS_F_REAL, 0, 0},
     };
-    GDALDatasetH ds = ccgis_result_dataset(d->ctx);
-    OGRLayerH l = ds ? ccgis_result_layer(d->ctx, ds, "district_status", wkbNone, NULL, cols, 4)
-                     : NULL;
-    if (!l) {
-        if (ds)
-            GDALClose(ds);
+    OGRLayerH l;
+    GDALDatasetH ds = ccgis_table_new(d->ctx, "district_status", wkbNone, NULL, cols, 4, &l);
+    if (!ds)
         return ccgis_errcode(d->ctx);
-    }
     ccgis_status st = CCGIS_OK;
     size_t nd = d->districts->n, nc = d->clusters->n;
     /* Districts in layer order (then "no district"), statuses in order of first appearance. */
@@ -477,12 +449,7 @@ static ccgis_status district_status_table(run_data *d, GDALDatasetH *out)
             st = ccgis_result_add(d->ctx, l, NULL, NULL, v, 4);
         }
     }
-    if (st != CCGIS_OK) {
-        GDALClose(ds);
-        return st;
-    }
-    *out = ds;
-    return CCGIS_OK;
+    return ccgis_table_finish(st, ds, (void **)out);
 }
 
 /* Build every layer of the job into d->layers[] (NULL where not asked). */

@@ -10,8 +10,8 @@
 
 #include "internal.h"
 
-/* New dataset with one layer; *layer set.  NULL (recorded) on failure. */
-static GDALDatasetH new_table(ccgis_ctx *ctx, const char *name, OGRwkbGeometryType gt,
+/* ccgis_table_new: see internal.h. */
+GDALDatasetH ccgis_table_new(ccgis_ctx *ctx, const char *name, OGRwkbGeometryType gt,
                               OGRFeatureDefnH src, const ccgis_field_spec *cols, size_t n,
                               OGRLayerH *layer)
 {
@@ -26,8 +26,8 @@ static GDALDatasetH new_table(ccgis_ctx *ctx, const char *name, OGRwkbGeometryTy
     return ds;
 }
 
-/* Add a feature with a polygonal geometry written as MultiPolygon. */
-static ccgis_status add_poly(ccgis_ctx *ctx, OGRLayerH l, OGRFeatureH src, const GEOSGeometry *g,
+/* ccgis_table_add_poly: see internal.h. */
+ccgis_status ccgis_table_add_poly(ccgis_ctx *ctx, OGRLayerH l, OGRFeatureH src, const GEOSGeometry *g,
                              const ccgis_value *v, size_t n)
 {
     GEOSGeometry *m = g ? ccgis_geom_multi(ctx, g) : NULL;
@@ -39,8 +39,8 @@ static ccgis_status add_poly(ccgis_ctx *ctx, OGRLayerH l, OGRFeatureH src, const
     return st;
 }
 
-/* Hand the dataset over on success, close it on failure. */
-static ccgis_status finish(ccgis_status st, GDALDatasetH ds, void **out)
+/* ccgis_table_finish: see internal.h. */
+ccgis_status ccgis_table_finish(ccgis_status st, GDALDatasetH ds, void **out)
 {
     if (st == CCGIS_OK)
         *out = ds;
@@ -60,7 +60,7 @@ ccgis_status ccgis_overlay_table(ccgis_ctx *ctx, const ccgis_layer *input,
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = new_table(ctx, input->name, wkbMultiPolygon, input->defn, cols, 5, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, input->name, wkbMultiPolygon, input->defn, cols, 5, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
@@ -70,9 +70,9 @@ ccgis_status ccgis_overlay_table(ccgis_ctx *ctx, const ccgis_layer *input,
                             CCGIS_VREAL(r->conflict_m2[i] / 1e4),
                             CCGIS_VREAL(a > 0 ? 100.0 * r->conflict_m2[i] / a : 0.0),
                             CCGIS_VSTR(r->conflict_top[i] ? r->conflict_top[i] : "")};
-        st = add_poly(ctx, l, input->f[i].attrs, input->f[i].geom, v, 5);
+        st = ccgis_table_add_poly(ctx, l, input->f[i].attrs, input->f[i].geom, v, 5);
     }
-    return finish(st, ds, out);
+    return ccgis_table_finish(st, ds, out);
 }
 
 /* ccgis_pieces_table: see tables.h. */
@@ -88,7 +88,7 @@ ccgis_status ccgis_pieces_table(ccgis_ctx *ctx, const ccgis_layer *input,
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = new_table(ctx, name, wkbMultiPolygon, NULL, cols, 7, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, name, wkbMultiPolygon, NULL, cols, 7, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
@@ -99,9 +99,9 @@ ccgis_status ccgis_pieces_table(ccgis_ctx *ctx, const ccgis_layer *input,
                             CCGIS_VREAL(p->area_m2),            CCGIS_VREAL(p->area_m2 / 1e4),
                             CCGIS_VREAL(a > 0 ? 100.0 * p->area_m2 / a : 0.0),
                             CCGIS_VINT(p->allowed),             CCGIS_VINT(p->n_zones)};
-        st = add_poly(ctx, l, NULL, p->geom, v, 7);
+        st = ccgis_table_add_poly(ctx, l, NULL, p->geom, v, 7);
     }
-    return finish(st, ds, out);
+    return ccgis_table_finish(st, ds, out);
 }
 
 /* ccgis_assign_table: see tables.h. */
@@ -115,16 +115,16 @@ ccgis_status ccgis_assign_table(ccgis_ctx *ctx, const ccgis_layer *input,
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = new_table(ctx, input->name, wkbMultiPolygon, input->defn, cols, 3, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, input->name, wkbMultiPolygon, input->defn, cols, 3, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
     for (size_t i = 0; i < input->n && st == CCGIS_OK; i++) {
         ccgis_value v[3] = {CCGIS_VSTR(r->zone[i]), CCGIS_VREAL(r->share_pct[i]),
                             CCGIS_VINT(r->n_zones[i])};
-        st = add_poly(ctx, l, input->f[i].attrs, input->f[i].geom, v, 3);
+        st = ccgis_table_add_poly(ctx, l, input->f[i].attrs, input->f[i].geom, v, 3);
     }
-    return finish(st, ds, out);
+    return ccgis_table_finish(st, ds, out);
 }
 
 /* ccgis_near_points_table: see tables.h. */
@@ -139,7 +139,7 @@ ccgis_status ccgis_near_points_table(ccgis_ctx *ctx, const ccgis_layer *points,
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = new_table(ctx, points->name, wkbPoint, points->defn, cols, 3, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, points->name, wkbPoint, points->defn, cols, 3, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
@@ -150,7 +150,7 @@ ccgis_status ccgis_near_points_table(ccgis_ctx *ctx, const ccgis_layer *points,
                             CCGIS_VINT(r->within[i])};
         st = ccgis_result_add(ctx, l, points->f[i].attrs, points->f[i].geom, v, 3);
     }
-    return finish(st, ds, out);
+    return ccgis_table_finish(st, ds, out);
 }
 
 /* ccgis_near_targets_table: see tables.h. */
@@ -160,15 +160,15 @@ ccgis_status ccgis_near_targets_table(ccgis_ctx *ctx, const ccgis_layer *targets
     static const ccgis_field_spec cols[] = {{"n_within", CCGIS_F_INT, 0, 0}};
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = new_table(ctx, targets->name, wkbMultiPolygon, targets->defn, cols, 1, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, targets->name, wkbMultiPolygon, targets->defn, cols, 1, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
     for (size_t t = 0; t < targets->n && st == CCGIS_OK; t++) {
         ccgis_value v[1] = {CCGIS_VINT(r->n_within[t])};
-        st = add_poly(ctx, l, targets->f[t].attrs, targets->f[t].geom, v, 1);
+        st = ccgis_table_add_poly(ctx, l, targets->f[t].attrs, targets->f[t].geom, v, 1);
     }
-    return finish(st, ds, out);
+    return ccgis_table_finish(st, ds, out);
 }
 
 /* ccgis_findings_table: see tables.h. */
@@ -181,7 +181,7 @@ ccgis_status ccgis_findings_table(ccgis_ctx *ctx, const ccgis_findings *findings
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = new_table(ctx, "findings", wkbMultiPolygon, NULL, cols, 6, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, "findings", wkbMultiPolygon, NULL, cols, 6, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
@@ -193,7 +193,7 @@ ccgis_status ccgis_findings_table(ccgis_ctx *ctx, const ccgis_findings *findings
                             CCGIS_VSTR(f->other ? f->other : ""),
                             isnan(f->area_m2) ? CCGIS_VNULL : CCGIS_VREAL(f->area_m2 / 1e4),
                             CCGIS_VSTR(f->detail)};
-        st = add_poly(ctx, l, NULL, f->geom, v, 6);
+        st = ccgis_table_add_poly(ctx, l, NULL, f->geom, v, 6);
     }
-    return finish(st, ds, out);
+    return ccgis_table_finish(st, ds, out);
 }
