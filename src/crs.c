@@ -179,6 +179,10 @@ ccgis_status ccgis_crs_from_user(ccgis_ctx *ctx, const char *text, ccgis_crs **o
                            "vn2000:tm3:105-30); 'ccgis help crs' lists them",
                            text);
     }
+    char with_type[1024];
+    if (strncmp(text, "+proj=", 6) == 0 && !strstr(text, "+type=crs") &&
+        snprintf(with_type, sizeof with_type, "%s +type=crs", text) < (int)sizeof with_type)
+        text = with_type; /* a PROJ string names a CRS only with +type=crs */
     proj_errno_reset(NULL);
     PJ *pj = proj_create(ctx->proj, text);
     if (!pj) {

@@ -157,6 +157,9 @@ ccgis_status ccgis_text_plan_make(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH lay
     char label[160];
     ccgis_textcode code = CCGIS_TEXT_UTF8;
     memset(plan, 0, sizeof *plan);
+    if ((!encoding || !*encoding || strcasecmp(encoding, "auto") == 0) &&
+        ccgis_declared_cp1258(GDALGetDescription(ds)))
+        encoding = "CP1258"; /* opened raw: see ccgis_declared_cp1258 */
     if (encoding && *encoding && strcasecmp(encoding, "auto") != 0) {
         code = ccgis_textcode_from_name(encoding);
         if (code == CCGIS_TEXT_UNKNOWN)

@@ -63,6 +63,8 @@ static void emit(ccgis_ctx *ctx, ccgis_level level, const char *line)
 
 /* Format where + fmt/ap into buf (CCGIS_MSG_MAX), one line, "..." when cut. */
 static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap)
+    CCGIS_PRINTF(3, 0);
+static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap)
 {
     size_t n = format_where(buf, CCGIS_MSG_MAX, where);
     int m = vsnprintf(buf + n, CCGIS_MSG_MAX - n, fmt, ap);
@@ -72,6 +74,8 @@ static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap
 }
 
 /* Record a failure and send it to the sink. */
+static ccgis_status record(ccgis_ctx *ctx, ccgis_status status, ccgis_where where, const char *fmt,
+                           va_list ap) CCGIS_PRINTF(4, 0);
 static ccgis_status record(ccgis_ctx *ctx, ccgis_status status, ccgis_where where, const char *fmt,
                            va_list ap)
 {

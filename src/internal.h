@@ -195,6 +195,14 @@ const char *ccgis_crs_wkt(ccgis_ctx *ctx, const ccgis_crs *crs);
 ccgis_status ccgis_source_open(ccgis_ctx *ctx, const char *source, GDALDatasetH *ds);
 
 /*
+ * ccgis_declared_cp1258 -- 1 if `source` is a shapefile / DBF whose .cpg
+ * declares CP1258.  GDAL 3.6 recodes CP1258 without flushing iconv and loses
+ * the last letter of every field name and value, so such a source is read as
+ * raw bytes and decoded by ccgis (as if encoding=CP1258 were given).
+ */
+int ccgis_declared_cp1258(const char *source);
+
+/*
  * ccgis_source_open_enc -- ccgis_source_open() for a source whose attribute
  * encoding the user names: a shapefile / DBF is then opened with GDAL's
  * recoding off (raw bytes), for ccgis_text_plan_apply() to decode.

@@ -84,24 +84,38 @@ typedef struct parse {
     int line;        /* line being parsed */
     int section_line; /* line of the last [section] header */
     int bad_header;   /* line of the first "[" line without "]", 0 if none */
+    int indented;     /* the current line starts with blanks (libinih: a continuation) */
     int long_line;   /* a line too long for libinih was met (its number) */
     ccgis_status st; /* first failure */
     unsigned seen[5][16]; /* keys given, per section, to refuse repeats */
 } parse;
 
+static int fail(parse *p, const char *fmt, ...) CCGIS_PRINTF(2, 3);
+
 /* ini_reader: fgets that counts lines and notices lines libinih would cut. */
 static char *read_line(char *str, int num, void *arg)
 {
     parse *p = arg;
+    long start = ftell(p->f);
     char *s = fgets(str, num, p->f);
     if (!s)
         return NULL;
     p->line++;
+    /* A NUL byte would silently cut the line: refuse it. */
+    long end = ftell(p->f);
+    if (start >= 0 && end > start && (size_t)(end - start) > strlen(s)) {
+        fail(p, "a NUL byte in this line -- the job file must be plain UTF-8 text");
+        return s;
+    }
+    p->indented = (s[0] == ' ' || s[0] == '\t') && strspn(s, " \t\r\n") < strlen(s);
     const char *t = s + strspn(s, " \t");
     if (*t == '[') {
         p->section_line = p->line;
-        if (!strchr(t, ']') && !p->bad_header)
-            p->bad_header = p->line;
+        if (!strchr(t, ']')) {
+            if (!p->bad_header)
+                p->bad_header = p->line;
+            fail(p, "not a job file line -- write [section] or key = value");
+        }
     }
     size_t n = strlen(s);
     if (n == (size_t)num - 1 && s[n - 1] != '\n' && !feof(p->f)) {
@@ -307,6 +321,10 @@ static int on_key(void *arg, const char *section, const char *name, const char *
         }
         return fail(p, "unknown key '%s' in [%s] -- the keys are: %s", name, section, keys);
     }
+    if (p->seen[si][ki] && p->indented)
+        return fail(p, "an indented line is read as the continuation of [%s] %s (line %u) -- "
+                       "remove the indentation",
+                    section, name, p->seen[si][ki]);
     if (p->seen[si][ki])
         return fail(p, "[%s] %s is given twice (first on line %u)", section, name,
                     p->seen[si][ki]);

@@ -211,6 +211,10 @@ static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why
     if (L->spec->role == CCGIS_ROLE_POINTS) {
         GEOSGeometry *c = GEOSGetCentroid_r(ctx->geos, gg);
         GEOSGeom_destroy_r(ctx->geos, gg);
+        if (c && GEOSisEmpty_r(ctx->geos, c)) { /* e.g. its area sum overflowed */
+            GEOSGeom_destroy_r(ctx->geos, c);
+            c = NULL;
+        }
         if (!c)
             *why = "polygon whose centroid GEOS cannot compute";
         return c;
@@ -230,7 +234,7 @@ static const char *lonlat_problem(loader *L, const GEOSGeometry *g)
     GEOSContextHandle_t h = L->ctx->geos;
     if (!GEOSGeom_getXMin_r(h, g, &b[0]) || !GEOSGeom_getYMin_r(h, g, &b[1]) ||
         !GEOSGeom_getXMax_r(h, g, &b[2]) || !GEOSGeom_getYMax_r(h, g, &b[3]))
-        return NULL; /* empty: nothing to measure */
+        return "it has no coordinates left (empty once transformed)";
     int ok = isfinite(b[0]) && isfinite(b[1]) && isfinite(b[2]) && isfinite(b[3]) &&
              b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90;
     if (ok)
@@ -455,10 +459,13 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
     wgs = src = NULL;
 
     double box[4];
-    GEOSGeom_getXMin_r(ctx->geos, cf->geom, &box[0]);
-    GEOSGeom_getYMin_r(ctx->geos, cf->geom, &box[1]);
-    GEOSGeom_getXMax_r(ctx->geos, cf->geom, &box[2]);
-    GEOSGeom_getYMax_r(ctx->geos, cf->geom, &box[3]);
+    if (!GEOSGeom_getXMin_r(ctx->geos, cf->geom, &box[0]) ||
+        !GEOSGeom_getYMin_r(ctx->geos, cf->geom, &box[1]) ||
+        !GEOSGeom_getXMax_r(ctx->geos, cf->geom, &box[2]) ||
+        !GEOSGeom_getYMax_r(ctx->geos, cf->geom, &box[3])) {
+        st = ccgis_error_at(ctx, CCGIS_ERR_INTERNAL, at, "GEOS gives no box for a kept geometry");
+        goto done;
+    }
     if (!layer->has_extent) {
         memcpy(layer->extent, box, sizeof box);
         layer->has_extent = 1;
@@ -516,6 +523,13 @@ static ccgis_status check_unique(loader *L)
     return st;
 }
 
+/* 1 if the path names a shapefile. */
+static int is_shp(const char *source)
+{
+    size_t n = strlen(source);
+    return n >= 4 && strcasecmp(source + n - 4, ".shp") == 0;
+}
+
 /* 1 if a shapefile path has a .prj beside it. */
 static int has_prj(const char *source)
 {
@@ -554,7 +568,8 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
                                   "e.g. EPSG:5897 for VN-2000 / TM-3 105, EPSG:4326 for lon/lat",
                                   has_prj(L->spec->source)
                                       ? "its .prj is not a CRS GDAL can read"
-                                      : "no .prj?");
+                                  : is_shp(L->spec->source) ? "no .prj?"
+                                                            : "the source declares none");
         st = ccgis_crs_from_ogr(ctx, srs, L->where, &L->layer->crs);
         char fix[48];
         if (st == CCGIS_OK && ccgis_crs_vn2000_suspect(ctx, L->layer->crs, fix, sizeof fix))

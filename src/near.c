@@ -88,8 +88,12 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
     }
     for (size_t i = 0; i < points->n && st == CCGIS_OK; i++) {
         double lon, lat;
-        GEOSGeomGetX_r(ctx->geos, points->f[i].geom, &lon);
-        GEOSGeomGetY_r(ctx->geos, points->f[i].geom, &lat);
+        if (!GEOSGeomGetX_r(ctx->geos, points->f[i].geom, &lon) ||
+            !GEOSGeomGetY_r(ctx->geos, points->f[i].geom, &lat)) {
+            ccgis_where at = {points->source, points->name, points->f[i].fid};
+            st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, at, "is not a point with coordinates");
+            break;
+        }
         for (size_t t = 0; t < targets->n; t++)
             order[t] = (bounded){box_bound_m(lon, lat, box[t]), t};
         qsort(order, targets->n, sizeof *order, by_bound);

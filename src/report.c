@@ -68,7 +68,7 @@ static void cell(FILE *f, const char *s)
     for (; *s; s++) {
         if (*s == '|')
             fputc('\\', f);
-        fputc(*s == '\n' ? ' ' : *s, f);
+        fputc((unsigned char)*s < 0x20 ? ' ' : *s, f); /* control characters would break it */
     }
 }
 

@@ -99,6 +99,25 @@ static ccgis_status check_shapefile_counts(ccgis_ctx *ctx, const char *shp)
     return CCGIS_OK;
 }
 
+/* ccgis_declared_cp1258: see internal.h. */
+int ccgis_declared_cp1258(const char *source)
+{
+    FILE *f = NULL;
+    const char *dot = source ? strrchr(source, '.') : NULL;
+    if (!dot || (strcasecmp(dot, ".shp") != 0 && strcasecmp(dot, ".dbf") != 0))
+        return 0;
+    if (open_sidecar(source, ".cpg", &f) != 0)
+        return 0;
+    char text[64] = "";
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *t = text + strspn(text, " \t\r\n");
+    t[strcspn(t, " \t\r\n")] = '\0';
+    return strcasecmp(t, "CP1258") == 0 || strcasecmp(t, "1258") == 0 ||
+           strcasecmp(t, "windows-1258") == 0 || strcasecmp(t, "ANSI 1258") == 0;
+}
+
 /* ccgis_source_open_enc: see internal.h. */
 ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const char *encoding,
                                    GDALDatasetH *ds)
@@ -133,6 +152,9 @@ ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const cha
     }
     char opt[128];
     const char *open_opts[2] = {NULL, NULL};
+    if ((!encoding || !*encoding || strcasecmp(encoding, "auto") == 0) &&
+        ccgis_declared_cp1258(source))
+        encoding = "CP1258"; /* GDAL 3.6 would cut each field's last letter */
     if (encoding && *encoding && strcasecmp(encoding, "auto") != 0) {
         if (!is_dbf_based(source))
             return ccgis_error_at(ctx, CCGIS_ERR_USAGE, where,

@@ -174,7 +174,8 @@ static const bad_case cases[] = {
     {"no CRS, lon/lat coordinates",
      "printf 'id,WKT\na,\"POLYGON ((105.8 21,105.81 21,105.81 21.01,105.8 21))\"\n' > in.csv",
      "$C area in.csv --id id -o out.gpkg", 2,
-     "in.csv, layer 'in': the layer has no CRS (no .prj?) -- assign one with srs= (--srs)",
+     "in.csv, layer 'in': the layer has no CRS (the source declares none) -- assign one "
+     "with srs= (--srs)",
      "out.gpkg", NULL},
     {"VN-2000 without its .prj, with srs=vn2000:tm3:105",
      "mkdir a b && for e in shp shx dbf cpg; do cp $S/clusters.$e a/clusters.$e; done && "

@@ -78,7 +78,22 @@ static void unknown_text_is_a_crs_error_quoting_it(void **state)
     assert_non_null(strstr(ccgis_errmsg(ctx), "'EPSG:999999'"));
     assert_int_equal(ccgis_crs_from_user(ctx, "", &crs), CCGIS_ERR_CRS_BAD);
     /* A transformation is not a CRS. */
-    assert_int_equal(ccgis_crs_from_user(ctx, "+proj=merc", &crs), CCGIS_ERR_CRS_BAD);
+    assert_int_equal(ccgis_crs_from_user(ctx, "+proj=pipeline +step +proj=axisswap +order=2,1",
+                                         &crs),
+                     CCGIS_ERR_CRS_BAD);
+    /* A PROJ string naming a CRS is one, with or without +type=crs: UTM 48N's
+     * false origin (E 500 km, N 0) is its central meridian, 105 E, on the
+     * equator, by definition. */
+    assert_int_equal(ccgis_crs_from_user(ctx, "+proj=utm +zone=48 +datum=WGS84 +units=m", &crs),
+                     CCGIS_OK);
+    assert_false(ccgis_crs_is_geographic(crs));
+    ccgis_transform *t = NULL;
+    assert_int_equal(ccgis_transform_to_wgs84(ctx, crs, &t), CCGIS_OK);
+    double x = 500000.0, y = 0.0;
+    assert_int_equal(ccgis_transform_xy(ctx, t, 1, &x, &y), CCGIS_OK);
+    assert_true(fabs(x - 105.0) < 1e-12 && fabs(y) < 1e-12);
+    ccgis_transform_free(t);
+    ccgis_crs_free(crs);
 }
 
 static void vn2000_tm3_goes_to_wgs84_with_the_datum_shift(void **state)
