@@ -7,7 +7,8 @@
  * iconv writes base letters with combining tone marks), then its .cpg is
  * removed and its language driver id zeroed so nothing declares the
  * encoding.  For VNI, which iconv does not know, the bytes are typed from
- * the VNI reference table (tests/unit/textcode_reference.md).  The text
+ * the VNI reference table (tests/unit/textcode_reference.md), by hand for a
+ * name and through GDAL's Windows-1252 encoder for the 134 letters.  The text
  * holds all 134 precomposed Vietnamese letters (67 lower, 67 upper case,
  * with đ/Đ) and realistic names; the reference is the UTF-8 text itself.
  */
@@ -120,6 +121,39 @@ static void cp1258_viscii_tcvn3_decode_every_letter(void **state)
     }
 }
 
+/* The 134 letters typed in VNI, written as their bytes read in Windows-1252
+ * (VNI text as a Windows-1252 font shows it: "aø" for à), taken from the VNI
+ * reference table of tests/unit/test_textcode.c (vni_ref[], source 3 of
+ * tests/unit/textcode_reference.md), lower then upper case. */
+static const char vni_lower_cp1252[] = "aøaùaûaõaïaêaèaéaúaüaëaâaàaáaåaãaäeøeùeûeõeïeâeàeáeåeãeäìíæóòoøoùoûoõoïoâoàoáoåoãoäôôøôùôûôõôïuøuùuûuõuïööøöùöûöõöïyøyùyûyõîñ";
+static const char vni_upper_cp1252[] = "AØAÙAÛAÕAÏAÊAÈAÉAÚAÜAËAÂAÀAÁAÅAÃAÄEØEÙEÛEÕEÏEÂEÀEÁEÅEÃEÄÌÍÆÓÒOØOÙOÛOÕOÏOÂOÀOÁOÅOÃOÄÔÔØÔÙÔÛÔÕÔÏUØUÙUÛUÕUÏÖÖØÖÙÖÛÖÕÖÏYØYÙYÛYÕÎÑ";
+
+/* A DBF in VNI holding all 134 letters (written by GDAL through its
+ * Windows-1252 encoder, which gives the VNI bytes) decodes to them exactly. */
+static void vni_decodes_every_letter(void **state)
+{
+    (void)state;
+    FILE *f = fopen(WORK_DIR "/vni134.csv", "w");
+    assert_non_null(f);
+    fprintf(f, "id,ten,WKT\nlo,%s,\"POINT (105.8 21.0)\"\nup,%s,\"POINT (105.8 21.0)\"\n",
+            vni_lower_cp1252, vni_upper_cp1252);
+    fclose(f);
+    run_result r = run("cd %s && rm -f v134.* && ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=CP1252 "
+                       "-a_srs EPSG:4326 v134.shp vni134.csv && rm -f v134.cpg && printf '\\0' | "
+                       "dd of=v134.dbf bs=1 seek=29 conv=notrunc 2>/dev/null && %s convert -q "
+                       "v134.shp --encoding VNI -o v134.geojson",
+                       WORK_DIR, CCGIS_BIN);
+    if (r.status != 0)
+        fprintf(stderr, "%s", r.err);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    char *json = slurp(WORK_DIR "/v134.geojson");
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"ten\": \"" LOWER "\""));
+    assert_non_null(strstr(json, "\"ten\": \"" UPPER "\""));
+    free(json);
+}
+
 /* VNI: "Cụm công nghiệp Phùng Xá" typed from the reference table (hex in
  * tests/unit/textcode_reference.md), in a DBF written byte for byte. */
 static void vni_names_decode(void **state)
@@ -153,6 +187,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cp1258_viscii_tcvn3_decode_every_letter),
         cmocka_unit_test(vni_names_decode),
+        cmocka_unit_test(vni_decodes_every_letter),
     };
     return cmocka_run_group_tests_name("legacy encodings", tests, NULL, NULL);
 }
