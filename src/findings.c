@@ -11,6 +11,9 @@
 static const char *const kind_names[CCGIS_FINDING_KINDS] = {
     "GEOMETRY_SKIPPED",     "GEOMETRY_REPAIRED",   "CLUSTER_OVERLAP",
     "STRADDLES_DISTRICTS", "OUTSIDE_DISTRICTS", "ZONING_CONFLICT",
+    "ZONING_OVERLAP",      "ZONING_GAP",        "ZONE_REPAIRED",
+    "ZONE_SKIPPED",        "ZONE_UNCLASSIFIED", "AREA_MISMATCH",
+    "NEEDS_MANUAL_FIX",    "OVERLAP",
 };
 
 /* ccgis_finding_kind_name: see findings.h. */

@@ -24,6 +24,15 @@ typedef enum ccgis_finding_kind {
     CCGIS_STRADDLES_DISTRICTS,   /* a polygon lies in more than one district */
     CCGIS_OUTSIDE_DISTRICTS,     /* a polygon lies in no district */
     CCGIS_ZONING_CONFLICT,       /* part of a polygon lies on zoning not allowed */
+    CCGIS_ZONING_OVERLAP,        /* two zones overlap inside a polygon (detail: same kind
+                                    of class, or "mixed": one allowed, one not) */
+    CCGIS_ZONING_GAP,            /* part of a polygon lies on no classified zone */
+    CCGIS_ZONE_REPAIRED,         /* an invalid zone made valid before use */
+    CCGIS_ZONE_SKIPPED,          /* a zone near a polygon with no usable geometry */
+    CCGIS_ZONE_UNCLASSIFIED,     /* a zone with a blank or NULL class: counted as no zone */
+    CCGIS_AREA_MISMATCH,         /* geometry's area differs from the declared area */
+    CCGIS_NEEDS_MANUAL_FIX,      /* a repair changed a polygon's area by more than 10 % */
+    CCGIS_OVERLAP,               /* two polygons of a layer overlap (ccgis overlaps) */
     CCGIS_FINDING_KINDS          /* number of kinds */
 } ccgis_finding_kind;
 
