@@ -1,9 +1,10 @@
 /*
  * assign.c -- which zone each polygon belongs to (see ccgis/assign.h).
  *
- * The overlay engine gives, per input, the area on each zone name; the zone
- * with the largest area wins (the first in byte order on a tie), and the
- * zones with at least CCGIS_SLIVER_M2 are counted.
+ * The overlay engine gives, per input, the area on each zone name (features
+ * with one name dissolved: the union of their pieces); the zone with the
+ * largest area wins (the smaller name key on a tie), and the zones holding
+ * at least the input's tolerance are counted.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,49 +13,70 @@
 
 #include "internal.h"
 
-/* Add the finding for input i if it is outside every zone or straddles. */
+/* Findings about input i: part or all of it in no zone, zones without a
+ * name under it, several zones. */
 static ccgis_status add_findings(ccgis_ctx *ctx, const ccgis_layer *input, size_t i,
                                  const ccgis_assign_result *r, ccgis_findings *findings)
 {
     const ccgis_feature *f = &input->f[i];
     const ccgis_overlay_result *o = r->overlay;
+    GEOSContextHandle_t h = ctx->geos;
+    ccgis_status st = CCGIS_OK;
     if (!findings)
         return CCGIS_OK;
-    if (r->n_zones[i] == 0)
-        return ccgis_finding_add(ctx, findings, CCGIS_OUTSIDE_DISTRICTS, input->what, f->key,
-                                 NULL, o->area_m2[i], GEOSGeom_clone_r(ctx->geos, f->geom),
-                                 "%s %s lies in no district (no zone holds 1 m² of it)",
-                                 input->what, f->key);
-    if (r->n_zones[i] < 2)
-        return CCGIS_OK;
+    double out = o->nozone_m2[i], area = o->area_m2[i];
+    if (out > 0 && out >= o->tol_m2[i]) {
+        GEOSGeometry *g = o->nozone_geom[i] ? GEOSGeom_clone_r(h, o->nozone_geom[i]) : NULL;
+        if (r->n_zones[i] == 0)
+            st = ccgis_finding_add(ctx, findings, CCGIS_OUTSIDE_DISTRICTS, input->what, f->key,
+                                   NULL, out, g, "%s %s lies in no district (%.2f ha)",
+                                   input->what, f->key, out / 1e4);
+        else
+            st = ccgis_finding_add(ctx, findings, CCGIS_OUTSIDE_DISTRICTS, input->what, f->key,
+                                   NULL, out, g,
+                                   "%s %s: %.2f ha (%.1f%% of its area) lie in no district",
+                                   input->what, f->key, out / 1e4, 100.0 * out / area);
+    }
+    for (size_t k = 0; k < o->n_notes && st == CCGIS_OK; k++) {
+        const ccgis_overlay_note *nt = &o->notes[k];
+        if (nt->kind != CCGIS_ZONE_UNCLASSIFIED || nt->input != i || nt->area_m2 < o->tol_m2[i])
+            continue;
+        st = ccgis_finding_add(ctx, findings, CCGIS_ZONE_UNCLASSIFIED, input->what, f->key,
+                               nt->zone, nt->area_m2,
+                               nt->geom ? GEOSGeom_clone_r(h, nt->geom) : NULL,
+                               "district feature %s has no name: the %.2f ha of %s %s on it "
+                               "count as in no district -- give it its name",
+                               nt->zone, nt->area_m2 / 1e4, input->what, f->key);
+    }
+    if (st != CCGIS_OK || r->n_zones[i] < 2)
+        return st;
     /* "60.0% Chương Mỹ, 40.0% Quốc Oai" from the pieces of input i. */
     char shares[512] = "";
     size_t used = 0;
     const char *second = NULL;
     for (size_t k = 0; k < o->n_pieces; k++) {
         const ccgis_overlay_piece *p = &o->pieces[k];
-        if (p->input != i || p->area_m2 < CCGIS_SLIVER_M2)
+        if (p->input != i || p->area_m2 < o->tol_m2[i])
             continue;
         if (!second && strcmp(p->klass, r->zone[i]) != 0)
             second = p->klass;
         int w = snprintf(shares + used, sizeof shares - used, "%s%.1f%% %s", used ? ", " : "",
-                         100.0 * p->area_m2 / o->area_m2[i], p->klass);
+                         100.0 * p->area_m2 / area, p->klass);
         if (w > 0 && (size_t)w < sizeof shares - used)
             used += (size_t)w;
     }
     return ccgis_finding_add(ctx, findings, CCGIS_STRADDLES_DISTRICTS, input->what, f->key,
-                             second, o->area_m2[i], NULL,
-                             "%s %s lies in %d districts: %s; assigned to %s", input->what,
-                             f->key, r->n_zones[i], shares, r->zone[i]);
+                             second, area, NULL, "%s %s lies in %d districts: %s; assigned to %s",
+                             input->what, f->key, r->n_zones[i], shares, r->zone[i]);
 }
 
 /* ccgis_assign: see assign.h. */
 ccgis_status ccgis_assign(ccgis_ctx *ctx, const ccgis_layer *input, const ccgis_layer_spec *zones,
-                          const char *name_field, ccgis_findings *findings,
-                          ccgis_progress_fn progress, void *progress_arg,
-                          ccgis_assign_result **out)
+                          const char *name_field, double sliver, double sliver_m2,
+                          ccgis_findings *findings, ccgis_progress_fn progress,
+                          void *progress_arg, ccgis_assign_result **out)
 {
-    ccgis_overlay_options o = {*zones, name_field, NULL};
+    ccgis_overlay_options o = {*zones, name_field, NULL, sliver, sliver_m2};
     ccgis_assign_result *r = NULL;
     ccgis_status st;
 
@@ -80,9 +102,10 @@ ccgis_status ccgis_assign(ccgis_ctx *ctx, const ccgis_layer *input, const ccgis_
     for (size_t i = 0; i < input->n; i++)
         r->zone[i] = "";
     const ccgis_overlay_result *ov = r->overlay;
+    /* Pieces come by input then name key: on equal areas the smaller key wins. */
     for (size_t k = 0; k < ov->n_pieces; k++) {
         const ccgis_overlay_piece *p = &ov->pieces[k];
-        if (p->area_m2 < CCGIS_SLIVER_M2)
+        if (p->area_m2 <= 0 || p->area_m2 < ov->tol_m2[p->input])
             continue;
         r->n_zones[p->input]++;
         if (p->area_m2 > best[p->input]) {
@@ -91,7 +114,8 @@ ccgis_status ccgis_assign(ccgis_ctx *ctx, const ccgis_layer *input, const ccgis_
         }
     }
     for (size_t i = 0; i < input->n && st == CCGIS_OK; i++) {
-        r->share_pct[i] = ov->area_m2[i] > 0 ? 100.0 * best[i] / ov->area_m2[i] : 0.0;
+        r->share_pct[i] =
+            ov->area_m2[i] > 0 ? fmin(100.0, 100.0 * best[i] / ov->area_m2[i]) : 0.0;
         st = add_findings(ctx, input, i, r, findings);
     }
     free(best);

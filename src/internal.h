@@ -372,6 +372,10 @@ typedef struct run_data {
     long long *d_clusters, *d_villages;
     double *d_area_m2, *d_confl_m2;
     size_t *cluster_district; /* [clusters->n] index into districts, SIZE_MAX if none */
+    size_t *district_of;      /* [districts->n] the first feature with its name (the one
+                                 carrying the district's figures), SIZE_MAX if nameless */
+    GEOSGeometry **dgeom;     /* [districts->n] at a district's first feature: the union of
+                                 its features; else NULL */
     GDALDatasetH layers[L_COUNT]; /* the layers as written; NULL when not part of the job */
     double phase_s[CCGIS_PHASES];  /* wall seconds per phase */
 } run_data;
@@ -381,6 +385,17 @@ typedef struct run_data {
  * analysis into folder `dir`.  Returns CCGIS_OK or CCGIS_ERR_OUTPUT.
  */
 ccgis_status ccgis_write_report(run_data *d, const char *dir);
+
+/* ccgis_pct -- part / whole x 100 as a share, in [0, 100] (0 when whole is
+ * 0).  The figures behind it are checked to keep part <= whole (overlay.h);
+ * the clamp only absorbs the last bits of rounding. */
+static inline double ccgis_pct(double part, double whole)
+{
+    if (!(whole > 0) || !(part > 0))
+        return 0.0;
+    double p = 100.0 * part / whole;
+    return p > 100.0 ? 100.0 : p;
+}
 
 /* ---- tables.c --------------------------------------------------------- */
 
@@ -454,6 +469,54 @@ ccgis_status ccgis_text_guess(ccgis_ctx *ctx, OGRLayerH layer, ccgis_textcode *c
  * encoding is then probably not what was assumed.  0 otherwise.
  */
 int ccgis_text_suspect(const char *s);
+
+/* ---- partition.c ------------------------------------------------------ */
+
+/* One zone's piece of one input, before the input's figures are settled. */
+typedef struct ccgis_raw_piece {
+    size_t input;
+    long long seq;      /* the zone's reading order */
+    char *klass;        /* its class as spelled (trimmed, NFC), owned */
+    char *key;          /* its class key ("" : no class), owned */
+    char *zone;         /* its id, owned */
+    double area_m2;     /* geodesic area of the piece */
+    GEOSGeometry *geom; /* the piece, WGS 84, owned */
+} ccgis_raw_piece;
+
+/*
+ * ccgis_partition -- settle the figures of input `input` from its raw pieces
+ * p[0..n), sorted by class key then reading order (see partition.c):
+ * appends its class pieces to r->pieces (room for n more must be there),
+ * its overlaps and notes; sets r->allowed_m2, conflict_m2, mixed_m2,
+ * nozone_m2, conflict_top, conflict_geom (when want_conflict_geom) and
+ * nozone_geom at [input].  Strings and geometries of p are taken over where
+ * used (set to NULL); the caller frees what is left.  `area_m2` is the
+ * input's geodesic area, `tol_m2` its tolerance, `allowed_keys` the
+ * NULL-terminated allowed class keys (may be NULL), `input_name` names it in
+ * messages.  Returns CCGIS_OK, CCGIS_ERR_GEOMETRY, CCGIS_ERR_NOMEM, or
+ * CCGIS_ERR_INTERNAL when a figure breaks the partition's bounds.
+ */
+ccgis_status ccgis_partition(ccgis_ctx *ctx, const GEOSGeometry *input_geom, size_t input,
+                             const char *input_name, double area_m2, double tol_m2,
+                             const char *const *allowed_keys, int want_conflict_geom,
+                             ccgis_raw_piece *p, size_t n, ccgis_overlay_result *r);
+
+/* ---- classkey.c ------------------------------------------------------- */
+
+/*
+ * ccgis_class_clean -- a class code or zone name as shown: `raw` (may be
+ * NULL) with spaces trimmed at both ends and composed to NFC.  Returns a new
+ * string ("" for NULL or blank), or NULL (recorded) when out of memory.
+ */
+char *ccgis_class_clean(ccgis_ctx *ctx, const char *raw);
+
+/*
+ * ccgis_class_key -- the form classes are compared in: `clean` (from
+ * ccgis_class_clean) with its Latin letters lower-cased.  Returns a new
+ * string, or NULL (recorded).  Two classes are the same class when their
+ * keys are equal bytes.
+ */
+char *ccgis_class_key(ccgis_ctx *ctx, const char *clean);
 
 /* ---- style.c ---------------------------------------------------------- */
 

@@ -39,6 +39,8 @@ static const key_def job_keys[] = {
     {"output", K_PATH, JOB(output), JOB(line_output)},
     {"formats", K_FORMATS, 0, NO_LINE},
     {"plan_crs", K_TEXT, JOB(plan_crs), NO_LINE},
+    {"sliver", K_NUMBER, JOB(sliver), NO_LINE},
+    {"sliver_m2", K_NUMBER, JOB(sliver_m2), NO_LINE},
     {NULL, 0, 0, 0},
 };
 
@@ -54,6 +56,8 @@ static const key_def cluster_keys[] = {
     {"id", K_TEXT, IN(id), IN(line_id)},
     {"name", K_TEXT, IN(name), IN(line_name)},
     {"status", K_TEXT, IN(status), IN(line_status)},
+    {"declared_ha", K_TEXT, IN(declared), IN(line_declared)},
+    {"declared_tol_pct", K_NUMBER, JOB(declared_tol_pct), NO_LINE},
     {NULL, 0, 0, 0},
 };
 static const key_def district_keys[] = {
@@ -64,6 +68,7 @@ static const key_def district_keys[] = {
 static const key_def zoning_keys[] = {
     INPUT_KEYS,
     {"class", K_TEXT, IN(klass), IN(line_class)},
+    {"id", K_TEXT, IN(id), IN(line_id)},
     {"allowed", K_LIST, 0, NO_LINE},
     {NULL, 0, 0, 0},
 };
@@ -71,7 +76,7 @@ static const key_def village_keys[] = {
     INPUT_KEYS,
     {"id", K_TEXT, IN(id), IN(line_id)},
     {"name", K_TEXT, IN(name), IN(line_name)},
-    {"radius_m", K_NUMBER, 0, NO_LINE},
+    {"radius_m", K_NUMBER, JOB(radius_m), NO_LINE},
     {NULL, 0, 0, 0},
 };
 
@@ -245,22 +250,23 @@ static int parse_formats(parse *p, const char *value)
     return 1;
 }
 
-/* Parse "SKN, SKC, SKK" into the job's allowed list. */
+/* Parse "SKN, SKC, SKK" (or "SKN; SKC; SKK", "SKN SKC SKK") into the job's
+ * allowed list.  Codes are kept as written; they are compared as class keys
+ * (classkey.c). */
 static int parse_allowed(parse *p, const char *value)
 {
+    static const char seps[] = " ,;\t";
     size_t n = 1;
     for (const char *c = value; *c; c++)
-        n += *c == ',';
+        n += strchr(seps, *c) != NULL;
     char **list = ccgis_calloc(p->ctx, n + 1, sizeof *list);
     if (!list)
         return 0;
     size_t k = 0;
     const char *s = value;
     while (*s) {
-        s += strspn(s, " ,\t");
-        size_t len = strcspn(s, ",");
-        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-            len--;
+        s += strspn(s, seps);
+        size_t len = strcspn(s, seps);
         if (len == 0)
             break;
         list[k] = strndup(s, len);
@@ -269,6 +275,11 @@ static int parse_allowed(parse *p, const char *value)
             break;
         }
         s += len;
+    }
+    if (k == 0) {
+        free(list);
+        return fail(p, "[zoning] allowed is empty -- give the land-use codes that are no "
+                       "conflict, e.g. allowed = SKN, SKC, SKK");
     }
     for (char **o = p->job->allowed; o && *o; o++)
         free(*o);
@@ -349,14 +360,22 @@ static int on_key(void *arg, const char *section, const char *name, const char *
     case K_FORMATS:
         return parse_formats(p, value);
     case K_LIST:
+        job->line_allowed = p->line;
         return parse_allowed(p, value);
     case K_NUMBER: {
         char *end;
         double v = strtod(value, &end);
-        if (*end || !isfinite(v) || v < 0)
-            return fail(p, "[%s] %s = %s is not a distance in metres (0 or more)", section, name,
-                        value);
-        job->radius_m = v;
+        if (*end || end == value || !isfinite(v) || v < 0)
+            return strcmp(name, "radius_m") == 0
+                       ? fail(p, "[%s] %s = %s is not a distance in metres (0 or more)",
+                              section, name, value)
+                       : fail(p, "[%s] %s = %s is not a number (0 or more)", section, name,
+                              value);
+        if (strcmp(name, "sliver") == 0 && v >= 1)
+            return fail(p, "[%s] sliver = %s is a fraction of each cluster's area -- give "
+                           "a number below 1, e.g. 1e-4",
+                        section, value);
+        *(double *)((char *)job + k->value_off) = v;
         return 1;
     }
     case K_PATH:
@@ -454,6 +473,9 @@ ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out)
         return CCGIS_ERR_NOMEM;
     job->formats = CCGIS_FMT_GEOJSON | CCGIS_FMT_SHP;
     job->radius_m = 2000.0;
+    job->sliver = 1e-4;
+    job->sliver_m2 = 1.0;
+    job->declared_tol_pct = 5.0;
     job->path = ccgis_strdup(ctx, path);
     char *dir = ccgis_strdup(ctx, path);
     parse p = {.ctx = ctx, .job = job};
@@ -533,7 +555,8 @@ static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgi
     } fields[] = {{in->id, "id", in->line_id},
                   {in->name, "name", in->line_name},
                   {in->status, "status", in->line_status},
-                  {in->klass, "class", in->line_class}};
+                  {in->klass, "class", in->line_class},
+                  {in->declared, "declared_ha", in->line_declared}};
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && st == CCGIS_OK; i++) {
         if (!fields[i].field || OGR_FD_GetFieldIndex(defn, fields[i].field) >= 0)
@@ -562,6 +585,114 @@ ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job)
     return st;
 }
 
+/* ccgis_job_check_classes: see job.h. */
+ccgis_status ccgis_job_check_classes(ccgis_ctx *ctx, const ccgis_job *job, size_t *unmet)
+{
+    const ccgis_job_input *z = &job->zoning;
+    *unmet = 0;
+    if (!z->present || !z->klass || !job->allowed)
+        return CCGIS_OK;
+    GDALDatasetH ds = NULL;
+    OGRLayerH layer = NULL;
+    ccgis_status st;
+    ccgis_gdal_begin(ctx);
+    if ((st = ccgis_source_open_enc(ctx, z->source, z->encoding, &ds)) != CCGIS_OK ||
+        (st = ccgis_source_pick_layer(ctx, ds, z->source, z->layer, &layer)) != CCGIS_OK) {
+        st = at_line(ctx, st, job, z->line_source, "zoning");
+        goto done;
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    int ci = OGR_FD_GetFieldIndex(defn, z->klass);
+    if (ci < 0)
+        goto done; /* ccgis_job_check() says so */
+    /* Only the class is read: no geometry, no other field. */
+    int nf = OGR_FD_GetFieldCount(defn);
+    const char **ignored = calloc((size_t)nf + 3, sizeof *ignored);
+    if (ignored) {
+        int k = 0;
+        for (int i = 0; i < nf; i++)
+            if (i != ci)
+                ignored[k++] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        ignored[k++] = "OGR_GEOMETRY";
+        ignored[k++] = "OGR_STYLE";
+        OGR_L_SetIgnoredFields(layer, ignored);
+        free(ignored);
+    }
+    if (z->where)
+        OGR_L_SetAttributeFilter(layer, z->where);
+    /* The distinct class keys, with the first spelling of each. */
+    char **keys = NULL, **shown = NULL;
+    size_t n = 0, cap = 0, cap2 = 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(layer);
+    while (st == CCGIS_OK && (f = OGR_L_GetNextFeature(layer)) != NULL) {
+        char *clean = OGR_F_IsFieldSetAndNotNull(f, ci)
+                          ? ccgis_class_clean(ctx, OGR_F_GetFieldAsString(f, ci))
+                          : ccgis_strdup(ctx, "");
+        char *key = clean ? ccgis_class_key(ctx, clean) : NULL;
+        OGR_F_Destroy(f);
+        if (!clean || !key) {
+            free(clean);
+            free(key);
+            st = CCGIS_ERR_NOMEM;
+            break;
+        }
+        size_t k = 0;
+        while (k < n && strcmp(keys[k], key) != 0)
+            k++;
+        if (k < n || !key[0] || n >= 200) { /* known, blank, or enough to list */
+            free(clean);
+            free(key);
+            continue;
+        }
+        if (!ccgis_grow(ctx, (void **)&keys, &cap, n, sizeof *keys) ||
+            !ccgis_grow(ctx, (void **)&shown, &cap2, n, sizeof *shown)) {
+            free(clean);
+            free(key);
+            st = CCGIS_ERR_NOMEM;
+            break;
+        }
+        keys[n] = key;
+        shown[n++] = clean;
+    }
+    char met[512] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < n && used < sizeof met - 1; k++) {
+        int w = snprintf(met + used, sizeof met - used, "%s%s", k ? ", " : "", shown[k]);
+        if (w > 0)
+            used += (size_t)w < sizeof met - used ? (size_t)w : sizeof met - used - 1;
+    }
+    for (char **a = job->allowed; st == CCGIS_OK && *a; a++) {
+        char *clean = ccgis_class_clean(ctx, *a);
+        char *key = clean ? ccgis_class_key(ctx, clean) : NULL;
+        int found = 0;
+        for (size_t k = 0; key && k < n && !found; k++)
+            found = strcmp(keys[k], key) == 0;
+        if (key && !found) {
+            (*unmet)++;
+            ccgis_msg(ctx, CCGIS_WARNING,
+                      "%s:%d: [zoning] allowed class '%s' occurs in no zone of %s -- check the "
+                      "code; the classes there are: %s",
+                      job->path, job->line_allowed, *a, z->source, n ? met : "(none)");
+        }
+        if (!key)
+            st = CCGIS_ERR_NOMEM;
+        free(clean);
+        free(key);
+    }
+    for (size_t k = 0; k < n; k++) {
+        free(keys[k]);
+        free(shown[k]);
+    }
+    free(keys);
+    free(shown);
+done:
+    if (ds)
+        GDALClose(ds);
+    ccgis_gdal_end(ctx);
+    return st;
+}
+
 /* Free the strings of one input section. */
 static void input_clear(ccgis_job_input *in)
 {
@@ -572,6 +703,7 @@ static void input_clear(ccgis_job_input *in)
     free(in->id);
     free(in->name);
     free(in->status);
+    free(in->declared);
     free(in->klass);
     free(in->where);
     free(in->x);

@@ -402,6 +402,7 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
         st = skip(L, fid, key, why2);
         goto done;
     }
+    double drawn_m2 = NAN;
     if (reason[0]) {
         /* Repaired: state GEOS's reason and the geodesic areas. */
         OGRGeometryH flat = OGR_G_Clone(g);
@@ -413,6 +414,7 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
             OGR_G_DestroyGeometry(flat);
         }
         double before = orig ? area_of_src(L, orig) : NAN, after = NAN;
+        drawn_m2 = before;
         if (orig)
             GEOSGeom_destroy_r(ctx->geos, orig);
         if (ccgis_geod_area(ctx, wgs, &after) != CCGIS_OK)
@@ -455,6 +457,7 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
     cf->geom_src = src;
     cf->attrs = attrs;
     cf->repaired = reason[0] != '\0';
+    cf->drawn_m2 = drawn_m2;
     key = NULL;
     wgs = src = NULL;
 

@@ -34,7 +34,9 @@
 typedef struct zone_rec {
     long long seq;      /* reading order */
     long long fid;
-    char *klass;        /* owned */
+    char *klass;        /* owned: the class as spelled (trimmed, NFC) */
+    char *key;          /* owned: its class key, "" for no class */
+    char *zone;         /* owned: the zone's id (id field or FID) */
     unsigned char *wkb; /* owned, 2D ISO WKB in the zone CRS */
     size_t wkb_size;
 } zone_rec;
@@ -44,16 +46,15 @@ typedef struct batch {
     zone_rec z[BATCH_SIZE];
 } batch;
 
-/* A piece of one input on one zone, before merging. */
-typedef struct raw_piece {
-    size_t input;
-    long long seq;
-    char *klass;        /* owned */
-    double area_m2;
-    GEOSGeometry *geom; /* owned, WGS 84 */
-} raw_piece;
+typedef ccgis_raw_piece raw_piece;
 
 struct shared;
+
+/* A repaired or skipped zone, before the notes are put in reading order. */
+typedef struct zone_note {
+    long long seq;
+    ccgis_overlay_note note; /* its strings owned */
+} zone_note;
 
 /* One worker: its own contexts and copies of the inputs, its own output. */
 typedef struct worker {
@@ -70,6 +71,8 @@ typedef struct worker {
     raw_piece *pieces;
     size_t n_pieces, cap_pieces;
     long long near, repaired, skipped;
+    zone_note *notes; /* repaired / skipped zones, in this worker's order */
+    size_t n_notes, cap_notes;
 
     ccgis_status st;        /* first failure of this worker */
     long long err_seq;      /* reading order of the zone that failed */
@@ -95,6 +98,8 @@ static void batch_clear(batch *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         free(b->z[i].klass);
+        free(b->z[i].key);
+        free(b->z[i].zone);
         CPLFree(b->z[i].wkb);
     }
     b->n = 0;
@@ -124,16 +129,49 @@ static void worker_fail(worker *w, long long seq)
     memcpy(w->err, ccgis_errmsg(w->ctx), sizeof w->err);
 }
 
-/* Append a raw piece (geom and klass copy taken over on success). */
+/* Append a raw piece (g taken over on success; the zone's strings copied). */
 static int add_piece(worker *w, size_t input, const zone_rec *z, double area, GEOSGeometry *g)
 {
     if (!ccgis_grow(w->ctx, (void **)&w->pieces, &w->cap_pieces, w->n_pieces,
                     sizeof *w->pieces))
         return 0;
-    char *k = ccgis_strdup(w->ctx, z->klass);
-    if (!k)
+    char *k = ccgis_strdup(w->ctx, z->klass), *key = ccgis_strdup(w->ctx, z->key),
+         *id = ccgis_strdup(w->ctx, z->zone);
+    if (!k || !key || !id) {
+        free(k);
+        free(key);
+        free(id);
         return 0;
-    w->pieces[w->n_pieces++] = (raw_piece){input, z->seq, k, area, g};
+    }
+    w->pieces[w->n_pieces++] = (raw_piece){input, z->seq, k, key, id, area, g};
+    return 1;
+}
+
+/* Note a repaired or skipped zone (at most CCGIS_OVERLAY_NOTES_MAX of each
+ * kind per worker; the counts are kept anyway).  Returns 0 out of memory. */
+static int add_note(ccgis_ctx *ctx, zone_note **notes, size_t *n, size_t *cap, long long count,
+                    long long seq, ccgis_finding_kind kind, const char *zone, const char *reason,
+                    double before, double after)
+{
+    if (count > CCGIS_OVERLAY_NOTES_MAX)
+        return 1;
+    if (!ccgis_grow(ctx, (void **)notes, cap, *n, sizeof **notes))
+        return 0;
+    zone_note *zn = &(*notes)[*n];
+    memset(zn, 0, sizeof *zn);
+    zn->seq = seq;
+    zn->note.kind = kind;
+    zn->note.input = SIZE_MAX;
+    zn->note.before_m2 = before;
+    zn->note.area_m2 = after;
+    zn->note.zone = ccgis_strdup(ctx, zone);
+    zn->note.reason = ccgis_strdup(ctx, reason);
+    if (!zn->note.zone || !zn->note.reason) {
+        free(zn->note.zone);
+        free(zn->note.reason);
+        return 0;
+    }
+    (*n)++;
     return 1;
 }
 
@@ -192,14 +230,23 @@ static int process_zone(worker *w, const zone_rec *z)
         GEOSWKBReader_destroy_r(h, r);
     if (!src) {
         w->skipped++;
-        return 1;
+        ccgis_geos_reason(ctx, NULL);
+        if (add_note(ctx, &w->notes, &w->n_notes, &w->cap_notes, w->skipped, z->seq,
+                     CCGIS_ZONE_SKIPPED, z->zone, "GEOS cannot read its geometry", NAN, NAN))
+            return 1;
+        worker_fail(w, z->seq);
+        return 0;
     }
     src = ccgis_geom_polygonal(ctx, src);
     if (!src || GEOSisEmpty_r(h, src)) {
         w->skipped++;
         if (src)
             GEOSGeom_destroy_r(h, src);
-        return 1;
+        if (add_note(ctx, &w->notes, &w->n_notes, &w->cap_notes, w->skipped, z->seq,
+                     CCGIS_ZONE_SKIPPED, z->zone, "not a polygon", NAN, NAN))
+            return 1;
+        worker_fail(w, z->seq);
+        return 0;
     }
     g = ccgis_transform_geom(ctx, w->to_wgs84, src);
     GEOSGeom_destroy_r(h, src);
@@ -216,12 +263,36 @@ static int process_zone(worker *w, const zone_rec *z)
     w->near++;
     qsort(w->cand, w->n_cand, sizeof *w->cand, by_index);
     if (GEOSisValid_r(h, g) != 1) {
+        char *why = GEOSisValidReason_r(h, g);
+        char reason[256];
+        snprintf(reason, sizeof reason, "%s", why ? why : "invalid");
+        if (why)
+            GEOSFree_r(h, why);
+        double before = NAN, after = NAN;
+        if (ccgis_geod_area(ctx, g, &before) != CCGIS_OK) {
+            before = NAN;
+            ccgis_clear_error(ctx);
+        }
         GEOSGeometry *fixed = ccgis_geom_polygonal(ctx, GEOSMakeValid_r(h, g));
         GEOSGeom_destroy_r(h, g);
         g = fixed;
-        w->repaired++;
         if (!g || GEOSisEmpty_r(h, g)) {
             w->skipped++;
+            ok = add_note(ctx, &w->notes, &w->n_notes, &w->cap_notes, w->skipped, z->seq,
+                          CCGIS_ZONE_SKIPPED, z->zone, reason, before, NAN);
+            if (!ok)
+                worker_fail(w, z->seq);
+            goto done;
+        }
+        w->repaired++;
+        if (ccgis_geod_area(ctx, g, &after) != CCGIS_OK) {
+            after = NAN;
+            ccgis_clear_error(ctx);
+        }
+        if (!add_note(ctx, &w->notes, &w->n_notes, &w->cap_notes, w->repaired, z->seq,
+                      CCGIS_ZONE_REPAIRED, z->zone, reason, before, after)) {
+            worker_fail(w, z->seq);
+            ok = 0;
             goto done;
         }
     }
@@ -333,7 +404,28 @@ static ccgis_status worker_init(ccgis_ctx *ctx, worker *w, int own, const ccgis_
     return CCGIS_OK;
 }
 
-/* Release a worker's resources; its raw pieces must have been taken. */
+/* Free the owned parts of a raw piece. */
+static void raw_piece_clear(GEOSContextHandle_t h, raw_piece *p)
+{
+    free(p->klass);
+    free(p->key);
+    free(p->zone);
+    if (p->geom)
+        GEOSGeom_destroy_r(h, p->geom);
+    memset(p, 0, sizeof *p);
+}
+
+/* Free a list of zone notes. */
+static void free_notes(zone_note *notes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(notes[i].note.zone);
+        free(notes[i].note.reason);
+    }
+    free(notes);
+}
+
+/* Release a worker's resources. */
 static void worker_clear(worker *w)
 {
     if (!w->ctx)
@@ -347,12 +439,10 @@ static void worker_clear(worker *w)
         if (w->in && w->in[i])
             GEOSGeom_destroy_r(h, w->in[i]);
     }
-    for (size_t i = 0; i < w->n_pieces; i++) {
-        free(w->pieces[i].klass);
-        if (w->pieces[i].geom)
-            GEOSGeom_destroy_r(h, w->pieces[i].geom);
-    }
+    for (size_t i = 0; i < w->n_pieces; i++)
+        raw_piece_clear(h, &w->pieces[i]);
     free(w->pieces);
+    free_notes(w->notes, w->n_notes);
     free(w->in);
     free(w->prep);
     free(w->cand);
@@ -390,46 +480,205 @@ static int dispatch(shared *sh, worker *workers, int nthreads, batch *b)
     return ok;
 }
 
-/* Order of raw pieces: input, class (bytes), zone reading order. */
+/* Order of raw pieces: input, class key (bytes), zone reading order. */
 static int by_piece(const void *a, const void *b)
 {
     const raw_piece *x = a, *y = b;
     if (x->input != y->input)
         return x->input < y->input ? -1 : 1;
-    int c = strcmp(x->klass, y->klass);
+    int c = strcmp(x->key, y->key);
     if (c)
         return c;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* 1 if klass is in the NULL-terminated allowed list (case-insensitive). */
-static int is_allowed(const char *const *allowed, const char *klass)
+/* Order of pointers to raw pieces: class key, zone reading order. */
+static int by_key_seq(const void *a, const void *b)
 {
-    for (; allowed && *allowed; allowed++)
-        if (strcasecmp(*allowed, klass) == 0)
-            return 1;
-    return 0;
+    const raw_piece *x = *(raw_piece *const *)a, *y = *(raw_piece *const *)b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Order of zone notes: reading order. */
+static int by_note_seq(const void *a, const void *b)
+{
+    const zone_note *x = a, *y = b;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /*
- * Merge the workers' raw pieces into r->pieces: one per (input, class), the
- * areas summed and the geometries unioned in reading order.  Takes the raw
- * pieces over (the workers' lists are emptied).
+ * Every class is spelled one way: as the zone read first spells it (keys
+ * equal, spellings differing: 'LUA' and 'lua').  Fills r->classes with the
+ * spellings in key order.  Returns CCGIS_OK or CCGIS_ERR_NOMEM.
  */
-static ccgis_status merge_pieces(ccgis_ctx *ctx, worker *workers, int nthreads,
-                                 const ccgis_overlay_options *o, ccgis_overlay_result *r)
+static ccgis_status one_spelling(ccgis_ctx *ctx, raw_piece *all, size_t n,
+                                 ccgis_overlay_result *r)
+{
+    raw_piece **by = ccgis_calloc(ctx, n + 1, sizeof *by);
+    r->classes = ccgis_calloc(ctx, n + 1, sizeof *r->classes);
+    if (!by || !r->classes) {
+        free(by);
+        return CCGIS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        by[i] = &all[i];
+    qsort(by, n, sizeof *by, by_key_seq);
+    ccgis_status st = CCGIS_OK;
+    for (size_t i = 0; i < n && st == CCGIS_OK;) {
+        size_t j = i;
+        const char *first = by[i]->klass;
+        while (j < n && strcmp(by[j]->key, by[i]->key) == 0)
+            j++;
+        for (size_t k = i + 1; k < j && st == CCGIS_OK; k++) {
+            if (strcmp(by[k]->klass, first) == 0)
+                continue;
+            char *c = ccgis_strdup(ctx, first);
+            if (!c) {
+                st = CCGIS_ERR_NOMEM;
+                break;
+            }
+            free(by[k]->klass);
+            by[k]->klass = c;
+        }
+        if (st == CCGIS_OK && by[i]->key[0] &&
+            !(r->classes[r->n_classes++] = ccgis_strdup(ctx, first)))
+            st = CCGIS_ERR_NOMEM;
+        i = j;
+    }
+    free(by);
+    return st;
+}
+
+/* The allowed classes as keys (NULL-terminated; NULL when none given). */
+static char **allowed_keys(ccgis_ctx *ctx, const char *const *allowed)
+{
+    if (!allowed)
+        return NULL;
+    size_t n = 0;
+    while (allowed[n])
+        n++;
+    char **keys = ccgis_calloc(ctx, n + 1, sizeof *keys);
+    for (size_t i = 0; keys && i < n; i++) {
+        char *clean = ccgis_class_clean(ctx, allowed[i]);
+        keys[i] = clean ? ccgis_class_key(ctx, clean) : NULL;
+        free(clean);
+        if (!keys[i]) {
+            for (size_t k = 0; k < i; k++)
+                free(keys[k]);
+            free(keys);
+            return NULL;
+        }
+    }
+    return keys;
+}
+
+/* Warn about allowed classes that no zone near the inputs has (a typo, or
+ * another code list): every input would then look in conflict. */
+static void warn_unmet_allowed(ccgis_ctx *ctx, const ccgis_overlay_options *o,
+                               char *const *keys, const ccgis_overlay_result *r,
+                               const char *what)
+{
+    char met[512] = "";
+    size_t used = 0;
+    for (size_t c = 0; c < r->n_classes && used < sizeof met - 1; c++) {
+        int w = snprintf(met + used, sizeof met - used, "%s%s", c ? ", " : "", r->classes[c]);
+        if (w > 0)
+            used += (size_t)w < sizeof met - used ? (size_t)w : sizeof met - used - 1;
+    }
+    for (size_t i = 0; keys && keys[i]; i++) {
+        int found = 0;
+        for (size_t k = 0; k < r->n_pieces && !found; k++)
+            found = strcmp(r->pieces[k].key, keys[i]) == 0;
+        if (!found)
+            ccgis_msg_at(ctx, CCGIS_WARNING, (ccgis_where){o->zones.source, NULL, -1},
+                         "allowed class '%s' occurs in no zone near the %s -- check the code; "
+                         "the classes there are: %s",
+                         o->allowed[i], what, r->n_classes ? met : "(none)");
+    }
+}
+
+/*
+ * Settle the result: the workers' raw pieces sorted by (input, class key,
+ * reading order) and each input's partition made from them (partition.c);
+ * the repaired and skipped zones noted in reading order.  Takes the raw
+ * pieces and notes over (the workers' lists and *rnotes are emptied).
+ */
+static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
+                           const ccgis_overlay_options *o, worker *workers, int nthreads,
+                           zone_note **rnotes, size_t *n_rnotes, ccgis_overlay_result *r)
 {
     GEOSContextHandle_t h = ctx->geos;
+    size_t ni = input->n;
+    ccgis_status st = CCGIS_OK;
+    char **keys = NULL;
+    zone_note *notes = NULL;
+    size_t nn = 0;
+
+    r->n_input = ni;
+    r->area_m2 = ccgis_calloc(ctx, ni + 1, sizeof *r->area_m2);
+    r->allowed_m2 = ccgis_calloc(ctx, ni + 1, sizeof *r->allowed_m2);
+    r->conflict_m2 = ccgis_calloc(ctx, ni + 1, sizeof *r->conflict_m2);
+    r->mixed_m2 = ccgis_calloc(ctx, ni + 1, sizeof *r->mixed_m2);
+    r->nozone_m2 = ccgis_calloc(ctx, ni + 1, sizeof *r->nozone_m2);
+    r->tol_m2 = ccgis_calloc(ctx, ni + 1, sizeof *r->tol_m2);
+    r->conflict_top = ccgis_calloc(ctx, ni + 1, sizeof *r->conflict_top);
+    r->conflict_geom = ccgis_calloc(ctx, ni + 1, sizeof *r->conflict_geom);
+    r->nozone_geom = ccgis_calloc(ctx, ni + 1, sizeof *r->nozone_geom);
+    if (!r->area_m2 || !r->allowed_m2 || !r->conflict_m2 || !r->mixed_m2 || !r->nozone_m2 ||
+        !r->tol_m2 || !r->conflict_top || !r->conflict_geom || !r->nozone_geom)
+        return CCGIS_ERR_NOMEM;
+    if (o->allowed && !(keys = allowed_keys(ctx, o->allowed)))
+        return CCGIS_ERR_NOMEM;
+
+    /* Repaired and skipped zones, in reading order. */
+    size_t total_notes = *n_rnotes;
+    for (int t = 0; t < nthreads; t++)
+        total_notes += workers[t].n_notes;
+    notes = ccgis_calloc(ctx, total_notes + 1, sizeof *notes);
+    if (!notes) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    memcpy(notes, *rnotes, *n_rnotes * sizeof *notes);
+    nn += *n_rnotes;
+    *n_rnotes = 0;
+    for (int t = 0; t < nthreads; t++) {
+        if (workers[t].n_notes)
+            memcpy(notes + nn, workers[t].notes, workers[t].n_notes * sizeof *notes);
+        nn += workers[t].n_notes;
+        workers[t].n_notes = 0;
+    }
+    qsort(notes, nn, sizeof *notes, by_note_seq);
+    size_t counted[CCGIS_FINDING_KINDS] = {0};
+    for (size_t k = 0; k < nn; k++) {
+        ccgis_overlay_note *src = &notes[k].note;
+        if (++counted[src->kind] > CCGIS_OVERLAY_NOTES_MAX ||
+            !ccgis_grow(ctx, (void **)&r->notes, &r->cap_notes, r->n_notes, sizeof *r->notes)) {
+            if (counted[src->kind] <= CCGIS_OVERLAY_NOTES_MAX) {
+                st = CCGIS_ERR_NOMEM;
+                break;
+            }
+            continue;
+        }
+        r->notes[r->n_notes++] = *src;
+        src->zone = src->reason = NULL;
+    }
+    if (st != CCGIS_OK)
+        goto done;
+
+    /* The raw pieces, sorted. */
     size_t total = 0;
     for (int t = 0; t < nthreads; t++)
         total += workers[t].n_pieces;
-    raw_piece *all = ccgis_calloc(ctx, total, sizeof *all);
-    GEOSGeometry **parts = ccgis_calloc(ctx, total, sizeof *parts);
-    r->pieces = ccgis_calloc(ctx, total, sizeof *r->pieces);
-    if (!all || !parts || !r->pieces) {
+    raw_piece *all = ccgis_calloc(ctx, total + 1, sizeof *all);
+    r->pieces = ccgis_calloc(ctx, total + 1, sizeof *r->pieces);
+    if (!all || !r->pieces) {
         free(all);
-        free(parts);
-        return CCGIS_ERR_NOMEM;
+        st = CCGIS_ERR_NOMEM;
+        goto done;
     }
     size_t n = 0;
     for (int t = 0; t < nthreads; t++) {
@@ -439,97 +688,36 @@ static ccgis_status merge_pieces(ccgis_ctx *ctx, worker *workers, int nthreads,
         workers[t].n_pieces = 0;
     }
     qsort(all, n, sizeof *all, by_piece);
+    st = one_spelling(ctx, all, n, r);
 
-    ccgis_status st = CCGIS_OK;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        double sum = 0;
-        while (j < n && all[j].input == all[i].input && strcmp(all[j].klass, all[i].klass) == 0) {
-            sum += all[j].area_m2;
-            parts[j - i] = all[j].geom;
-            all[j].geom = NULL;
-            j++;
-        }
-        GEOSGeometry *coll =
-            GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)(j - i));
-        GEOSGeometry *u = NULL;
-        if (coll) {
-            /* Pieces of a zoning partition share their edges exactly: the
-             * coverage union is much cheaper; on anything else (overlapping
-             * zones), it fails and the general union is used. */
-            u = j - i == 1 ? NULL : ccgis_geom_polygonal(ctx, GEOSCoverageUnion_r(h, coll));
-            if (u && GEOSisValid_r(h, u) != 1) {
-                GEOSGeom_destroy_r(h, u);
-                u = NULL;
-            }
-            ccgis_geos_reason(ctx, NULL); /* a failed coverage union is no error */
-            if (!u)
-                u = ccgis_geom_polygonal(ctx, GEOSUnaryUnion_r(h, coll));
-            if (!u) { /* keep the parts as they are rather than lose them */
-                ccgis_msg(ctx, CCGIS_DEBUG, "union of the pieces failed: %s",
-                          ccgis_geos_reason(ctx, "no reason"));
-                u = ccgis_geom_polygonal(ctx, GEOSGeom_clone_r(h, coll));
-            }
-            GEOSGeom_destroy_r(h, coll);
-        } else {
-            for (size_t k = 0; k < j - i; k++)
-                GEOSGeom_destroy_r(h, parts[k]);
-        }
-        GEOSGeometry *m = u ? ccgis_geom_multi(ctx, u) : NULL;
-        if (u)
-            GEOSGeom_destroy_r(h, u);
-        ccgis_overlay_piece *p = &r->pieces[r->n_pieces++];
-        p->input = all[i].input;
-        p->klass = all[i].klass;
-        all[i].klass = NULL;
-        p->area_m2 = sum;
-        p->n_zones = (long long)(j - i);
-        p->allowed = is_allowed(o->allowed, p->klass);
-        p->geom = m;
-        if (!m && st == CCGIS_OK)
-            st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "cannot assemble the pieces of input %zu",
-                             p->input);
-        for (size_t k = i + 1; k < j; k++)
-            free(all[k].klass);
-        i = j;
+    /* Each input's partition. */
+    for (size_t i = 0, at = 0; i < ni && st == CCGIS_OK; i++) {
+        size_t end = at;
+        while (end < n && all[end].input == i)
+            end++;
+        const ccgis_feature *f = &input->f[i];
+        if ((st = ccgis_geod_area(ctx, f->geom, &r->area_m2[i])) != CCGIS_OK)
+            break;
+        r->tol_m2[i] = fmax(o->sliver * r->area_m2[i], o->sliver_m2);
+        char name[160];
+        snprintf(name, sizeof name, "%s %s", input->what, f->key);
+        st = ccgis_partition(ctx, f->geom, i, name, r->area_m2[i], r->tol_m2[i],
+                             (const char *const *)keys, o->allowed != NULL, all + at, end - at,
+                             r);
+        at = end;
     }
+    for (size_t k = 0; k < n; k++)
+        raw_piece_clear(h, &all[k]);
     free(all);
-    free(parts);
-    return st;
-}
+    if (st == CCGIS_OK && o->allowed)
+        warn_unmet_allowed(ctx, o, keys, r, input->what);
 
-/* Per input: area, allowed and conflict sums, the top conflict class. */
-static ccgis_status summarise(ccgis_ctx *ctx, const ccgis_layer *input, ccgis_overlay_result *r)
-{
-    r->n_input = input->n;
-    r->area_m2 = ccgis_calloc(ctx, input->n, sizeof *r->area_m2);
-    r->allowed_m2 = ccgis_calloc(ctx, input->n, sizeof *r->allowed_m2);
-    r->conflict_m2 = ccgis_calloc(ctx, input->n, sizeof *r->conflict_m2);
-    r->conflict_top = ccgis_calloc(ctx, input->n, sizeof *r->conflict_top);
-    if (!r->area_m2 || !r->allowed_m2 || !r->conflict_m2 || !r->conflict_top)
-        return CCGIS_ERR_NOMEM;
-    for (size_t i = 0; i < input->n; i++) {
-        ccgis_status st = ccgis_geod_area(ctx, input->f[i].geom, &r->area_m2[i]);
-        if (st != CCGIS_OK)
-            return st;
-    }
-    double *top = ccgis_calloc(ctx, input->n, sizeof *top);
-    if (!top)
-        return CCGIS_ERR_NOMEM;
-    for (size_t k = 0; k < r->n_pieces; k++) {
-        const ccgis_overlay_piece *p = &r->pieces[k];
-        if (p->allowed) {
-            r->allowed_m2[p->input] += p->area_m2;
-        } else {
-            r->conflict_m2[p->input] += p->area_m2;
-            if (p->area_m2 > top[p->input]) {
-                top[p->input] = p->area_m2;
-                r->conflict_top[p->input] = p->klass;
-            }
-        }
-    }
-    free(top);
-    return CCGIS_OK;
+done:
+    for (size_t k = 0; keys && keys[k]; k++)
+        free(keys[k]);
+    free(keys);
+    free_notes(notes, nn);
+    return st;
 }
 
 /* ---- reading only the zones near an input --------------------------------- */
@@ -645,8 +833,9 @@ static int fid_set_add(fid_set *s, long long fid)
  */
 static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                                const ccgis_overlay_options *o, GDALDatasetH *ds,
-                               OGRLayerH *layer, int *class_index, ccgis_transform **to_wgs84,
-                               double *margin, ccgis_text_plan *text)
+                               OGRLayerH *layer, int *class_index, int *id_index,
+                               ccgis_transform **to_wgs84, double *margin,
+                               ccgis_text_plan *text)
 {
     const ccgis_layer_spec *z = &o->zones;
     ccgis_status st = ccgis_source_open_enc(ctx, z->source, z->encoding, ds);
@@ -663,6 +852,14 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                               "an SQL condition, e.g. code <> 'SON'",
                               z->where, ctx->gdal_msg[0] ? ctx->gdal_msg : "syntax");
     *class_index = -1;
+    *id_index = -1;
+    if (z->id_field && (*id_index = OGR_FD_GetFieldIndex(defn, z->id_field)) < 0) {
+        char names[512];
+        ccgis_field_list(defn, names, sizeof names);
+        return ccgis_error_at(ctx, CCGIS_ERR_USAGE, where,
+                              "no field named '%s' (the zone id) -- the fields are: %s",
+                              z->id_field, names);
+    }
     if (o->class_field) {
         *class_index = OGR_FD_GetFieldIndex(defn, o->class_field);
         if (*class_index < 0) {
@@ -717,7 +914,7 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     if (ignored) {
         int k = 0;
         for (int i = 0; i < nf; i++)
-            if (i != *class_index)
+            if (i != *class_index && i != *id_index)
                 ignored[k++] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
         ignored[k++] = "OGR_STYLE";
         OGR_L_SetIgnoredFields(*layer, ignored);
@@ -727,12 +924,13 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
 }
 
 /* Read one zone into a batch slot.  Returns 1 if taken, 0 if skipped
- * (no usable geometry), 2 if its box meets no input's box (`near`, may be
- * NULL: no pruning), -1 when out of memory. */
-static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, long long seq, zone_rec *z,
-                     const box_index *near)
+ * (no usable geometry: *why says why), 2 if its box meets no input's box
+ * (`near`, may be NULL: no pruning), -1 when out of memory. */
+static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, int id_index,
+                     long long seq, zone_rec *z, const box_index *near, const char **why)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    *why = !g ? "NULL geometry" : "empty geometry";
     if (!g || OGR_G_IsEmpty(g))
         return 0;
     if (near) {
@@ -762,14 +960,23 @@ static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, long long s
     z->seq = seq;
     z->fid = (long long)OGR_F_GetFID(f);
     char fidtext[32];
+    snprintf(fidtext, sizeof fidtext, "%lld", z->fid);
     const char *k = fidtext;
     if (class_index >= 0)
         k = OGR_F_IsFieldSetAndNotNull(f, class_index) ? OGR_F_GetFieldAsString(f, class_index)
                                                        : "";
-    else
-        snprintf(fidtext, sizeof fidtext, "%lld", z->fid);
-    z->klass = ccgis_strdup(ctx, k);
-    if (!z->klass) {
+    const char *id = fidtext;
+    if (id_index >= 0 && OGR_F_IsFieldSetAndNotNull(f, id_index) &&
+        *OGR_F_GetFieldAsString(f, id_index))
+        id = OGR_F_GetFieldAsString(f, id_index);
+    z->zone = ccgis_strdup(ctx, id);
+    z->klass = ccgis_class_clean(ctx, k);
+    z->key = z->klass ? ccgis_class_key(ctx, z->klass) : NULL;
+    if (!z->klass || !z->key || !z->zone) {
+        free(z->klass);
+        free(z->key);
+        free(z->zone);
+        z->klass = z->key = z->zone = NULL;
         CPLFree(z->wkb);
         return -1;
     }
@@ -784,7 +991,9 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     GDALDatasetH ds = NULL;
     OGRLayerH layer = NULL;
     ccgis_transform *to_wgs84 = NULL;
-    int class_index = -1;
+    int class_index = -1, id_index = -1;
+    zone_note *rnotes = NULL; /* zones the reader skipped */
+    size_t n_rnotes = 0, cap_rnotes = 0;
     int nthreads = ccgis_ctx_threads(ctx);
     worker *workers = NULL;
     int started = 0;
@@ -800,8 +1009,8 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
 
     *out = NULL;
     ccgis_gdal_begin(ctx);
-    if ((st = open_zones(ctx, input, options, &ds, &layer, &class_index, &to_wgs84, &margin,
-                         &text)) != CCGIS_OK)
+    if ((st = open_zones(ctx, input, options, &ds, &layer, &class_index, &id_index, &to_wgs84,
+                         &margin, &text)) != CCGIS_OK)
         goto done;
     sh.source = options->zones.source;
     sh.layer = OGR_L_GetName(layer);
@@ -899,9 +1108,18 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
                     break;
                 }
             }
+            const char *why = NULL;
             int taken = ctx->gdal_msg[0] ? 0
-                                         : read_zone(ctx, f, class_index, seq, &b->z[b->n],
-                                                     pruned && !by_input ? &near : NULL);
+                                         : read_zone(ctx, f, class_index, id_index, seq,
+                                                     &b->z[b->n],
+                                                     pruned && !by_input ? &near : NULL, &why);
+            if (taken == 0 && !ctx->gdal_msg[0]) {
+                char fidtext[32];
+                snprintf(fidtext, sizeof fidtext, "%lld", fid);
+                if (!add_note(ctx, &rnotes, &n_rnotes, &cap_rnotes, r->zones_skipped + 1, seq,
+                              CCGIS_ZONE_SKIPPED, fidtext, why, NAN, NAN))
+                    taken = -1;
+            }
             OGR_F_Destroy(f);
             r->zones_read++;
             seq++;
@@ -981,9 +1199,8 @@ stop:
         r->zones_repaired += workers[t].repaired;
         r->zones_skipped += workers[t].skipped;
     }
-    if ((st = merge_pieces(ctx, workers, nthreads, options, r)) != CCGIS_OK)
-        goto done;
-    if ((st = summarise(ctx, input, r)) != CCGIS_OK)
+    if ((st = settle(ctx, input, options, workers, nthreads, &rnotes, &n_rnotes, r)) !=
+        CCGIS_OK)
         goto done;
     if (r->zones_skipped)
         ccgis_msg_at(ctx, CCGIS_WARNING, (ccgis_where){sh.source, sh.layer, -1},
@@ -1015,6 +1232,7 @@ done:
         pthread_cond_destroy(&sh.not_full);
     }
     free(sh.q);
+    free_notes(rnotes, n_rnotes);
     free(near.b);
     free(seen.slot);
     ccgis_text_plan_clear(&text);
@@ -1031,16 +1249,49 @@ ccgis_overlay_result *ccgis_overlay_result_free(ccgis_overlay_result *r)
 {
     if (!r)
         return NULL;
+    GEOSContextHandle_t h = r->geos;
     for (size_t i = 0; i < r->n_pieces; i++) {
         free(r->pieces[i].klass);
+        free(r->pieces[i].key);
         if (r->pieces[i].geom)
-            GEOSGeom_destroy_r(r->geos, r->pieces[i].geom);
+            GEOSGeom_destroy_r(h, r->pieces[i].geom);
     }
+    for (size_t i = 0; i < r->n_overlaps; i++) {
+        ccgis_overlay_overlap *o = &r->overlaps[i];
+        free(o->zone_a);
+        free(o->zone_b);
+        free(o->class_a);
+        free(o->class_b);
+        if (o->geom)
+            GEOSGeom_destroy_r(h, o->geom);
+    }
+    for (size_t i = 0; i < r->n_notes; i++) {
+        free(r->notes[i].zone);
+        free(r->notes[i].reason);
+        if (r->notes[i].geom)
+            GEOSGeom_destroy_r(h, r->notes[i].geom);
+    }
+    for (size_t i = 0; r->conflict_geom && i < r->n_input; i++)
+        if (r->conflict_geom[i])
+            GEOSGeom_destroy_r(h, r->conflict_geom[i]);
+    for (size_t i = 0; r->nozone_geom && i < r->n_input; i++)
+        if (r->nozone_geom[i])
+            GEOSGeom_destroy_r(h, r->nozone_geom[i]);
+    for (size_t i = 0; i < r->n_classes; i++)
+        free(r->classes[i]);
+    free(r->classes);
     free(r->pieces);
+    free(r->overlaps);
+    free(r->notes);
     free(r->area_m2);
     free(r->allowed_m2);
     free(r->conflict_m2);
+    free(r->mixed_m2);
+    free(r->nozone_m2);
+    free(r->tol_m2);
     free(r->conflict_top);
+    free(r->conflict_geom);
+    free(r->nozone_geom);
     free(r);
     return NULL;
 }

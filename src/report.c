@@ -9,6 +9,7 @@
  * (jansson).  Neither holds a date, so that a rerun on the same inputs gives
  * the same files.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,15 +73,13 @@ static void cell(FILE *f, const char *s)
     }
 }
 
-/* Order helpers for qsort over indices, with run_data in a static (qsort has
- * no user argument; the report is written by one thread at a time per run). */
-static const run_data *sort_data;
+/* Order helpers for qsort_r over indices; the run_data is the argument. */
 
 /* Clusters by conflict share, largest first, then by id. */
-static int by_conflict(const void *a, const void *b)
+static int by_conflict(const void *a, const void *b, void *arg)
 {
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    const run_data *d = sort_data;
+    const run_data *d = arg;
     double si = d->zoning->conflict_m2[i] / d->area_m2[i];
     double sj = d->zoning->conflict_m2[j] / d->area_m2[j];
     if (si != sj)
@@ -89,10 +88,10 @@ static int by_conflict(const void *a, const void *b)
 }
 
 /* Villages by distance to the nearest cluster, farthest first. */
-static int by_distance(const void *a, const void *b)
+static int by_distance(const void *a, const void *b, void *arg)
 {
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    const run_data *d = sort_data;
+    const run_data *d = arg;
     if (d->near->dist_m[i] != d->near->dist_m[j])
         return d->near->dist_m[i] > d->near->dist_m[j] ? -1 : 1;
     return strcmp(d->villages->f[i].key, d->villages->f[j].key);
@@ -168,6 +167,8 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
         json_t *dj = json_array();
         size_t empty = 0;
         for (size_t k = 0; k < d->districts->n; k++) {
+            if (d->district_of[k] != k)
+                continue; /* a second feature of a district, or nameless */
             json_array_append_new(
                 dj, json_pack("{s:s, s:I, s:f, s:o, s:o}", "name", d->dname[k], "n_clusters",
                               (json_int_t)d->d_clusters[k], "clust_ha", d->d_area_m2[k] / 1e4,
@@ -198,30 +199,44 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
 
     /* Zoning conflicts. */
     if (d->zoning) {
+        const ccgis_overlay_result *z = d->zoning;
         size_t n = 0;
-        double confl = 0;
-        for (size_t i = 0; i < nc; i++)
-            if (d->zoning->conflict_m2[i] >= CCGIS_SLIVER_M2) {
+        double sum[4] = {0, 0, 0, 0}; /* allowed, conflict, mixed, no zone */
+        for (size_t i = 0; i < nc; i++) {
+            sum[0] += z->allowed_m2[i];
+            sum[1] += z->conflict_m2[i];
+            sum[2] += z->mixed_m2[i];
+            sum[3] += z->nozone_m2[i];
+            if (z->conflict_m2[i] > 0 && z->conflict_m2[i] >= z->tol_m2[i])
                 order[n++] = i;
-                confl += d->zoning->conflict_m2[i];
-            }
-        sort_data = d;
-        qsort(order, n, sizeof *order, by_conflict);
+        }
+        qsort_r(order, n, sizeof *order, by_conflict, (void *)d);
         fprintf(f, "\n## Clusters on land not zoned for industry\n\n%zu of %zu clusters have "
                    "part of their area on land whose class is not one of ",
                 n, nc);
         for (char **a = job->allowed; a && *a; a++)
             fprintf(f, "%s%s", a == job->allowed ? "" : ", ", *a);
-        fprintf(f, ": %.2f ha in all.\n\n", confl / 1e4);
+        fprintf(f, ": %.2f ha in all.\n\n", sum[1] / 1e4);
+        fprintf(f, "Every cluster's area is split four ways, which add up to it: on allowed "
+                   "classes only %.2f ha, on other classes only %.2f ha, on zones of both "
+                   "kinds (overlapping zones: the zoning contradicts itself) %.2f ha, on no "
+                   "classified zone %.2f ha; %.2f ha in all.\n\n",
+                sum[0] / 1e4, sum[1] / 1e4, sum[2] / 1e4, sum[3] / 1e4,
+                (sum[0] + sum[1] + sum[2] + sum[3]) / 1e4);
+        json_object_set_new(doc, "zoning",
+                            json_pack("{s:f, s:f, s:f, s:f}", "allowed_ha", sum[0] / 1e4,
+                                      "conflict_ha", sum[1] / 1e4, "mixed_ha", sum[2] / 1e4,
+                                      "nozone_ha", sum[3] / 1e4));
         json_t *cj = json_array();
         if (n) {
             fprintf(f, "| cluster | name | district | ha | conflict ha | conflict %% | "
-                       "most on |\n| --- | --- | --- | ---: | ---: | ---: | --- |\n");
+                       "most on | mixed ha | no zone ha |\n"
+                       "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: |\n");
         }
         for (size_t k = 0; k < n; k++) {
             size_t i = order[k];
             const char *dist = d->assign ? d->assign->zone[i] : "";
-            double pct = 100.0 * d->zoning->conflict_m2[i] / d->area_m2[i];
+            double pct = ccgis_pct(z->conflict_m2[i], z->area_m2[i]);
             const char *top = d->zoning->conflict_top[i] ? d->zoning->conflict_top[i] : "";
             fprintf(f, "| ");
             cell(f, c->f[i].key);
@@ -232,13 +247,13 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
             fprintf(f, " | %.2f | %.2f | %.1f | ", d->area_m2[i] / 1e4,
                     d->zoning->conflict_m2[i] / 1e4, pct);
             cell(f, top);
-            fprintf(f, " |\n");
-            json_array_append_new(cj, json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:s}", "id",
-                                                c->f[i].key, "name", cluster_name(d, i),
-                                                "district", dist, "area_ha",
-                                                d->area_m2[i] / 1e4, "confl_ha",
-                                                d->zoning->conflict_m2[i] / 1e4, "confl_pct", pct,
-                                                "confl_top", top));
+            fprintf(f, " | %.2f | %.2f |\n", z->mixed_m2[i] / 1e4, z->nozone_m2[i] / 1e4);
+            json_array_append_new(
+                cj, json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:s, s:f, s:f}", "id", c->f[i].key,
+                              "name", cluster_name(d, i), "district", dist, "area_ha",
+                              d->area_m2[i] / 1e4, "confl_ha", z->conflict_m2[i] / 1e4,
+                              "confl_pct", pct, "confl_top", top, "mixed_ha",
+                              z->mixed_m2[i] / 1e4, "nozone_ha", z->nozone_m2[i] / 1e4));
         }
         json_object_set_new(doc, "conflicts", cj);
     }
@@ -251,8 +266,7 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
             inside += d->near->dist_m[v] == 0;
             order[v] = v;
         }
-        sort_data = d;
-        qsort(order, nv, sizeof *order, by_distance);
+        qsort_r(order, nv, sizeof *order, by_distance, (void *)d);
         fprintf(f, "\n## Craft villages\n\n%zu villages: %zu within %.0f m of a cluster (%zu "
                    "inside one), %zu farther.\n\nThe villages farthest from any cluster:\n\n"
                    "| village | name | nearest cluster | distance km |\n"

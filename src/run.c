@@ -154,85 +154,316 @@ static ccgis_status load_inputs(run_data *d, ccgis_progress_fn fn, void *arg)
     return tick(d->ctx, fn, arg, 0.1, "inputs loaded");
 }
 
-/* A ZONING_CONFLICT finding for cluster i: its conflict pieces unioned. */
-static ccgis_status conflict_finding(run_data *d, size_t i)
+/* A copy of g (may be NULL) for a finding. */
+static GEOSGeometry *copy_geom(run_data *d, const GEOSGeometry *g)
+{
+    return g ? GEOSGeom_clone_r(d->ctx->geos, g) : NULL;
+}
+
+/*
+ * The zoning findings of cluster i, from its partition (overlay.h):
+ * ZONING_CONFLICT (the part on other classes only), ZONING_GAP (the part on
+ * no classified zone), ZONING_OVERLAP (each pair of zones overlapping inside
+ * it), ZONE_UNCLASSIFIED (each blank-class zone under it) -- each from the
+ * cluster's tolerance up.
+ */
+static ccgis_status zoning_findings(run_data *d, size_t i)
 {
     ccgis_ctx *ctx = d->ctx;
     const ccgis_overlay_result *z = d->zoning;
-    GEOSGeometry **parts = ccgis_calloc(ctx, z->n_pieces, sizeof *parts);
-    if (!parts)
-        return CCGIS_ERR_NOMEM;
-    unsigned n = 0;
-    for (size_t k = 0; k < z->n_pieces; k++)
-        if (z->pieces[k].input == i && !z->pieces[k].allowed && z->pieces[k].geom)
-            parts[n++] = GEOSGeom_clone_r(ctx->geos, z->pieces[k].geom);
-    GEOSGeometry *geom = NULL;
-    if (n) {
-        GEOSGeometry *coll =
-            GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, n);
-        if (coll) {
-            geom = ccgis_geom_polygonal(ctx, GEOSUnaryUnion_r(ctx->geos, coll));
-            GEOSGeom_destroy_r(ctx->geos, coll);
-        }
-    }
-    free(parts);
     const ccgis_feature *f = &d->clusters->f[i];
-    return ccgis_finding_add(
-        ctx, &d->findings, CCGIS_ZONING_CONFLICT, "clusters", f->key, z->conflict_top[i],
-        z->conflict_m2[i], geom,
-        "cluster %s: %.2f ha (%.1f%% of its area) on land not zoned for industry, most on %s",
-        f->key, z->conflict_m2[i] / 1e4, 100.0 * z->conflict_m2[i] / z->area_m2[i],
-        z->conflict_top[i] ? z->conflict_top[i] : "?");
+    double a = z->area_m2[i], tol = z->tol_m2[i];
+    ccgis_status st = CCGIS_OK;
+    if (z->conflict_m2[i] > 0 && z->conflict_m2[i] >= tol)
+        st = ccgis_finding_add(
+            ctx, &d->findings, CCGIS_ZONING_CONFLICT, "clusters", f->key, z->conflict_top[i],
+            z->conflict_m2[i], copy_geom(d, z->conflict_geom[i]),
+            "cluster %s: %.2f ha (%.1f%% of its area) on land not zoned for industry, most on "
+            "%s",
+            f->key, z->conflict_m2[i] / 1e4, ccgis_pct(z->conflict_m2[i], a),
+            z->conflict_top[i] ? z->conflict_top[i] : "?");
+    if (st == CCGIS_OK && z->nozone_m2[i] > 0 && z->nozone_m2[i] >= tol) {
+        if (z->nozone_m2[i] >= a * (1 - 1e-9))
+            st = ccgis_finding_add(ctx, &d->findings, CCGIS_ZONING_GAP, "clusters", f->key,
+                                   NULL, z->nozone_m2[i], copy_geom(d, z->nozone_geom[i]),
+                                   "cluster %s lies on no classified zone (%.2f ha): its "
+                                   "zoning cannot be checked -- the zoning layer does not "
+                                   "cover it",
+                                   f->key, a / 1e4);
+        else
+            st = ccgis_finding_add(ctx, &d->findings, CCGIS_ZONING_GAP, "clusters", f->key,
+                                   NULL, z->nozone_m2[i], copy_geom(d, z->nozone_geom[i]),
+                                   "cluster %s: %.2f ha (%.1f%% of its area) on no classified "
+                                   "zone -- the zoning layer leaves a gap there",
+                                   f->key, z->nozone_m2[i] / 1e4, ccgis_pct(z->nozone_m2[i], a));
+    }
+    for (size_t k = 0; k < z->n_overlaps && st == CCGIS_OK; k++) {
+        const ccgis_overlay_overlap *o = &z->overlaps[k];
+        if (o->input != i)
+            continue;
+        char pair[256];
+        snprintf(pair, sizeof pair, "%s,%s", o->zone_a, o->zone_b);
+        st = ccgis_finding_add(
+            ctx, &d->findings, CCGIS_ZONING_OVERLAP, "clusters", f->key, pair, o->area_m2,
+            copy_geom(d, o->geom),
+            "zones %s (%s) and %s (%s) overlap on %.2f ha inside cluster %s%s", o->zone_a,
+            o->class_a, o->zone_b, o->class_b, o->area_m2 / 1e4, f->key,
+            o->mixed ? ": mixed -- one allows industry and the other does not, so the zoning "
+                       "contradicts itself there (counted as mixed_ha)"
+                     : ": counted once");
+    }
+    for (size_t k = 0; k < z->n_notes && st == CCGIS_OK; k++) {
+        const ccgis_overlay_note *nt = &z->notes[k];
+        if (nt->kind != CCGIS_ZONE_UNCLASSIFIED || nt->input != i || nt->area_m2 < tol ||
+            !(nt->area_m2 > 0))
+            continue;
+        st = ccgis_finding_add(ctx, &d->findings, CCGIS_ZONE_UNCLASSIFIED, "clusters", f->key,
+                               nt->zone, nt->area_m2, copy_geom(d, nt->geom),
+                               "zone %s has no land-use class (blank or NULL): the %.2f ha of "
+                               "cluster %s on it count as on no zone -- give it its code",
+                               nt->zone, nt->area_m2 / 1e4, f->key);
+    }
+    return st;
 }
 
-/* The semicolon list of finding kinds about cluster i, in kind order. */
-static char *cluster_flags(run_data *d, size_t i)
+/* ZONE_REPAIRED and ZONE_SKIPPED findings (layer "zoning"), in reading order. */
+static ccgis_status zone_findings(run_data *d)
 {
-    char buf[256] = "";
-    const char *key = d->clusters->f[i].key;
-    for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
-        int hit = 0;
-        for (size_t j = 0; j < d->findings.n && !hit; j++) {
-            const ccgis_finding *f = &d->findings.items[j];
-            if ((int)f->kind != k || !f->layer || strcmp(f->layer, "clusters") != 0)
+    const ccgis_overlay_result *z = d->zoning;
+    ccgis_status st = CCGIS_OK;
+    for (size_t k = 0; k < z->n_notes && st == CCGIS_OK; k++) {
+        const ccgis_overlay_note *nt = &z->notes[k];
+        if (nt->kind == CCGIS_ZONE_REPAIRED)
+            st = ccgis_finding_add(d->ctx, &d->findings, CCGIS_ZONE_REPAIRED, "zoning",
+                                   nt->zone, NULL, nt->area_m2, NULL,
+                                   "zone %s: invalid polygon (%s) repaired with MakeValid; "
+                                   "geodesic area %.1f m² before, %.1f m² after",
+                                   nt->zone, nt->reason ? nt->reason : "?", nt->before_m2,
+                                   nt->area_m2);
+        else if (nt->kind == CCGIS_ZONE_SKIPPED)
+            st = ccgis_finding_add(d->ctx, &d->findings, CCGIS_ZONE_SKIPPED, "zoning", nt->zone,
+                                   NULL, NAN, NULL, "zone %s skipped: %s", nt->zone,
+                                   nt->reason ? nt->reason : "no usable polygon");
+    }
+    return st;
+}
+
+/*
+ * AREA_MISMATCH (geometry vs declared_ha beyond declared_tol_pct) and
+ * NEEDS_MANUAL_FIX (a repair changed the area by more than 10 %) for
+ * cluster i.
+ */
+static ccgis_status area_findings(run_data *d, size_t i)
+{
+    ccgis_ctx *ctx = d->ctx;
+    const ccgis_layer *l = d->clusters;
+    const ccgis_feature *f = &l->f[i];
+    double a = d->area_m2[i];
+    ccgis_status st = CCGIS_OK;
+    if (f->repaired && isfinite(f->drawn_m2) && f->drawn_m2 > 0 &&
+        fabs(a - f->drawn_m2) > 0.10 * f->drawn_m2)
+        st = ccgis_finding_add(ctx, &d->findings, CCGIS_NEEDS_MANUAL_FIX, "clusters", f->key,
+                               NULL, a, NULL,
+                               "cluster %s was drawn invalid: as drawn it measures %.2f ha, "
+                               "once repaired %.2f ha (%+.0f%%) -- its figures use %.2f ha; "
+                               "redraw its boundary by hand",
+                               f->key, f->drawn_m2 / 1e4, a / 1e4,
+                               100.0 * (a - f->drawn_m2) / f->drawn_m2, a / 1e4);
+    const char *field = d->job->clusters.declared;
+    int k = field ? OGR_FD_GetFieldIndex(l->defn, field) : -1;
+    if (st != CCGIS_OK || k < 0 || !OGR_F_IsFieldSetAndNotNull(f->attrs, k))
+        return st;
+    double declared_ha = OGR_F_GetFieldAsDouble(f->attrs, k);
+    double tol = d->job->declared_tol_pct;
+    if (!(declared_ha > 0)) {
+        return ccgis_finding_add(ctx, &d->findings, CCGIS_AREA_MISMATCH, "clusters", f->key,
+                                 NULL, a, NULL,
+                                 "cluster %s: declared area %s = '%s' is not a positive "
+                                 "number of hectares; its geometry measures %.2f ha",
+                                 f->key, field, OGR_F_GetFieldAsString(f->attrs, k), a / 1e4);
+    }
+    double diff_pct = 100.0 * (a / 1e4 - declared_ha) / declared_ha;
+    if (fabs(diff_pct) <= tol)
+        return CCGIS_OK;
+    return ccgis_finding_add(ctx, &d->findings, CCGIS_AREA_MISMATCH, "clusters", f->key, NULL,
+                             a, NULL,
+                             "cluster %s: its boundary measures %.2f ha but %.2f ha are "
+                             "declared (%s), %+.1f%% -- more than the %.0f%% allowed; check "
+                             "the boundary or the declaration",
+                             f->key, a / 1e4, declared_ha, field, diff_pct, tol);
+}
+
+/* A cluster key and its index, for finding a finding's cluster. */
+typedef struct key_index {
+    const char *key;
+    size_t i;
+} key_index;
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const key_index *)a)->key, ((const key_index *)b)->key);
+}
+
+/* Index of the cluster with id `key`, or SIZE_MAX. */
+static size_t find_cluster(const key_index *idx, size_t n, const char *key)
+{
+    if (!key)
+        return SIZE_MAX;
+    key_index probe = {key, 0};
+    const key_index *hit = bsearch(&probe, idx, n, sizeof *idx, by_key);
+    return hit ? hit->i : SIZE_MAX;
+}
+
+/*
+ * Every cluster's flags: the kinds of the findings about it (layer
+ * "clusters" and subject its id, or the other side of a CLUSTER_OVERLAP),
+ * ';'-separated in kind order.  One pass over the findings with the ids
+ * sorted: O((clusters + findings) log clusters).
+ */
+static ccgis_status cluster_flags(run_data *d)
+{
+    size_t nc = d->clusters->n;
+    key_index *idx = ccgis_calloc(d->ctx, nc + 1, sizeof *idx);
+    unsigned *kinds = ccgis_calloc(d->ctx, nc + 1, sizeof *kinds);
+    ccgis_status st = CCGIS_OK;
+    if (!idx || !kinds) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < nc; i++)
+        idx[i] = (key_index){d->clusters->f[i].key, i};
+    qsort(idx, nc, sizeof *idx, by_key);
+    for (size_t j = 0; j < d->findings.n; j++) {
+        const ccgis_finding *f = &d->findings.items[j];
+        if (!f->layer || strcmp(f->layer, "clusters") != 0)
+            continue;
+        size_t i = find_cluster(idx, nc, f->subject);
+        if (i != SIZE_MAX)
+            kinds[i] |= 1u << f->kind;
+        if (f->kind == CCGIS_CLUSTER_OVERLAP && (i = find_cluster(idx, nc, f->other)) != SIZE_MAX)
+            kinds[i] |= 1u << f->kind;
+    }
+    for (size_t i = 0; i < nc && st == CCGIS_OK; i++) {
+        char buf[512] = "";
+        for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
+            if (!(kinds[i] & (1u << k)))
                 continue;
-            hit = (f->subject && strcmp(f->subject, key) == 0) ||
-                  (k == CCGIS_CLUSTER_OVERLAP && f->other && strcmp(f->other, key) == 0);
-        }
-        if (hit) {
             if (buf[0])
                 strncat(buf, ";", sizeof buf - strlen(buf) - 1);
             strncat(buf, ccgis_finding_kind_name((ccgis_finding_kind)k),
                     sizeof buf - strlen(buf) - 1);
         }
+        if (!(d->flags[i] = ccgis_strdup(d->ctx, buf)))
+            st = CCGIS_ERR_NOMEM;
     }
-    return ccgis_strdup(d->ctx, buf);
+done:
+    free(idx);
+    free(kinds);
+    return st;
 }
 
-/* Per-district aggregates: clusters by assignment, villages by position. */
+/* The district key of feature k ("" when it has no name). */
+static char *district_key(run_data *d, size_t k)
+{
+    char *clean = ccgis_class_clean(d->ctx, attr_text(d->districts, k, d->job->districts.name));
+    char *key = clean ? ccgis_class_key(d->ctx, clean) : NULL;
+    free(clean);
+    return key;
+}
+
+/*
+ * Per-district aggregates.  Districts are the distinct names of the layer
+ * (features with one name dissolved, as the assignment does; a nameless
+ * feature is no district): d->district_of[k] maps feature k to the first
+ * feature with its name, which carries the district's figures and, in
+ * d->dgeom, the union of its features.  Clusters count where they are
+ * assigned; a village counts in exactly one district: the one whose
+ * dissolved polygon contains it, or, on a boundary between districts, the
+ * one whose name key comes first in byte order.
+ */
 static ccgis_status aggregate_districts(run_data *d)
 {
     ccgis_ctx *ctx = d->ctx;
+    GEOSContextHandle_t h = ctx->geos;
     const ccgis_layer *dl = d->districts;
     size_t nd = dl->n, nc = d->clusters->n;
-    d->dname = ccgis_calloc(ctx, nd, sizeof *d->dname);
-    d->d_clusters = ccgis_calloc(ctx, nd, sizeof *d->d_clusters);
-    d->d_area_m2 = ccgis_calloc(ctx, nd, sizeof *d->d_area_m2);
-    d->d_confl_m2 = ccgis_calloc(ctx, nd, sizeof *d->d_confl_m2);
-    d->d_villages = ccgis_calloc(ctx, nd, sizeof *d->d_villages);
-    d->cluster_district = ccgis_calloc(ctx, nc, sizeof *d->cluster_district);
-    if (!d->dname || !d->d_clusters || !d->d_area_m2 || !d->d_confl_m2 || !d->d_villages ||
-        !d->cluster_district)
-        return CCGIS_ERR_NOMEM;
-    for (size_t k = 0; k < nd; k++)
+    ccgis_status st = CCGIS_OK;
+    char **keys = ccgis_calloc(ctx, nd + 1, sizeof *keys);
+    d->dname = ccgis_calloc(ctx, nd + 1, sizeof *d->dname);
+    d->district_of = ccgis_calloc(ctx, nd + 1, sizeof *d->district_of);
+    d->dgeom = ccgis_calloc(ctx, nd + 1, sizeof *d->dgeom);
+    d->d_clusters = ccgis_calloc(ctx, nd + 1, sizeof *d->d_clusters);
+    d->d_area_m2 = ccgis_calloc(ctx, nd + 1, sizeof *d->d_area_m2);
+    d->d_confl_m2 = ccgis_calloc(ctx, nd + 1, sizeof *d->d_confl_m2);
+    d->d_villages = ccgis_calloc(ctx, nd + 1, sizeof *d->d_villages);
+    d->cluster_district = ccgis_calloc(ctx, nc + 1, sizeof *d->cluster_district);
+    if (!keys || !d->dname || !d->district_of || !d->dgeom || !d->d_clusters || !d->d_area_m2 ||
+        !d->d_confl_m2 || !d->d_villages || !d->cluster_district) {
+        st = CCGIS_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < nd; k++) {
+        if (!(keys[k] = district_key(d, k))) {
+            st = CCGIS_ERR_NOMEM;
+            goto done;
+        }
         d->dname[k] = attr_text(dl, k, d->job->districts.name);
+        d->district_of[k] = SIZE_MAX;
+        if (!keys[k][0])
+            continue;
+        for (size_t j = 0; j < k && d->district_of[k] == SIZE_MAX; j++)
+            if (strcmp(keys[j], keys[k]) == 0)
+                d->district_of[k] = d->district_of[j];
+        if (d->district_of[k] == SIZE_MAX)
+            d->district_of[k] = k;
+    }
+    /* Each district's geometry: the union of its features. */
+    for (size_t k = 0; k < nd; k++) {
+        if (d->district_of[k] != k)
+            continue;
+        size_t n = 0;
+        for (size_t j = k; j < nd; j++)
+            n += d->district_of[j] == k;
+        if (n == 1) {
+            d->dgeom[k] = GEOSGeom_clone_r(h, dl->f[k].geom);
+        } else {
+            GEOSGeometry **parts = ccgis_calloc(ctx, n, sizeof *parts);
+            if (!parts) {
+                st = CCGIS_ERR_NOMEM;
+                goto done;
+            }
+            size_t m = 0;
+            for (size_t j = k; j < nd; j++)
+                if (d->district_of[j] == k)
+                    parts[m++] = GEOSGeom_clone_r(h, dl->f[j].geom);
+            GEOSGeometry *coll =
+                GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m);
+            free(parts);
+            d->dgeom[k] = coll ? ccgis_geom_polygonal(ctx, GEOSUnaryUnion_r(h, coll)) : NULL;
+            if (coll)
+                GEOSGeom_destroy_r(h, coll);
+        }
+        if (!d->dgeom[k]) {
+            st = ccgis_error(ctx, CCGIS_ERR_GEOMETRY, "%s: cannot dissolve district '%s': %s",
+                             dl->source, d->dname[k], ccgis_geos_reason(ctx, "no reason"));
+            goto done;
+        }
+    }
+    /* Clusters by assignment (the assigned name's key). */
     for (size_t i = 0; i < nc; i++) {
         d->cluster_district[i] = SIZE_MAX;
-        for (size_t k = 0; k < nd && d->assign->zone[i][0]; k++)
-            if (strcmp(d->dname[k], d->assign->zone[i]) == 0) {
+        const char *zone = d->assign->zone[i];
+        if (!zone[0])
+            continue;
+        char *ckey = ccgis_class_key(ctx, zone);
+        if (!ckey) {
+            st = CCGIS_ERR_NOMEM;
+            goto done;
+        }
+        for (size_t k = 0; k < nd && d->cluster_district[i] == SIZE_MAX; k++)
+            if (d->district_of[k] == k && strcmp(keys[k], ckey) == 0)
                 d->cluster_district[i] = k;
-                break;
-            }
+        free(ckey);
         size_t k = d->cluster_district[i];
         if (k == SIZE_MAX)
             continue;
@@ -242,16 +473,50 @@ static ccgis_status aggregate_districts(run_data *d)
             d->d_confl_m2[k] += d->zoning->conflict_m2[i];
     }
     if (!d->villages)
-        return CCGIS_OK;
-    for (size_t k = 0; k < nd; k++) {
-        const GEOSPreparedGeometry *pg = GEOSPrepare_r(ctx->geos, dl->f[k].geom);
-        if (!pg)
-            return ccgis_nomem(ctx);
-        for (size_t v = 0; v < d->villages->n; v++)
-            d->d_villages[k] += GEOSPreparedIntersects_r(ctx->geos, pg, d->villages->f[v].geom) == 1;
-        GEOSPreparedGeom_destroy_r(ctx->geos, pg);
+        goto done;
+    /* Villages: inside one district, else on the boundary of the first by key. */
+    size_t *owner = ccgis_calloc(ctx, d->villages->n + 1, sizeof *owner);
+    int *inside = ccgis_calloc(ctx, d->villages->n + 1, sizeof *inside);
+    if (!owner || !inside) {
+        free(owner);
+        free(inside);
+        st = CCGIS_ERR_NOMEM;
+        goto done;
     }
-    return CCGIS_OK;
+    for (size_t v = 0; v < d->villages->n; v++)
+        owner[v] = SIZE_MAX;
+    for (size_t k = 0; k < nd && st == CCGIS_OK; k++) {
+        if (d->district_of[k] != k)
+            continue;
+        const GEOSPreparedGeometry *pg = GEOSPrepare_r(h, d->dgeom[k]);
+        if (!pg) {
+            st = ccgis_nomem(ctx);
+            break;
+        }
+        for (size_t v = 0; v < d->villages->n; v++) {
+            const GEOSGeometry *pt = d->villages->f[v].geom;
+            if (GEOSPreparedIntersects_r(h, pg, pt) != 1)
+                continue;
+            int in = GEOSPreparedContainsProperly_r(h, pg, pt) == 1;
+            size_t o = owner[v];
+            if (o == SIZE_MAX || (in && !inside[v]) ||
+                (in == inside[v] && strcmp(keys[k], keys[o]) < 0)) {
+                owner[v] = k;
+                inside[v] = in;
+            }
+        }
+        GEOSPreparedGeom_destroy_r(h, pg);
+    }
+    for (size_t v = 0; v < d->villages->n; v++)
+        if (owner[v] != SIZE_MAX)
+            d->d_villages[owner[v]]++;
+    free(owner);
+    free(inside);
+done:
+    for (size_t k = 0; keys && k < nd; k++)
+        free(keys[k]);
+    free(keys);
+    return st;
 }
 
 /* All the measures of the job. */
@@ -279,26 +544,29 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
                                NULL, CCGIS_ROLE_POLYGONS, "districts", job->districts.encoding,
                                job->districts.where, NULL, NULL};
         step s = {fn, arg, 0.1, 0.1};
-        if ((st = ccgis_assign(ctx, d->clusters, &zs, job->districts.name, &d->findings,
-                               step_progress, &s, &d->assign)) != CCGIS_OK)
+        if ((st = ccgis_assign(ctx, d->clusters, &zs, job->districts.name, job->sliver,
+                               job->sliver_m2, &d->findings, step_progress, &s, &d->assign)) !=
+            CCGIS_OK)
             return st;
     }
     lap(d, CCGIS_PHASE_DISTRICTS, &mark);
     if (job->zoning.present) {
         ccgis_overlay_options o = {
-            .zones = {job->zoning.source, job->zoning.layer, job->zoning.srs, NULL,
+            .zones = {job->zoning.source, job->zoning.layer, job->zoning.srs, job->zoning.id,
                       CCGIS_ROLE_POLYGONS, "zoning", job->zoning.encoding, job->zoning.where,
                       NULL, NULL},
             .class_field = job->zoning.klass,
             .allowed = (const char *const *)job->allowed,
+            .sliver = job->sliver,
+            .sliver_m2 = job->sliver_m2,
         };
         step s = {fn, arg, 0.2, 0.6};
         if ((st = ccgis_overlay(ctx, d->clusters, &o, step_progress, &s, &d->zoning)) !=
             CCGIS_OK)
             return st;
+        st = zone_findings(d);
         for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
-            if (d->zoning->conflict_m2[i] >= CCGIS_SLIVER_M2)
-                st = conflict_finding(d, i);
+            st = zoning_findings(d, i);
         if (st != CCGIS_OK)
             return st;
     }
@@ -311,11 +579,14 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     lap(d, CCGIS_PHASE_VILLAGES, &mark);
     if ((st = ccgis_self_overlaps(ctx, d->clusters, &d->findings, NULL)) != CCGIS_OK)
         return st;
+    for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
+        st = area_findings(d, i);
+    if (st != CCGIS_OK)
+        return st;
     if (d->districts && (st = aggregate_districts(d)) != CCGIS_OK)
         return st;
-    for (size_t i = 0; i < nc; i++)
-        if (!(d->flags[i] = cluster_flags(d, i)))
-            return CCGIS_ERR_NOMEM;
+    if ((st = cluster_flags(d)) != CCGIS_OK)
+        return st;
     lap(d, CCGIS_PHASE_OVERLAPS, &mark);
     return tick(ctx, fn, arg, 0.85, "analysis done");
 }
@@ -329,15 +600,16 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
         {"area_ha", CCGIS_F_REAL, 0, 0},     {"plan_ha", CCGIS_F_REAL, 0, 0},
         {"district", CCGIS_F_STRING, 80, 0}, {"dist_pct", CCGIS_F_REAL, 0, 0},
         {"n_dist", CCGIS_F_INT, 0, 0},       {"allow_ha", CCGIS_F_REAL, 0, 0},
-        {"confl_ha", CCGIS_F_REAL, 0, 0},    {"confl_pct", CCGIS_F_REAL, 0, 0},
+        {"confl_ha", CCGIS_F_REAL, 0, 0},    {"mixed_ha", CCGIS_F_REAL, 0, 0},
+        {"nozone_ha", CCGIS_F_REAL, 0, 0},   {"confl_pct", CCGIS_F_REAL, 0, 0},
         {"confl_top", CCGIS_F_STRING, 40, 0}, {"vill_near", CCGIS_F_INT, 0, 0},
-        {"flags", CCGIS_F_STRING, 160, 0},
+        {"flags", CCGIS_F_STRING, 254, 0},
     };
-    enum { C_AREA, C_PLAN, C_DIST, C_DPCT, C_NDIST, C_ALLOW, C_CONFL, C_CPCT, C_CTOP, C_VILL,
-           C_FLAGS, C_N };
+    enum { C_AREA, C_PLAN, C_DIST, C_DPCT, C_NDIST, C_ALLOW, C_CONFL, C_MIXED, C_NOZONE, C_CPCT,
+           C_CTOP, C_VILL, C_FLAGS, C_N };
+    int zoned = d->zoning != NULL;
     int use[C_N] = {1, d->plan != NULL, d->assign != NULL, d->assign != NULL, d->assign != NULL,
-                    d->zoning != NULL, d->zoning != NULL, d->zoning != NULL, d->zoning != NULL,
-                    d->near != NULL, 1};
+                    zoned, zoned, zoned, zoned, zoned, zoned, d->near != NULL, 1};
     ccgis_field_spec cols[C_N];
     size_t nc = 0;
     for (int c = 0; c < C_N; c++)
@@ -363,7 +635,9 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
             const ccgis_overlay_result *z = d->zoning;
             all_v[C_ALLOW] = CCGIS_VREAL(z->allowed_m2[i] / 1e4);
             all_v[C_CONFL] = CCGIS_VREAL(z->conflict_m2[i] / 1e4);
-            all_v[C_CPCT] = CCGIS_VREAL(a > 0 ? 100.0 * z->conflict_m2[i] / a : 0.0);
+            all_v[C_MIXED] = CCGIS_VREAL(z->mixed_m2[i] / 1e4);
+            all_v[C_NOZONE] = CCGIS_VREAL(z->nozone_m2[i] / 1e4);
+            all_v[C_CPCT] = CCGIS_VREAL(ccgis_pct(z->conflict_m2[i], z->area_m2[i]));
             all_v[C_CTOP] = CCGIS_VSTR(z->conflict_top[i] ? z->conflict_top[i] : "");
         }
         if (d->near)
@@ -394,12 +668,15 @@ static ccgis_status districts_table(run_data *d, GDALDatasetH *out)
     if (!ds)
         return ccgis_errcode(d->ctx);
     ccgis_status st = CCGIS_OK;
+    /* One feature per district: features sharing a name dissolved (the first one's
+     * attributes); nameless features are left out (they are findings). */
     for (size_t k = 0; k < d->districts->n && st == CCGIS_OK; k++) {
+        if (d->district_of[k] != k)
+            continue;
         ccgis_value v[4] = {CCGIS_VINT(d->d_clusters[k]), CCGIS_VREAL(d->d_area_m2[k] / 1e4),
                             d->zoning ? CCGIS_VREAL(d->d_confl_m2[k] / 1e4) : CCGIS_VNULL,
                             d->villages ? CCGIS_VINT(d->d_villages[k]) : CCGIS_VNULL};
-        st = ccgis_table_add_poly(d->ctx, l, d->districts->f[k].attrs, d->districts->f[k].geom,
-                                  v, 4);
+        st = ccgis_table_add_poly(d->ctx, l, d->districts->f[k].attrs, d->dgeom[k], v, 4);
     }
     return ccgis_table_finish(st, ds, (void **)out);
 }
@@ -645,6 +922,11 @@ static void run_data_clear(run_data *d)
     free(d->d_confl_m2);
     free(d->d_villages);
     free(d->cluster_district);
+    free(d->district_of);
+    for (size_t k = 0; d->dgeom && k < d->districts->n; k++)
+        if (d->dgeom[k])
+            GEOSGeom_destroy_r(ctx->geos, d->dgeom[k]);
+    free(d->dgeom);
     ccgis_assign_result_free(d->assign);
     ccgis_overlay_result_free(d->zoning);
     ccgis_near_result_free(d->near);

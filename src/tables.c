@@ -55,22 +55,26 @@ ccgis_status ccgis_overlay_table(ccgis_ctx *ctx, const ccgis_layer *input,
 {
     static const ccgis_field_spec cols[] = {
         {"area_ha", CCGIS_F_REAL, 0, 0},   {"allow_ha", CCGIS_F_REAL, 0, 0},
-        {"confl_ha", CCGIS_F_REAL, 0, 0},  {"confl_pct", CCGIS_F_REAL, 0, 0},
+        {"confl_ha", CCGIS_F_REAL, 0, 0},  {"mixed_ha", CCGIS_F_REAL, 0, 0},
+        {"nozone_ha", CCGIS_F_REAL, 0, 0}, {"confl_pct", CCGIS_F_REAL, 0, 0},
         {"confl_top", CCGIS_F_STRING, 0, 0},
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = ccgis_table_new(ctx, input->name, wkbMultiPolygon, input->defn, cols, 5, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, input->name, wkbMultiPolygon, input->defn, cols, 7, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
     for (size_t i = 0; i < input->n && st == CCGIS_OK; i++) {
         double a = r->area_m2[i];
-        ccgis_value v[5] = {CCGIS_VREAL(a / 1e4), CCGIS_VREAL(r->allowed_m2[i] / 1e4),
+        ccgis_value v[7] = {CCGIS_VREAL(a / 1e4),
+                            CCGIS_VREAL(r->allowed_m2[i] / 1e4),
                             CCGIS_VREAL(r->conflict_m2[i] / 1e4),
-                            CCGIS_VREAL(a > 0 ? 100.0 * r->conflict_m2[i] / a : 0.0),
+                            CCGIS_VREAL(r->mixed_m2[i] / 1e4),
+                            CCGIS_VREAL(r->nozone_m2[i] / 1e4),
+                            CCGIS_VREAL(ccgis_pct(r->conflict_m2[i], a)),
                             CCGIS_VSTR(r->conflict_top[i] ? r->conflict_top[i] : "")};
-        st = ccgis_table_add_poly(ctx, l, input->f[i].attrs, input->f[i].geom, v, 5);
+        st = ccgis_table_add_poly(ctx, l, input->f[i].attrs, input->f[i].geom, v, 7);
     }
     return ccgis_table_finish(st, ds, out);
 }
@@ -97,7 +101,7 @@ ccgis_status ccgis_pieces_table(ccgis_ctx *ctx, const ccgis_layer *input,
         double a = r->area_m2[p->input];
         ccgis_value v[7] = {CCGIS_VSTR(input->f[p->input].key), CCGIS_VSTR(p->klass),
                             CCGIS_VREAL(p->area_m2),            CCGIS_VREAL(p->area_m2 / 1e4),
-                            CCGIS_VREAL(a > 0 ? 100.0 * p->area_m2 / a : 0.0),
+                            CCGIS_VREAL(ccgis_pct(p->area_m2, a)),
                             CCGIS_VINT(p->allowed),             CCGIS_VINT(p->n_zones)};
         st = ccgis_table_add_poly(ctx, l, NULL, p->geom, v, 7);
     }

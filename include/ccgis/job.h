@@ -11,6 +11,8 @@
  *   output   = ../out/hanoi                    ; folder to create (required)
  *   formats  = geojson, shp, gpkg, sqlite      ; any subset; default geojson, shp
  *   plan_crs = EPSG:5897                       ; optional: planar areas (plan_ha) in this CRS
+ *   sliver   = 1e-4                            ; findings under this share of the cluster,
+ *   sliver_m2 = 1                              ; or under this many m², are not listed
  *
  *   [clusters]      ; required: the industrial-cluster polygons
  *   source   = ../shapes/clusters.shp          ; required
@@ -18,6 +20,8 @@
  *   id       = ma_ccn                          ; required: unique, non-empty id field
  *   name     = ten                             ; optional
  *   status   = trang_thai                      ; optional: grouped in the summaries
+ *   declared_ha = dien_tich                    ; optional: the declared area, hectares
+ *   declared_tol_pct = 5                       ; AREA_MISMATCH beyond this (default 5)
  *   srs      =                                 ; assign a CRS (.prj missing or wrong)
  *   encoding =                                 ; reserved: attribute encoding override
  *
@@ -26,7 +30,9 @@
  *
  *   [zoning]        ; optional: land-use zones (may be very large: streamed)
  *   source, layer, srs, encoding;  class = field with the land-use code (required);
- *   allowed = SKN, SKC, SKK                    ; classes that are no conflict (default)
+ *   allowed = SKN, SKC, SKK                    ; classes that are no conflict (default;
+ *                                              ; separated by ',', ';' or spaces)
+ *   id       = ma_vung                         ; optional: zone id in findings (default FID)
  *
  *   [villages]      ; optional: craft villages (points; polygons -> centroids)
  *   source, layer, srs, encoding, where, x, y;  id (default: FID), name;
@@ -44,6 +50,8 @@
  */
 #ifndef CCGIS_JOB_H
 #define CCGIS_JOB_H
+
+#include <stddef.h>
 
 #include "ccgis/ctx.h"
 
@@ -68,7 +76,9 @@ typedef struct ccgis_job_input {
     char *where;    /* attribute filter, e.g. Layer = 'RANH_GIOI' (a DXF's CAD layer) */
     char *x, *y;    /* x / y columns of a table of points (CSV, XLSX, ODS) */
     char *id, *name, *status, *klass; /* fields, as the section uses them */
-    int line_source, line_id, line_name, line_status, line_class; /* their lines, 0 if unset */
+    char *declared; /* [clusters] declared_ha: field with each polygon's declared hectares */
+    int line_source, line_id, line_name, line_status, line_class, line_declared; /* their
+                                                                lines, 0 if unset */
 } ccgis_job_input;
 
 typedef struct ccgis_job {
@@ -79,8 +89,13 @@ typedef struct ccgis_job {
     unsigned formats;
     char *plan_crs; /* NULL: none */
     ccgis_job_input clusters, districts, zoning, villages;
-    char **allowed; /* NULL-terminated allowed classes */
+    char **allowed; /* NULL-terminated allowed classes, as written */
+    int line_allowed;
     double radius_m;
+    double sliver;           /* [job] sliver: findings smaller than this fraction of the
+                                cluster's area are not listed (default 1e-4) */
+    double sliver_m2;        /* [job] sliver_m2: ... nor smaller than this, m² (default 1) */
+    double declared_tol_pct; /* [clusters] declared_tol_pct (default 5) */
 } ccgis_job;
 
 /*
@@ -97,6 +112,16 @@ ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out);
  * its message prefixed with the job file line of the offending key.
  */
 ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job);
+
+/*
+ * ccgis_job_check_classes -- read the class of every zone (nothing else)
+ * and warn, naming the job file line, about each allowed class no zone has
+ * (a typo such as SKX, or another code list), listing the classes the layer
+ * does have.  *unmet gets how many.  Reads the whole zoning layer: meant for
+ * `ccgis run --check`; a run warns about the classes near the clusters
+ * instead (overlay.h).  Returns CCGIS_OK or a failure to open the layer.
+ */
+ccgis_status ccgis_job_check_classes(ccgis_ctx *ctx, const ccgis_job *job, size_t *unmet);
 
 /* ccgis_job_free -- release a job; NULL is accepted.  Returns NULL. */
 ccgis_job *ccgis_job_free(ccgis_job *job);

@@ -80,6 +80,8 @@ typedef struct ccgis_feature {
     GEOSGeometry *geom_src; /* the same in the source CRS */
     void *attrs;            /* OGRFeatureH: the source attributes, without geometry */
     int repaired;           /* 1 if MakeValid changed it */
+    double drawn_m2;        /* repaired: the geodesic area as drawn, before the repair
+                               (NaN when unknown); not repaired: NaN */
 } ccgis_feature;
 
 /* A loaded layer. */

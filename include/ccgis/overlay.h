@@ -17,12 +17,33 @@
  * shortcut).  Zones are made valid (GEOS MakeValid) before use when they are
  * not.
  *
- * For each input polygon and each value of the class field, the result
- * holds the geodesic area (WGS 84, m²) of its intersection with the zones of
- * that class -- the sum over zones of ST_Area(ST_Intersection(input,
- * zone)::geography) in PostGIS terms -- and the union of the pieces as a
- * geometry.  Classes named "allowed" count as allowed area, all others as
- * conflict area.
+ * Classes are compared as class keys: trimmed, NFC, case-folded ('SKN ',
+ * ' skn' and 'Skn' are one class, shown as the zone read first spells it).
+ * A zone with a blank or NULL class counts as no zone.
+ *
+ * The figures of each input are a partition of its geodesic area (WGS 84,
+ * m²), whatever the overlay layer does -- zones overlapping each other,
+ * stacked duplicates, gaps:
+ *
+ *   piece(class)  the union of the input's intersections with the zones of
+ *                 that class, measured once (PostGIS: ST_Area(ST_Union(
+ *                 ST_Intersection(input, zone))::geography)); <= area
+ *   A, C          the union of the pieces of allowed classes, of the others
+ *   allowed_m2    area(A \ C)      on allowed classes only
+ *   conflict_m2   area(C \ A)      on other classes only
+ *   mixed_m2      area(A n C)      where the zoning says both (contradicts itself)
+ *   nozone_m2     area(input \ (A u C))  on no classified zone
+ *
+ * so that allowed + conflict + mixed + nozone = area.  ccgis_overlay()
+ * checks this, and every piece <= area, for every input before it returns
+ * (a violation is CCGIS_ERR_INTERNAL: no result is better than a wrong
+ * one).  Without an allowed list every class counts as "other".
+ *
+ * Where zones overlap inside an input (the pieces' sum exceeds what they
+ * cover), each overlapping pair is recorded with its area inside the input.
+ * Findings and geometries are kept only from the input's tolerance up:
+ * max(sliver x its area, sliver_m2); smaller ones are counted, and their
+ * area is always in the figures.
  *
  * Work is split over ccgis_ctx_threads(ctx) threads, each with its own GEOS
  * and PROJ context; the results are identical, to the last bit, for any
@@ -44,33 +65,80 @@
 extern "C" {
 #endif
 
+/* Default tolerances (see the top of this file): 1e-4 of an input's area
+ * (10 m² of a 10 ha cluster: a drawing error, not a planning decision), and
+ * never less than 1 m². */
+#define CCGIS_SLIVER_DEFAULT 1e-4
+#define CCGIS_SLIVER_M2_DEFAULT 1.0
+
 /* Options of ccgis_overlay(). */
 typedef struct ccgis_overlay_options {
-    ccgis_layer_spec zones;      /* the overlay layer (role: polygons; id_field unused) */
+    ccgis_layer_spec zones;      /* the overlay layer (role: polygons; id_field: the zone id
+                                    shown in findings, NULL: the FID) */
     const char *class_field;     /* field whose value classifies each zone; NULL: its FID */
     const char *const *allowed;  /* NULL-terminated list of allowed classes, or NULL */
+    double sliver, sliver_m2;    /* tolerance: max(sliver x area, sliver_m2); 0, 0: every
+                                    overlap and gap is kept */
 } ccgis_overlay_options;
 
-/* The pieces of one input polygon on one class. */
+/* The piece of one input polygon on one class. */
 typedef struct ccgis_overlay_piece {
     size_t input;       /* index into the input layer's features */
-    char *klass;        /* class value (UTF-8); "" for a NULL value */
-    double area_m2;     /* geodesic area of the input's intersection with the class, m² */
+    char *klass;        /* the class as the first zone read spells it (trimmed, NFC) */
+    char *key;          /* the class key it is compared by */
+    double area_m2;     /* geodesic area of the union of its zones inside the input, m² */
     int allowed;        /* 1 if the class is allowed */
     long long n_zones;  /* zones of the class that contributed */
-    GEOSGeometry *geom; /* union of the pieces, WGS 84 (MultiPolygon), owned */
+    GEOSGeometry *geom; /* that union, WGS 84 (MultiPolygon), owned */
 } ccgis_overlay_piece;
+
+/* Two zones overlapping inside an input, by at least its tolerance. */
+typedef struct ccgis_overlay_overlap {
+    size_t input;
+    char *zone_a, *zone_b;   /* zone ids (id field or FID), a read first */
+    char *class_a, *class_b; /* their classes as spelled */
+    int mixed;               /* 1 if one class is allowed and the other not */
+    double area_m2;          /* their overlap inside the input */
+    GEOSGeometry *geom;      /* that overlap, WGS 84 MultiPolygon, owned */
+} ccgis_overlay_overlap;
+
+/* Something about one zone: repaired, skipped, or unclassified. */
+typedef struct ccgis_overlay_note {
+    ccgis_finding_kind kind; /* CCGIS_ZONE_REPAIRED, _SKIPPED or _UNCLASSIFIED */
+    size_t input;            /* the input concerned (UNCLASSIFIED), else SIZE_MAX */
+    char *zone;              /* zone id */
+    char *reason;            /* why (GEOS's reason, "NULL geometry"...), may be NULL */
+    double before_m2;        /* REPAIRED: geodesic area before; else NaN */
+    double area_m2;          /* REPAIRED: after; UNCLASSIFIED: inside the input; else NaN */
+    GEOSGeometry *geom;      /* UNCLASSIFIED: the zone inside the input; else NULL; owned */
+} ccgis_overlay_note;
+
+/* Most repaired (and skipped) zones noted one by one; the rest are counted. */
+#define CCGIS_OVERLAY_NOTES_MAX 1000
 
 /* The result of ccgis_overlay(). */
 typedef struct ccgis_overlay_result {
     size_t n_input;
     double *area_m2;           /* [n_input] geodesic area of each input, m² */
-    double *allowed_m2;        /* [n_input] area on allowed classes, m² */
-    double *conflict_m2;       /* [n_input] area on other classes, m² */
-    const char **conflict_top; /* [n_input] class with most conflict area (borrowed from
-                                  pieces), NULL if none */
+    double *allowed_m2;        /* [n_input] area on allowed classes only, m² */
+    double *conflict_m2;       /* [n_input] area on other classes only, m² */
+    double *mixed_m2;          /* [n_input] area on zones of both kinds, m² */
+    double *nozone_m2;         /* [n_input] area on no classified zone, m² */
+    double *tol_m2;            /* [n_input] the input's tolerance, m² */
+    const char **conflict_top; /* [n_input] other class with the largest piece (borrowed
+                                  from pieces; the smaller key on a tie), NULL if none */
+    GEOSGeometry **conflict_geom; /* [n_input] C \ A when conflict_m2 >= tol, else NULL */
+    GEOSGeometry **nozone_geom;   /* [n_input] input \ (A u C) when nozone_m2 >= tol */
     size_t n_pieces;
-    ccgis_overlay_piece *pieces; /* ordered by input, then class (byte order) */
+    ccgis_overlay_piece *pieces; /* ordered by input, then class key (byte order) */
+    size_t n_overlaps, cap_overlaps;
+    ccgis_overlay_overlap *overlaps; /* by input, then the zones' reading order */
+    long long overlaps_small;        /* overlapping pairs under the tolerance */
+    size_t n_notes, cap_notes;
+    ccgis_overlay_note *notes; /* repaired / skipped zones in reading order (at most
+                                  CCGIS_OVERLAY_NOTES_MAX of each), then unclassified */
+    size_t n_classes;
+    char **classes; /* the classes met near the inputs, as spelled, by key */
 
     long long zones_read;     /* zones read: those whose box meets an input's box, when
                                  the source has a spatial index (each once), else every zone

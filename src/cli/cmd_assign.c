@@ -55,8 +55,9 @@ static int run_assign(const cli_command *cmd, const cli_args *args, ccgis_ctx *c
     int quiet = cli_common(cmd, args, CLI_OPT_QUIET) != NULL;
     int rc;
     if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
-        ccgis_assign(ctx, input, &zones, v[OPT_NAME], &findings, quiet ? NULL : cli_progress,
-                     NULL, &r) != CCGIS_OK ||
+        ccgis_assign(ctx, input, &zones, v[OPT_NAME], CCGIS_SLIVER_DEFAULT,
+                     CCGIS_SLIVER_M2_DEFAULT, &findings, quiet ? NULL : cli_progress, NULL,
+                     &r) != CCGIS_OK ||
         ccgis_assign_table(ctx, input, r, &out) != CCGIS_OK)
         rc = cli_fail(ctx);
     else

@@ -37,21 +37,25 @@ static const char overlay_description[] =
     "where the source has one) and measures the pieces on the WGS 84 ellipsoid.\n"
     "--output gets the INPUT polygons and fields, plus:\n"
     "  area_ha    geodesic area of the input polygon, hectares\n"
-    "  allow_ha   its area on --allowed classes, hectares\n"
-    "  confl_ha   its area on every other class (conflict), hectares\n"
+    "  allow_ha   its area on --allowed classes only, hectares\n"
+    "  confl_ha   its area on other classes only (conflict), hectares\n"
+    "  mixed_ha   its area on zones of both kinds (overlapping zones), hectares\n"
+    "  nozone_ha  its area on no classified zone, hectares\n"
+    "             (allow_ha + confl_ha + mixed_ha + nozone_ha = area_ha)\n"
     "  confl_pct  confl_ha / area_ha x 100, percent\n"
-    "  confl_top  the class holding the most conflict area (empty if none)\n"
+    "  confl_top  the other class with the largest piece (empty if none)\n"
     "--pieces gets one polygon per input x class:\n"
     "  in_id      the input's id (--id, or its FID)\n"
-    "  class      the class value\n"
+    "  class      the class, as the first zone read spells it\n"
     "  area_m2    geodesic area of the piece, square metres; area_ha: hectares\n"
     "  share_pct  the piece's share of the input's area, percent\n"
     "  allowed    1 if the class is in --allowed, else 0\n"
     "  n_zones    OVERLAY features the piece is made of\n"
-    "A piece's area is the sum over its zones of PostGIS\n"
-    "ST_Area(ST_Intersection(input, zone)::geography). Area not covered by any zone\n"
-    "counts neither as allowed nor as conflict. Invalid polygons are repaired\n"
-    "(GEOS MakeValid) and reported. Classes compare case-insensitively.\n"
+    "A piece's area is PostGIS ST_Area(ST_Union(ST_Intersection(input, zone))\n"
+    "::geography) over the class's zones: overlapping zones are counted once.\n"
+    "Classes are trimmed and compared case-insensitively; a blank or NULL class\n"
+    "counts as no zone. Invalid polygons are repaired (GEOS MakeValid) and\n"
+    "reported.\n"
     "Example: ccgis overlay shapes/clusters.shp shapes/landuse.gpkg --id ma_ccn\n"
     "         --class loai_dat --allowed SKN,SKC,SKK -o conflicts.gpkg -p pieces.gpkg\n";
 
@@ -100,6 +104,8 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
         .zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL, CCGIS_ROLE_POLYGONS, "zones", NULL, NULL, NULL, NULL},
         .class_field = v[OPT_CLASS],
         .allowed = (const char *const *)allowed,
+        .sliver = CCGIS_SLIVER_DEFAULT,
+        .sliver_m2 = CCGIS_SLIVER_M2_DEFAULT,
     };
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *input = NULL;

@@ -26,10 +26,14 @@ static const cli_opt run_opts[] = {
 static const char run_description[] =
     "Runs a job file (INI, UTF-8; paths relative to it; see samples/hanoi.ini):\n"
     "[job] name, output (folder to create), formats (geojson, shp, gpkg, sqlite;\n"
-    "default geojson, shp), plan_crs; [clusters] source, layer, id, name, status,\n"
-    "srs, encoding; [districts] source, name; [zoning] source, class, allowed\n"
-    "(default SKN, SKC, SKK); [villages] source, id, name, radius_m (default 2000).\n"
-    "Only [job] output and [clusters] source and id are required.\n"
+    "default geojson, shp), plan_crs, sliver (1e-4) and sliver_m2 (1): findings\n"
+    "smaller than max(sliver x the cluster's area, sliver_m2) are not listed;\n"
+    "[clusters] source, layer, id, name, status, srs, encoding, declared_ha (a field\n"
+    "of declared hectares), declared_tol_pct (5); [districts] source, name;\n"
+    "[zoning] source, class, allowed (default SKN, SKC, SKK; ',' ';' or spaces),\n"
+    "id (zone ids in findings; default the FID); [villages] source, id, name,\n"
+    "radius_m (default 2000). Only [job] output and [clusters] source and id are\n"
+    "required. --check also warns about allowed classes no zone has.\n"
     "\n"
     "Writes into the output folder (built under a temporary name, renamed into\n"
     "place only when all succeeded; GeoPackage/SpatiaLite: one NAME.gpkg/.sqlite):\n"
@@ -37,8 +41,11 @@ static const char run_description[] =
     "  area_ha    geodesic area, hectares (WGS 84 ellipsoid)\n"
     "  plan_ha    planar area in plan_crs, hectares (with plan_crs)\n"
     "  district   the district holding the largest share of the cluster\n"
-    "  dist_pct   that share, percent (0-100);  n_dist  districts touched (>= 1 m2)\n"
-    "  allow_ha   area on allowed zoning classes, ha;  confl_ha  on the others, ha\n"
+    "  dist_pct   that share, percent (0-100; one name = one district);\n"
+    "  n_dist     districts holding at least the tolerance\n"
+    "  allow_ha   area on allowed zoning classes only, ha;  confl_ha  on the\n"
+    "             others only, ha;  mixed_ha  on zones of both kinds, ha;\n"
+    "  nozone_ha  on no classified zone, ha (the four add up to area_ha)\n"
     "  confl_pct  confl_ha / area_ha, percent;  confl_top  class with most conflict\n"
     "  vill_near  craft villages within radius_m metres of the cluster\n"
     "  flags      finding kinds about the cluster, separated by ';'\n"
@@ -48,9 +55,11 @@ static const char run_description[] =
     "  assigned to it), confl_ha (their conflict ha), n_villages (villages inside)\n"
     "villages: source fields, plus near_id (nearest cluster), near_m (geodesic\n"
     "  metres to its boundary, 0 inside), within (1 if near_m <= radius_m)\n"
-    "findings: kind (CLUSTER_OVERLAP, STRADDLES_DISTRICTS, ZONING_CONFLICT,\n"
-    "  OUTSIDE_DISTRICTS, GEOMETRY_REPAIRED, GEOMETRY_SKIPPED), layer, subject,\n"
-    "  other, area_ha, detail\n"
+    "findings: kind (CLUSTER_OVERLAP, STRADDLES_DISTRICTS, OUTSIDE_DISTRICTS,\n"
+    "  ZONING_CONFLICT, ZONING_OVERLAP, ZONING_GAP, ZONE_REPAIRED, ZONE_SKIPPED,\n"
+    "  ZONE_UNCLASSIFIED, AREA_MISMATCH, NEEDS_MANUAL_FIX, GEOMETRY_REPAIRED,\n"
+    "  GEOMETRY_SKIPPED), layer, subject, other, area_ha, detail (README: \"How\n"
+    "  areas are split\")\n"
     "district_status.csv: district, status, n_clusters, area_ha\n"
     "report.md, summary.json: totals, per district, conflicts, villages, findings,\n"
     "  inputs used\n"
@@ -85,8 +94,12 @@ static int run_run(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx)
     int quiet = cli_common(cmd, args, CLI_OPT_QUIET) != NULL;
     int rc = CLI_EXIT_OK;
     if (args->value[OPT_CHECK]) {
-        if (ccgis_job_check(ctx, job) != CCGIS_OK)
+        size_t unmet = 0;
+        if (ccgis_job_check(ctx, job) != CCGIS_OK ||
+            ccgis_job_check_classes(ctx, job, &unmet) != CCGIS_OK)
             rc = cli_fail(ctx);
+        else if (unmet && args->value[OPT_STRICT])
+            rc = CLI_EXIT_PROBLEMS;
         else if (!quiet)
             fprintf(stderr, "ccgis: %s: the job file and its sources are in order\n",
                     args->pos[0]);

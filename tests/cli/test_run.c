@@ -72,16 +72,19 @@ static void every_layer_opens_with_its_fields_and_counts(void **state)
     static const struct {
         const char *layer;
         long long count; /* -1: checked elsewhere */
-        const char *fields[12];
+        const char *fields[16];
     } layers[] = {
         {"clusters",
          30,
          {"ma_ccn", "ten", "area_ha", "plan_ha", "district", "dist_pct", "n_dist", "allow_ha",
-          "confl_ha", "confl_pct", "confl_top", "vill_near"}},
+          "confl_ha", "mixed_ha", "nozone_ha", "confl_pct", "confl_top", "vill_near", "flags",
+          NULL}},
         {"cluster_zones", -1, {"cluster_id", "class", "area_ha", "allowed", NULL}},
         {"districts", 30, {"ten", "n_clusters", "clust_ha", "confl_ha", "n_villages", NULL}},
         {"villages", 150, {"ma_ln", "ten", "near_id", "near_m", "within", NULL}},
-        {"findings", 33, {"kind", "subject", "other", "area_ha", "detail", NULL}},
+        /* 30 conflicts, 1 repaired, 1 overlap, 1 straddle, and the bow-tie CCN21
+         * (0.19 ha as drawn, 8.84 ha repaired): NEEDS_MANUAL_FIX. */
+        {"findings", 34, {"kind", "subject", "other", "area_ha", "detail", NULL}},
     };
     static const char *const exts[] = {"geojson", "shp"};
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
@@ -100,7 +103,7 @@ static void every_layer_opens_with_its_fields_and_counts(void **state)
             assert_int_equal(s.epsg, 4326);
             counts[e] = s.count;
             run_result r = run("ogrinfo -ro -so '%s' '%s'", path, lname);
-            for (size_t f = 0; f < 12 && layers[i].fields[f]; f++) {
+            for (size_t f = 0; f < 16 && layers[i].fields[f]; f++) {
                 char want[64];
                 snprintf(want, sizeof want, "\n%s: ", layers[i].fields[f]);
                 if (!strstr(r.out, want))
@@ -209,7 +212,7 @@ static void bad_job_files_name_the_line(void **state)
                        "/clusters.shp has no field 'ma_cc' -- the fields are: ma_ccn, ten");
     assert_job_refused("-e 's|^class .*|klass = loai_dat|'",
                        "bad.ini:23: unknown key 'klass' in [zoning] -- the keys are: source, "
-                       "layer, srs, encoding, where, x, y, class, allowed");
+                       "layer, srs, encoding, where, x, y, class, id, allowed");
     assert_job_refused("-e 's|^\\[villages\\]|[vilages]|'", "bad.ini:26: unknown section [vilages]");
     assert_job_refused("-e 's|^id .*= ma_ccn|id = huyen|'", "bad.ini:13: [clusters]");
     assert_job_refused("-e 's|clusters.shp|cluster.shp|'",
