@@ -20,16 +20,17 @@ static const cli_opt overlaps_opts[] = {
 };
 
 static const char overlaps_description[] =
-    "Finds the pairs of polygons of INPUT that share area (clusters drawn over\n"
+    "Finds the pairs of polygons of INPUT that share area (polygons drawn over\n"
     "each other) and writes one finding per pair, and per repaired or skipped\n"
     "feature, with its geometry:\n"
-    "  kind     CLUSTER_OVERLAP, GEOMETRY_REPAIRED or GEOMETRY_SKIPPED\n"
+    "  kind     OVERLAP, GEOMETRY_REPAIRED or GEOMETRY_SKIPPED\n"
     "  layer    'input'\n"
     "  subject  id of the polygon read first;  other  id of the second\n"
     "  area_ha  geodesic area of the overlap, hectares\n"
     "           (= PostGIS ST_Area(ST_Intersection(a, b)::geography) / 10,000)\n"
     "  detail   one sentence\n"
-    "Polygons that only touch are not reported.\n";
+    "Polygons that only touch are not reported.  (`ccgis run` names the\n"
+    "overlaps of its clusters CLUSTER_OVERLAP.)\n";
 
 /* `ccgis overlaps INPUT -o FILE`. */
 static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx)
@@ -37,6 +38,7 @@ static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx 
     const char *const *v = args->value;
     if (!v[OPT_OUTPUT])
         return cli_usage_error(cmd, "missing --output FILE");
+    ccgis_overlaps_options opts = {CCGIS_OVERLAP, 0.0};
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
                            CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
@@ -44,7 +46,7 @@ static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx 
     void *out = NULL;
     int rc;
     if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
-        ccgis_self_overlaps(ctx, input, &findings, NULL) != CCGIS_OK ||
+        ccgis_self_overlaps(ctx, input, &opts, &findings, NULL) != CCGIS_OK ||
         ccgis_findings_table(ctx, &findings, &out) != CCGIS_OK)
         rc = cli_fail(ctx);
     else

@@ -118,7 +118,7 @@ static void help_names_every_column_and_unit(void **state)
           NULL}},
         {"assign", {"zone", "zone_pct", "percent", "n_zones", "1 m2", NULL}},
         {"near", {"near_id", "near_m", "metres", "within", "n_within", NULL}},
-        {"overlaps", {"CLUSTER_OVERLAP", "area_ha", "hectares", NULL}},
+        {"overlaps", {"kind     OVERLAP,", "area_ha", "hectares", NULL}},
     };
     for (size_t i = 0; i < sizeof h / sizeof h[0]; i++) {
         run_result r = run("%s help %s", CCGIS_BIN, h[i].cmd);
