@@ -1,10 +1,10 @@
 /*
- * overlaps.c -- polygons of one layer that overlap each other (see
- * ccgis/overlaps.h).
+ * overlaps.c -- polygons of one layer that overlap each other, and the
+ * layer's area counting shared ground once (see ccgis/overlaps.h).
  *
- * Exports ccgis_self_overlaps, which walks the pairs of polygons sharing
- * area with one pass (pair_pass) and turns each into a finding or a count
- * (the pass's visit function).
+ * Exports ccgis_self_overlaps and ccgis_union_area.  Both walk the pairs of
+ * polygons sharing area with one pass (pair_pass) and differ in what they do
+ * with each pair (the pass's visit function).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -56,6 +56,8 @@ typedef struct pass {
     ccgis_overlaps_options opts;
     ccgis_findings *findings;
     ccgis_overlaps_summary summary;
+    /* ccgis_union_area */
+    int overlapped; /* some pair shares area */
 } pass;
 
 /*
@@ -178,5 +180,90 @@ ccgis_status ccgis_self_overlaps(ccgis_ctx *ctx, const ccgis_layer *layer,
         st = pair_pass(&p);
     if (summary)
         *summary = st == CCGIS_OK ? p.summary : (ccgis_overlaps_summary){0, 0, 0.0};
+    return st;
+}
+
+/* ccgis_union_area's visit: one pair sharing area is enough to know. */
+static ccgis_status note_overlap(pass *p, size_t i, size_t j, GEOSGeometry *x, double area_m2)
+{
+    (void)i;
+    (void)j;
+    (void)area_m2;
+    GEOSGeom_destroy_r(p->ctx->geos, x);
+    p->overlapped = 1;
+    p->stop = 1;
+    return CCGIS_OK;
+}
+
+/*
+ * union_of -- the geodesic area of the union of the layer's polygons (GEOS
+ * unary union of a collection of copies).  Returns CCGIS_OK and sets
+ * *area_m2, or CCGIS_ERR_GEOMETRY / CCGIS_ERR_NOMEM, recorded.
+ */
+static ccgis_status union_of(ccgis_ctx *ctx, const ccgis_layer *layer, double *area_m2)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    size_t n = layer->n;
+    GEOSGeometry **parts = ccgis_calloc(ctx, n, sizeof *parts);
+    GEOSGeometry *coll = NULL, *u = NULL;
+    ccgis_status st = CCGIS_OK;
+    if (!parts)
+        return CCGIS_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (!(parts[i] = GEOSGeom_clone_r(h, layer->f[i].geom))) {
+            for (size_t k = 0; k < i; k++)
+                GEOSGeom_destroy_r(h, parts[k]);
+            st = ccgis_nomem(ctx);
+            goto done;
+        }
+    /* The collection takes the copies over.  It can fail only for want of
+     * memory, and GEOS does not say who owns the copies then: they are left
+     * (a leak) rather than risk freeing them twice. */
+    coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    if (!coll) {
+        st = ccgis_nomem(ctx);
+        goto done;
+    }
+    u = GEOSUnaryUnion_r(h, coll);
+    if (!u) {
+        st = ccgis_error(ctx, CCGIS_ERR_GEOMETRY,
+                         "%s: GEOS cannot union the polygons: %s -- check the geometries",
+                         layer->what, ccgis_geos_reason(ctx, "no reason given"));
+        goto done;
+    }
+    st = ccgis_geod_area(ctx, u, area_m2);
+done:
+    if (u)
+        GEOSGeom_destroy_r(h, u);
+    if (coll)
+        GEOSGeom_destroy_r(h, coll);
+    free(parts);
+    return st;
+}
+
+/* ccgis_union_area: see overlaps.h. */
+ccgis_status ccgis_union_area(ccgis_ctx *ctx, const ccgis_layer *layer, double *sum_m2,
+                              double *union_m2)
+{
+    double sum = 0, uni = 0;
+    ccgis_status st = CCGIS_OK;
+    for (size_t i = 0; i < layer->n && st == CCGIS_OK; i++) {
+        double a = 0;
+        st = ccgis_geod_area(ctx, layer->f[i].geom, &a);
+        sum += a;
+    }
+    pass p = {.ctx = ctx, .layer = layer, .visit = note_overlap};
+    if (st == CCGIS_OK)
+        st = pair_pass(&p);
+    if (st == CCGIS_OK && p.overlapped)
+        st = union_of(ctx, layer, &uni);
+    else if (st == CCGIS_OK)
+        uni = sum; /* no shared ground: the union is the sum, exactly */
+    if (st != CCGIS_OK)
+        sum = uni = 0;
+    if (sum_m2)
+        *sum_m2 = sum;
+    if (union_m2)
+        *union_m2 = uni;
     return st;
 }
