@@ -1,6 +1,10 @@
 /*
- * overlaps.c -- polygons of one layer that overlap each other (see
- * ccgis/overlaps.h).
+ * overlaps.c -- polygons of one layer that overlap each other, and the
+ * layer's area counting shared ground once (see ccgis/overlaps.h).
+ *
+ * Exports ccgis_self_overlaps and ccgis_union_area.  Both walk the pairs of
+ * polygons sharing area with one pass (pair_pass) and differ in what they do
+ * with each pair (the pass's visit function).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,14 +34,48 @@ static int by_index(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* ccgis_self_overlaps: see overlaps.h. */
-ccgis_status ccgis_self_overlaps(ccgis_ctx *ctx, const ccgis_layer *layer,
-                                 ccgis_findings *findings, size_t *n_pairs)
+struct pass;
+
+/*
+ * What a pass does with one pair (i < j) sharing area: `x` is their
+ * intersection's polygonal part (taken over: the function frees or keeps
+ * it), `area_m2` > 0 its geodesic area.  Returns CCGIS_OK to go on (setting
+ * p->stop to end the pass early), or a failure, already recorded in the
+ * context, to stop with it.
+ */
+typedef ccgis_status (*visit_fn)(struct pass *p, size_t i, size_t j, GEOSGeometry *x,
+                                 double area_m2);
+
+/* One pass over the pairs sharing area, and what its visitors keep. */
+typedef struct pass {
+    ccgis_ctx *ctx;
+    const ccgis_layer *layer;
+    visit_fn visit;
+    int stop; /* set by visit: no more pairs wanted */
+    /* ccgis_self_overlaps */
+    ccgis_overlaps_options opts;
+    ccgis_findings *findings;
+    ccgis_overlaps_summary summary;
+    /* ccgis_union_area */
+    int overlapped; /* some pair shares area */
+} pass;
+
+/*
+ * pair_pass -- call p->visit for each pair of polygons of p->layer that
+ * share area (geodesic area of the GEOS intersection > 0), in reading order
+ * of the first polygon, then of the second; until p->stop is set or a visit
+ * fails.  Returns CCGIS_OK, the visit's failure, CCGIS_ERR_GEOMETRY (GEOS
+ * cannot intersect a pair; a vertex out of range) or CCGIS_ERR_NOMEM, each
+ * recorded in the context.
+ */
+static ccgis_status pair_pass(pass *p)
 {
+    ccgis_ctx *ctx = p->ctx;
+    const ccgis_layer *layer = p->layer;
     GEOSContextHandle_t h = ctx->geos;
-    size_t n = layer->n, pairs = 0;
+    size_t n = layer->n;
     GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
-    query q = {0, ccgis_calloc(ctx, n, sizeof(size_t)), 0};
+    query q = {0, ccgis_calloc(ctx, n ? n : 1, sizeof(size_t)), 0};
     ccgis_status st = CCGIS_OK;
     if (!tree || !q.cand) {
         st = CCGIS_ERR_NOMEM;
@@ -45,7 +83,7 @@ ccgis_status ccgis_self_overlaps(ccgis_ctx *ctx, const ccgis_layer *layer,
     }
     for (size_t i = 0; i < n; i++)
         GEOSSTRtree_insert_r(h, tree, layer->f[i].geom, (void *)(i + 1));
-    for (size_t i = 0; i < n && st == CCGIS_OK; i++) {
+    for (size_t i = 0; i < n && st == CCGIS_OK && !p->stop; i++) {
         const ccgis_feature *a = &layer->f[i];
         q.i = i;
         q.n = 0;
@@ -58,11 +96,20 @@ ccgis_status ccgis_self_overlaps(ccgis_ctx *ctx, const ccgis_layer *layer,
             st = CCGIS_ERR_NOMEM;
             break;
         }
-        for (size_t k = 0; k < q.n && st == CCGIS_OK; k++) {
+        for (size_t k = 0; k < q.n && st == CCGIS_OK && !p->stop; k++) {
             const ccgis_feature *b = &layer->f[q.cand[k]];
             if (GEOSPreparedIntersects_r(h, pa, b->geom) != 1)
                 continue;
-            GEOSGeometry *x = ccgis_geom_polygonal(ctx, GEOSIntersection_r(h, a->geom, b->geom));
+            GEOSGeometry *raw = GEOSIntersection_r(h, a->geom, b->geom);
+            if (!raw) {
+                st = ccgis_error(ctx, CCGIS_ERR_GEOMETRY,
+                                 "%s: GEOS cannot intersect %s and %s: %s -- check their "
+                                 "geometries",
+                                 layer->what, a->key, b->key,
+                                 ccgis_geos_reason(ctx, "no reason given"));
+                break;
+            }
+            GEOSGeometry *x = ccgis_geom_polygonal(ctx, raw); /* NULL: they only touch */
             double area = 0;
             if (x && ccgis_geod_area(ctx, x, &area) != CCGIS_OK) {
                 GEOSGeom_destroy_r(h, x);
@@ -74,16 +121,7 @@ ccgis_status ccgis_self_overlaps(ccgis_ctx *ctx, const ccgis_layer *layer,
                     GEOSGeom_destroy_r(h, x);
                 continue;
             }
-            GEOSGeometry *m = ccgis_geom_multi(ctx, x);
-            GEOSGeom_destroy_r(h, x);
-            pairs++;
-            if (findings)
-                st = ccgis_finding_add(ctx, findings, CCGIS_CLUSTER_OVERLAP, layer->what, a->key,
-                                       b->key, area, m,
-                                       "%s %s and %s overlap on %.1f m² (%.2f ha)", layer->what,
-                                       a->key, b->key, area, area / 1e4);
-            else if (m)
-                GEOSGeom_destroy_r(h, m);
+            st = p->visit(p, i, q.cand[k], x, area);
         }
         GEOSPreparedGeom_destroy_r(h, pa);
     }
@@ -91,9 +129,141 @@ done:
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);
     free(q.cand);
-    if (n_pairs)
-        *n_pairs = pairs;
     if (st == CCGIS_ERR_NOMEM && ccgis_errcode(ctx) != CCGIS_ERR_NOMEM)
         ccgis_nomem(ctx);
+    return st;
+}
+
+/* ccgis_self_overlaps's visit: a finding, or a count of what is too small. */
+static ccgis_status add_overlap(pass *p, size_t i, size_t j, GEOSGeometry *x, double area_m2)
+{
+    ccgis_ctx *ctx = p->ctx;
+    const ccgis_layer *layer = p->layer;
+    const ccgis_feature *a = &layer->f[i], *b = &layer->f[j];
+    if (area_m2 < p->opts.min_area_m2) {
+        GEOSGeom_destroy_r(ctx->geos, x);
+        p->summary.n_small++;
+        p->summary.small_m2 += area_m2;
+        return CCGIS_OK;
+    }
+    p->summary.n_listed++;
+    if (!p->findings) {
+        GEOSGeom_destroy_r(ctx->geos, x);
+        return CCGIS_OK;
+    }
+    GEOSGeometry *m = ccgis_geom_multi(ctx, x);
+    GEOSGeom_destroy_r(ctx->geos, x);
+    if (!m)
+        return ccgis_nomem(ctx);
+    return ccgis_finding_add(ctx, p->findings, p->opts.kind, layer->what, a->key, b->key, area_m2,
+                             m, "%s %s and %s overlap on %.1f m² (%.2f ha)", layer->what, a->key,
+                             b->key, area_m2, area_m2 / 1e4);
+}
+
+/* ccgis_self_overlaps: see overlaps.h. */
+ccgis_status ccgis_self_overlaps(ccgis_ctx *ctx, const ccgis_layer *layer,
+                                 const ccgis_overlaps_options *opts, ccgis_findings *findings,
+                                 ccgis_overlaps_summary *summary)
+{
+    pass p = {.ctx = ctx, .layer = layer, .visit = add_overlap, .findings = findings};
+    p.opts = opts ? *opts : (ccgis_overlaps_options){CCGIS_OVERLAP, 0.0};
+    ccgis_status st;
+    if ((int)p.opts.kind < 0 || p.opts.kind >= CCGIS_FINDING_KINDS)
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE,
+                         "overlaps: finding kind %d is not one of the %d kinds of findings.h",
+                         (int)p.opts.kind, (int)CCGIS_FINDING_KINDS);
+    else if (!isfinite(p.opts.min_area_m2) || p.opts.min_area_m2 < 0)
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE,
+                         "overlaps: the smallest overlap listed must be 0 m² or more, not %g",
+                         p.opts.min_area_m2);
+    else
+        st = pair_pass(&p);
+    if (summary)
+        *summary = st == CCGIS_OK ? p.summary : (ccgis_overlaps_summary){0, 0, 0.0};
+    return st;
+}
+
+/* ccgis_union_area's visit: one pair sharing area is enough to know. */
+static ccgis_status note_overlap(pass *p, size_t i, size_t j, GEOSGeometry *x, double area_m2)
+{
+    (void)i;
+    (void)j;
+    (void)area_m2;
+    GEOSGeom_destroy_r(p->ctx->geos, x);
+    p->overlapped = 1;
+    p->stop = 1;
+    return CCGIS_OK;
+}
+
+/*
+ * union_of -- the geodesic area of the union of the layer's polygons (GEOS
+ * unary union of a collection of copies).  Returns CCGIS_OK and sets
+ * *area_m2, or CCGIS_ERR_GEOMETRY / CCGIS_ERR_NOMEM, recorded.
+ */
+static ccgis_status union_of(ccgis_ctx *ctx, const ccgis_layer *layer, double *area_m2)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    size_t n = layer->n;
+    GEOSGeometry **parts = ccgis_calloc(ctx, n, sizeof *parts);
+    GEOSGeometry *coll = NULL, *u = NULL;
+    ccgis_status st = CCGIS_OK;
+    if (!parts)
+        return CCGIS_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (!(parts[i] = GEOSGeom_clone_r(h, layer->f[i].geom))) {
+            for (size_t k = 0; k < i; k++)
+                GEOSGeom_destroy_r(h, parts[k]);
+            st = ccgis_nomem(ctx);
+            goto done;
+        }
+    /* The collection takes the copies over.  It can fail only for want of
+     * memory, and GEOS does not say who owns the copies then: they are left
+     * (a leak) rather than risk freeing them twice. */
+    coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    if (!coll) {
+        st = ccgis_nomem(ctx);
+        goto done;
+    }
+    u = GEOSUnaryUnion_r(h, coll);
+    if (!u) {
+        st = ccgis_error(ctx, CCGIS_ERR_GEOMETRY,
+                         "%s: GEOS cannot union the polygons: %s -- check the geometries",
+                         layer->what, ccgis_geos_reason(ctx, "no reason given"));
+        goto done;
+    }
+    st = ccgis_geod_area(ctx, u, area_m2);
+done:
+    if (u)
+        GEOSGeom_destroy_r(h, u);
+    if (coll)
+        GEOSGeom_destroy_r(h, coll);
+    free(parts);
+    return st;
+}
+
+/* ccgis_union_area: see overlaps.h. */
+ccgis_status ccgis_union_area(ccgis_ctx *ctx, const ccgis_layer *layer, double *sum_m2,
+                              double *union_m2)
+{
+    double sum = 0, uni = 0;
+    ccgis_status st = CCGIS_OK;
+    for (size_t i = 0; i < layer->n && st == CCGIS_OK; i++) {
+        double a = 0;
+        st = ccgis_geod_area(ctx, layer->f[i].geom, &a);
+        sum += a;
+    }
+    pass p = {.ctx = ctx, .layer = layer, .visit = note_overlap};
+    if (st == CCGIS_OK)
+        st = pair_pass(&p);
+    if (st == CCGIS_OK && p.overlapped)
+        st = union_of(ctx, layer, &uni);
+    else if (st == CCGIS_OK)
+        uni = sum; /* no shared ground: the union is the sum, exactly */
+    if (st != CCGIS_OK)
+        sum = uni = 0;
+    if (sum_m2)
+        *sum_m2 = sum;
+    if (union_m2)
+        *union_m2 = uni;
     return st;
 }

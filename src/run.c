@@ -577,7 +577,9 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
         (st = ccgis_near(ctx, d->villages, d->clusters, job->radius_m, &d->near)) != CCGIS_OK)
         return st;
     lap(d, CCGIS_PHASE_VILLAGES, &mark);
-    if ((st = ccgis_self_overlaps(ctx, d->clusters, &d->findings, NULL)) != CCGIS_OK)
+    if ((st = ccgis_self_overlaps(ctx, d->clusters,
+                                  &(ccgis_overlaps_options){CCGIS_CLUSTER_OVERLAP, 0}, &d->findings,
+                                  NULL)) != CCGIS_OK)
         return st;
     for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
         st = area_findings(d, i);

@@ -21,7 +21,8 @@
  *   overlay.h   input polygons against a streamed overlay layer, by class
  *   assign.h    the zone (district) holding the largest share of each polygon
  *   near.h      nearest polygon of each point, points within a radius
- *   overlaps.h  polygons of one layer that overlap each other
+ *   overlaps.h  polygons of one layer that overlap each other; area counting
+ *               overlaps once
  *   tables.h    the results as layers, for write.h
  *   job.h       the job file of `ccgis run`
  *   run.h       the main job: every layer, the report

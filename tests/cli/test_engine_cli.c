@@ -11,10 +11,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "harness.h"
 
@@ -118,7 +121,8 @@ static void help_names_every_column_and_unit(void **state)
           NULL}},
         {"assign", {"zone", "zone_pct", "percent", "n_zones", "1 m2", NULL}},
         {"near", {"near_id", "near_m", "metres", "within", "n_within", NULL}},
-        {"overlaps", {"CLUSTER_OVERLAP", "area_ha", "hectares", NULL}},
+        {"overlaps", {"kind     OVERLAP,", "area_ha", "hectares", "--min-area M2", "default 1",
+                      NULL}},
     };
     for (size_t i = 0; i < sizeof h / sizeof h[0]; i++) {
         run_result r = run("%s help %s", CCGIS_BIN, h[i].cmd);
@@ -183,6 +187,15 @@ static void bad_usage_is_one_line_and_writes_nothing(void **state)
     r = run("%s area %s --jobs 0 -o %s/x.gpkg", CCGIS_BIN, CLUSTERS, WORK_DIR);
     assert_refused(&r, "--jobs takes a whole number", WORK_DIR "/x.gpkg");
     run_free(&r);
+
+    static const char *const bad_areas[] = {"-1", "1m2", "nan", ""};
+    for (size_t i = 0; i < sizeof bad_areas / sizeof bad_areas[0]; i++) {
+        r = run("%s overlaps %s --min-area '%s' -o %s/x.gpkg", CCGIS_BIN, CLUSTERS, bad_areas[i],
+                WORK_DIR);
+        assert_refused(&r, "--min-area takes an area in square metres, 0 or more",
+                       WORK_DIR "/x.gpkg");
+        run_free(&r);
+    }
 }
 
 static void existing_output_is_kept_unless_overwrite(void **state)
@@ -301,6 +314,166 @@ static void unindexed_zoning_gives_the_same_pieces(void **state)
     run_free(&r);
 }
 
+/*
+ * A hand-made layer for `ccgis overlaps` (lon/lat, WGS 84), around Hà Nội:
+ *   A  105.800-105.810 E, 21.000-21.010 N
+ *   B  105.805-105.815 E, 21.005-21.015 N   overlaps A on 105.805-105.810,
+ *                                           21.005-21.010 (about 28.8 ha)
+ *   C  105.80999-105.820 E, 20.990-21.000005 N   overlaps A on a sliver
+ *                                           1e-5 deg x 5e-6 deg (about 0.58 m²)
+ *   D  105.790-105.800 E, 21.000-21.010 N   touches A along an edge only
+ */
+static const char squares_geojson[] =
+    "{\"type\": \"FeatureCollection\", \"features\": [\n"
+    "{\"type\": \"Feature\", \"properties\": {\"name\": \"A\"}, \"geometry\": {\"type\": "
+    "\"Polygon\", \"coordinates\": [[[105.8, 21.0], [105.81, 21.0], [105.81, 21.01], "
+    "[105.8, 21.01], [105.8, 21.0]]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"name\": \"B\"}, \"geometry\": {\"type\": "
+    "\"Polygon\", \"coordinates\": [[[105.805, 21.005], [105.815, 21.005], [105.815, 21.015], "
+    "[105.805, 21.015], [105.805, 21.005]]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"name\": \"C\"}, \"geometry\": {\"type\": "
+    "\"Polygon\", \"coordinates\": [[[105.80999, 20.99], [105.82, 20.99], [105.82, 21.000005], "
+    "[105.80999, 21.000005], [105.80999, 20.99]]]}},\n"
+    "{\"type\": \"Feature\", \"properties\": {\"name\": \"D\"}, \"geometry\": {\"type\": "
+    "\"Polygon\", \"coordinates\": [[[105.79, 21.0], [105.8, 21.0], [105.8, 21.01], "
+    "[105.79, 21.01], [105.79, 21.0]]]}}\n"
+    "]}\n";
+
+/*
+ * The reference: area of the cell lon1..lon2 x lat1..lat2 (degrees) bounded
+ * by meridians and parallels on the WGS 84 ellipsoid, in closed form (the
+ * area from the equator to latitude phi over dlon radians is
+ * dlon * b^2 * [sin phi / (2 (1 - e^2 sin^2 phi)) + atanh(e sin phi) / (2 e)]).
+ * ccgis's edges are geodesics, not parallels; for these cells (under 600 m
+ * across, at 21 deg N) the two areas differ by about 1e-4 m² (the bulge of a
+ * geodesic between two points of a parallel is L^3 tan(phi) / (12 N) and the
+ * bulges of the two edges nearly cancel), far inside the 1e-6 relative
+ * tolerance of the test.
+ */
+static double cell_area_m2(double lon1, double lat1, double lon2, double lat2)
+{
+    const double a = 6378137.0, f = 1 / 298.257223563, pi = 3.14159265358979323846;
+    const double e2 = f * (2 - f), e = sqrt(e2), b = a * (1 - f);
+    double F[2], lat[2] = {lat1, lat2};
+    for (int k = 0; k < 2; k++) {
+        double s = sin(lat[k] * pi / 180);
+        F[k] = s / (2 * (1 - e2 * s * s)) + atanh(e * s) / (2 * e);
+    }
+    return (lon2 - lon1) * pi / 180 * b * b * (F[1] - F[0]);
+}
+
+/* One OVERLAP finding of a GeoJSON findings file. */
+typedef struct overlap_row {
+    char subject[8], other[8];
+    double area_m2;
+} overlap_row;
+
+/* Read the findings of a GeoJSON file: rows of kind OVERLAP into rows
+ * (at most cap), and fail if any finding is a CLUSTER_OVERLAP.  Returns the
+ * number of OVERLAP rows. */
+static size_t read_overlaps(const char *path, overlap_row *rows, size_t cap)
+{
+    json_error_t e;
+    json_t *doc = json_load_file(path, 0, &e);
+    if (!doc)
+        fprintf(stderr, "%s: %s\n", path, e.text);
+    assert_non_null(doc);
+    json_t *features = json_object_get(doc, "features");
+    size_t n = 0, i;
+    json_t *f;
+    json_array_foreach(features, i, f)
+    {
+        json_t *p = json_object_get(f, "properties");
+        const char *kind = json_string_value(json_object_get(p, "kind"));
+        assert_non_null(kind);
+        assert_string_not_equal(kind, "CLUSTER_OVERLAP");
+        if (strcmp(kind, "OVERLAP") != 0)
+            continue;
+        assert_true(n < cap);
+        snprintf(rows[n].subject, sizeof rows[n].subject, "%s",
+                 json_string_value(json_object_get(p, "subject")));
+        snprintf(rows[n].other, sizeof rows[n].other, "%s",
+                 json_string_value(json_object_get(p, "other")));
+        rows[n].area_m2 = json_number_value(json_object_get(p, "area_ha")) * 1e4;
+        n++;
+    }
+    json_decref(doc);
+    return n;
+}
+
+/* |got - want| <= 1e-6 * want, printed. */
+static void assert_area(const char *what, double got, double want)
+{
+    fprintf(stderr, "    %-28s ccgis %.9f m2, hand %.9f m2, rel. diff %.1e\n", what, got, want,
+            fabs(got - want) / want);
+    assert_true(fabs(got - want) <= 1e-6 * want);
+}
+
+/* `ccgis overlaps` names its findings OVERLAP; --min-area leaves small
+ * overlaps out of them but counts them on stderr. */
+static void overlaps_min_area_lists_and_counts(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(WORK_DIR "/squares.geojson", "w");
+    assert_non_null(fp);
+    fputs(squares_geojson, fp);
+    fclose(fp);
+    const double ab = cell_area_m2(105.805, 21.005, 105.81, 21.01);
+    const double ac = cell_area_m2(105.80999, 21.0, 105.81, 21.000005);
+    overlap_row rows[4];
+
+    /* Every overlap: A/B and the sliver A/C; A/D only touch. */
+    run_result r = run("%s overlaps %s/squares.geojson --id name --min-area 0 -o %s/all.geojson",
+                       CCGIS_BIN, WORK_DIR, WORK_DIR);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.err, "not listed"));
+    run_free(&r);
+    assert_int_equal(read_overlaps(WORK_DIR "/all.geojson", rows, 4), 2);
+    assert_string_equal(rows[0].subject, "A");
+    assert_string_equal(rows[0].other, "B");
+    assert_area("A/B overlap (28.8 ha)", rows[0].area_m2, ab);
+    assert_string_equal(rows[1].subject, "A");
+    assert_string_equal(rows[1].other, "C");
+    assert_area("A/C sliver (0.58 m2)", rows[1].area_m2, ac);
+
+    /* The default, 1 m²: the sliver is counted, not listed. */
+    r = run("%s overlaps %s/squares.geojson --id name -o %s/default.geojson", CCGIS_BIN, WORK_DIR,
+            WORK_DIR);
+    assert_int_equal(r.status, 0);
+    char expect[160];
+    snprintf(expect, sizeof expect,
+             "ccgis: 1 overlap under 1 m² (total %.2g m²) not listed; --min-area 0 lists it\n",
+             ac);
+    if (!strstr(r.err, expect))
+        fprintf(stderr, "stderr was: %s", r.err);
+    assert_non_null(strstr(r.err, expect));
+    run_free(&r);
+    assert_int_equal(read_overlaps(WORK_DIR "/default.geojson", rows, 4), 1);
+    assert_string_equal(rows[0].other, "B");
+    assert_area("A/B overlap, default", rows[0].area_m2, ab);
+
+    /* Above both: nothing listed, both counted with their total. */
+    r = run("%s overlaps %s/squares.geojson --id name --min-area 300000 -o %s/none.geojson",
+            CCGIS_BIN, WORK_DIR, WORK_DIR);
+    assert_int_equal(r.status, 0);
+    snprintf(expect, sizeof expect,
+             "ccgis: 2 overlaps under 300000 m² each (total %.1f m²) not listed; --min-area 0 "
+             "lists them\n",
+             ab + ac);
+    if (!strstr(r.err, expect))
+        fprintf(stderr, "stderr was: %s", r.err);
+    assert_non_null(strstr(r.err, expect));
+    run_free(&r);
+    assert_int_equal(read_overlaps(WORK_DIR "/none.geojson", rows, 4), 0);
+
+    /* --quiet: errors only. */
+    r = run("%s overlaps -q %s/squares.geojson --id name -o %s/quiet.geojson", CCGIS_BIN, WORK_DIR,
+            WORK_DIR);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -315,6 +488,7 @@ int main(void)
         cmocka_unit_test(polygons_outside_every_zone_are_reported),
         cmocka_unit_test(layers_that_do_not_meet_get_a_crs_warning),
         cmocka_unit_test(unindexed_zoning_gives_the_same_pieces),
+        cmocka_unit_test(overlaps_min_area_lists_and_counts),
     };
     return cmocka_run_group_tests_name("engine commands", tests, NULL, NULL);
 }

@@ -247,11 +247,11 @@ static void cluster_overlaps_match(void **state)
     assert_int_equal(pg_scalar_int(pg, "SELECT count(*) FROM ref_ovl"), 1);
     assert_int_equal(pg_scalar_int(pg, "SELECT count(*) FROM t_overlaps f JOIN ref_ovl r ON "
                                        "f.subject = r.s AND f.other = r.o WHERE f.kind = "
-                                       "'CLUSTER_OVERLAP' AND abs(f.area_ha * 1e4 - r.a) <= "
+                                       "'OVERLAP' AND abs(f.area_ha * 1e4 - r.a) <= "
                                        "greatest(1e-6 * r.a, 0.01)"),
                      1);
     assert_int_equal(
-        pg_scalar_int(pg, "SELECT count(*) FROM t_overlaps WHERE kind = 'CLUSTER_OVERLAP'"), 1);
+        pg_scalar_int(pg, "SELECT count(*) FROM t_overlaps WHERE kind = 'OVERLAP'"), 1);
     /* The repair of CCN21 is reported with the area PostGIS gives its repair. */
     assert_int_equal(pg_scalar_int(pg, "SELECT count(*) FROM t_overlaps f JOIN cv c ON "
                                        "f.subject = c.ma_ccn WHERE f.kind = "
