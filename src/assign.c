@@ -103,16 +103,22 @@ ccgis_status ccgis_assign(ccgis_ctx *ctx, const ccgis_layer *input, const ccgis_
         r->zone[i] = "";
     const ccgis_overlay_result *ov = r->overlay;
     /* Pieces come by input then name key: on equal areas the smaller key wins. */
+    /* The largest piece names the zone whatever its size (a cluster smaller than
+     * the tolerance still has a district); pieces from the tolerance up count. */
     for (size_t k = 0; k < ov->n_pieces; k++) {
         const ccgis_overlay_piece *p = &ov->pieces[k];
-        if (p->area_m2 <= 0 || p->area_m2 < ov->tol_m2[p->input])
+        if (!(p->area_m2 > 0))
             continue;
-        r->n_zones[p->input]++;
+        if (p->area_m2 >= ov->tol_m2[p->input])
+            r->n_zones[p->input]++;
         if (p->area_m2 > best[p->input]) {
             best[p->input] = p->area_m2;
             r->zone[p->input] = p->klass;
         }
     }
+    for (size_t i = 0; i < input->n; i++)
+        if (r->n_zones[i] == 0 && best[i] > 0)
+            r->n_zones[i] = 1;
     for (size_t i = 0; i < input->n && st == CCGIS_OK; i++) {
         r->share_pct[i] =
             ov->area_m2[i] > 0 ? fmin(100.0, 100.0 * best[i] / ov->area_m2[i]) : 0.0;

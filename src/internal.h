@@ -362,6 +362,7 @@ typedef struct run_data {
     ccgis_findings findings;
     ccgis_crs *plan;            /* job->plan_crs, or NULL */
     double *area_m2, *plan_m2;  /* [clusters->n] */
+    double sum_m2, union_m2;    /* the clusters' areas added, and their union's area */
     const char **status;        /* [clusters->n] status text ("" if none), borrowed */
     char **flags;               /* [clusters->n] finding kinds, ';'-separated */
     ccgis_assign_result *assign;  /* NULL without districts */

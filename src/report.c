@@ -139,6 +139,25 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
     status_row *rows = calloc(nc, sizeof *rows);
     size_t nrows = rows ? status_rows(d, rows) : 0;
     fprintf(f, "## Clusters\n\n%zu clusters, %.2f ha", nc, total / 1e4);
+    /* Overlapping clusters: say what the area is with the shared ground once. */
+    int overlapping = d->sum_m2 - d->union_m2 > 1e-9 * d->sum_m2;
+    if (overlapping) {
+        fprintf(f, "; %.2f ha counting the ", d->union_m2 / 1e4);
+        size_t shown = 0, n_pairs = ccgis_findings_count(&d->findings, CCGIS_CLUSTER_OVERLAP);
+        for (size_t k = 0; k < d->findings.n && shown < 5; k++) {
+            const ccgis_finding *fi = &d->findings.items[k];
+            if (fi->kind != CCGIS_CLUSTER_OVERLAP)
+                continue;
+            fprintf(f, "%s", shown ? ", " : "");
+            cell(f, fi->subject);
+            fputc('/', f);
+            cell(f, fi->other ? fi->other : "?");
+            shown++;
+        }
+        if (n_pairs > shown)
+            fprintf(f, " and %zu more", n_pairs - shown);
+        fprintf(f, " overlap%s once", n_pairs == 1 ? "" : "s");
+    }
     if (d->plan)
         fprintf(f, " (planar: %.2f ha)", plan_total / 1e4);
     fprintf(f, ".\n\n| status | clusters | ha |\n| --- | ---: | ---: |\n");
@@ -153,8 +172,9 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
     }
     free(rows);
     json_object_set_new(doc, "clusters",
-                        json_pack("{s:I, s:f, s:o, s:o}", "count", (json_int_t)nc, "area_ha",
-                                  total / 1e4, "plan_ha",
+                        json_pack("{s:I, s:f, s:f, s:o, s:o}", "count", (json_int_t)nc,
+                                  "area_ha", total / 1e4, "union_ha", d->union_m2 / 1e4,
+                                  "plan_ha",
                                   d->plan ? json_real(plan_total / 1e4) : json_null(),
                                   "by_status", by_status));
 

@@ -581,6 +581,8 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
                                   &(ccgis_overlaps_options){CCGIS_CLUSTER_OVERLAP, 0}, &d->findings,
                                   NULL)) != CCGIS_OK)
         return st;
+    if ((st = ccgis_union_area(ctx, d->clusters, &d->sum_m2, &d->union_m2)) != CCGIS_OK)
+        return st;
     for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
         st = area_findings(d, i);
     if (st != CCGIS_OK)

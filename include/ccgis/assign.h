@@ -37,7 +37,8 @@ typedef struct ccgis_assign_result {
     const char **zone; /* [n] name of the zone with the largest share; "" if none
                           (borrowed from `overlay`) */
     double *share_pct; /* [n] that zone's share of the input's geodesic area, 0-100 */
-    int *n_zones;      /* [n] zones holding at least the input's tolerance */
+    int *n_zones;      /* [n] zones holding at least the input's tolerance (1 when only
+                          the assigned one holds any of it, however little) */
     ccgis_overlay_result *overlay; /* the areas behind it (owned) */
 } ccgis_assign_result;
 

@@ -20,7 +20,7 @@ enum {
 };
 
 /* --min-area when not given: overlaps under 1 m² are counted, not listed. */
-#define DEFAULT_MIN_AREA_M2 CCGIS_SLIVER_M2
+#define DEFAULT_MIN_AREA_M2 CCGIS_SLIVER_M2_DEFAULT
 
 static const cli_opt overlaps_opts[] = {
     [OPT_OUTPUT] = {"--output", 'o', "FILE", "write the overlaps (and repairs) here"},
