@@ -27,11 +27,7 @@ static OGRSpatialReferenceH ogr_srs(ccgis_ctx *ctx, const ccgis_crs *crs)
 static OGRGeometryH transform_ogr(ccgis_ctx *ctx, ccgis_transform *t, OGRGeometryH g,
                                   const char **why)
 {
-    OGRGeometryH work = OGR_G_HasCurveGeometry(g, TRUE) ? OGR_G_GetLinearGeometry(g, 0, NULL)
-                                                        : NULL;
-    GEOSGeometry *src = ccgis_geom_to_geos(ctx, work ? work : g, why);
-    if (work)
-        OGR_G_DestroyGeometry(work);
+    GEOSGeometry *src = ccgis_geom_to_geos(ctx, g, why); /* linearises curves */
     if (!src)
         return NULL;
     GEOSGeometry *dst = ccgis_transform_geom(ctx, t, src);

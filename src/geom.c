@@ -3,8 +3,12 @@
  * validity verdicts.
  *
  * OGR geometries reach GEOS as ISO WKB through the context's reentrant
- * handle.  Curves are linearised first (GEOS has none) and M values dropped
+ * handle.  Curves are linearised first (GEOS has none), with chords of at
+ * most CCGIS_CURVE_STEP_DEG (internal.h says why), and M values dropped
  * (GEOS 3.11 does not carry them); Z values are kept.
+ *
+ * Exports ccgis_geom_type_name, ccgis_geom_linear, ccgis_geom_to_geos and
+ * ccgis_geom_check.
  */
 #include <math.h>
 #include <stdio.h>
@@ -56,6 +60,18 @@ const char *ccgis_geom_type_name(OGRwkbGeometryType type, char *buf, size_t cap)
     return buf;
 }
 
+/* ccgis_geom_linear: see internal.h. */
+OGRGeometryH ccgis_geom_linear(OGRGeometryH g)
+{
+    if (!g)
+        return NULL;
+    /* FALSE: any curve type, even one whose parts are all straight (a
+     * CurvePolygon of LineStrings), which GEOS would refuse as it is. */
+    if (!OGR_G_HasCurveGeometry(g, FALSE))
+        return OGR_G_Clone(g);
+    return OGR_G_GetLinearGeometry(g, CCGIS_CURVE_STEP_DEG, NULL);
+}
+
 /* ccgis_geom_to_geos: see internal.h. */
 GEOSGeometry *ccgis_geom_to_geos(ccgis_ctx *ctx, OGRGeometryH g, const char **reason)
 {
@@ -65,8 +81,13 @@ GEOSGeometry *ccgis_geom_to_geos(ccgis_ctx *ctx, OGRGeometryH g, const char **re
     GEOSGeometry *out = NULL;
     GEOSWKBReader *reader = NULL;
 
-    if (OGR_G_HasCurveGeometry(g, TRUE))
-        work = OGR_G_GetLinearGeometry(g, 0, NULL);
+    if (OGR_G_HasCurveGeometry(g, FALSE)) {
+        work = ccgis_geom_linear(g);
+        if (!work) {
+            *reason = "OGR cannot linearise its curves (out of memory)";
+            return NULL;
+        }
+    }
     if (OGR_G_IsMeasured(work ? work : g)) {
         if (!work)
             work = OGR_G_Clone(g);

@@ -62,6 +62,21 @@
  *   time, including 34 points near long edges where the verdict on the
  *   sphere differs from the one in the plane.
  *
+ *   Short edges.  Whether the foot of the perpendicular falls within an
+ *   edge is decided from the signs of two cross products, exact to about
+ *   1 nm for edges of any length.  PostGIS 3.3 decides it by comparing
+ *   cosines of angles from the edge's midpoint (edge_point_in_cone, with a
+ *   2e-16 tolerance), which cannot place a foot near the end of a short
+ *   edge: for a point whose foot falls just beyond the end of an edge
+ *   shorter than about 20 m, PostGIS can return the distance to the edge's
+ *   great circle instead of the distance to the end, too short by up to
+ *   13 cm around a 3 cm edge, 3 cm around a 1 m edge, 5 mm around a 5 m edge
+ *   and under 1 mm from 20 m up (measured on PostGIS 3.3.2).  There ccgis
+ *   gives the true distance -- within 1 mm of GeographicLib for edges from
+ *   3 cm to 1 km and points up to 50 cm away (tests/unit/test_geodesic.c) --
+ *   and so differs from PostGIS by as much; everywhere else the two agree
+ *   as stated above.
+ *
  *   Step 1 assumes each ring is smaller than a hemisphere, which every
  *   administrative or cadastral polygon is.  Where PostGIS's own
  *   containment test miscounts (a stab line grazing a vertex exactly, see
@@ -151,7 +166,9 @@ ccgis_status ccgis_geod_area(ccgis_ctx *ctx, const GEOSGeometry *g, double *area
  * 0 when the point is inside a polygon of g or on its boundary; otherwise
  * the distance to the nearest point of g by PostGIS's method (see the file
  * comment), equal to PostGIS's ST_Distance(point::geography, g::geography)
- * within 1e-6 relative or 1 mm, whichever is larger.
+ * within 1e-6 relative or 1 mm, whichever is larger -- except next to the
+ * end of an edge shorter than about 20 m, where PostGIS 3.3 can be short by
+ * up to 13 cm and ccgis gives the true distance (see "Short edges").
  *
  * Returns CCGIS_OK; CCGIS_ERR_GEOMETRY if the point or a vertex of g is not
  * finite or has a latitude outside [-90, 90], or if g is empty;

@@ -11,14 +11,22 @@
  *     2.0) for all 17 digits;
  *   - distances and the areas of the distance test polygons: PostGIS 3.3.2
  *     (PostgreSQL 15, PROJ 9.1.1), ST_Distance(geography) and
- *     ST_Area(geography), both with use_spheroid = true.
+ *     ST_Area(geography), both with use_spheroid = true;
+ *   - distances to short edges (3 cm, 10 cm, 60 cm, and 1 km for
+ *     comparison): GeographicLib's Python port, the geodesic distance from
+ *     the point to the nearest point of the edge's geodesic.  Not PostGIS:
+ *     PostGIS 3.3.2 is itself up to 13 cm short there (geodesic.h, "Short
+ *     edges").
  *
  * Tolerances:
  *   - areas: 1e-9 relative (the implementations agree to 1e-11; Planimeter's
  *     printed value to its last digit, 1e-5 m^2);
  *   - distances: 1e-6 relative or 1 mm, whichever is larger (the contract in
  *     geodesic.h; observed agreement with PostGIS: 1e-8 m, its rounding step);
- *   - zero distances (inside, on the boundary): exactly 0, as PostGIS.
+ *   - zero distances (inside, on the boundary): exactly 0, as PostGIS;
+ *   - distances to short edges: 1 mm absolute (observed: 2.9e-5 m at most,
+ *     for the 1 km edge, where its great circle and geodesic part; 6.4e-6 m
+ *     around the short edges.  Before the fix of near_edge: up to 9.9 cm).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +36,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ccgis/ccgis.h"
@@ -38,6 +47,7 @@
 #define AREA_REL 1e-9   /* areas: relative */
 #define DIST_REL 1e-6   /* distances: relative ... */
 #define DIST_ABS_M 1e-3 /* ... or 1 mm, whichever is larger */
+#define EDGE_ABS_M 1e-3 /* distances to short edges: absolute */
 
 /* ---- test polygons (lon lat, WGS 84) ----------------------------------------- */
 
@@ -315,6 +325,149 @@ static void distance_to_collection_matches_postgis(void **state)
                  3480.39123506, DIST_REL, DIST_ABS_M);
 }
 
+/* ---- distances to short edges against GeographicLib ------------------------ */
+
+/*
+ * Each edge runs from A = (105.85 E, 21.03 N) along the geodesic of azimuth
+ * 30 degrees for 3 cm, 10 cm, 60 cm or 1 km, to B.  Each point lies d at
+ * right angles (left or right of A->B) from a foot on that geodesic: at the
+ * middle, exactly at an end, or 1 or 5 cm beyond an end.  The reference is
+ * GeographicLib's geodesic distance from the point to the nearest point of
+ * the edge (tests/unit/geodesic_reference.md, section 5); the coordinates
+ * are its output, with all their digits.
+ */
+typedef struct edge_case {
+    const char *what; /* where the point is, for the failure message */
+    double lon, lat;  /* the point, degrees */
+    double ref_m;     /* GeographicLib's distance to the edge, m */
+} edge_case;
+
+#define EDGE_A "105.85 21.03"
+/* Edge of 0.03 m: B = (105.85000014430068, 21.03000023465831). */
+#define EDGE_3CM_B "105.85000014430068 21.03000023465831"
+static const edge_case edge_3cm[] = {
+    {"foot at the middle, 1 cm left", 105.8499999888383, 21.03000016248916, 0.009999997920460562},
+    {"foot at the middle, 1 cm right", 105.85000015546238, 21.030000072169138,
+     0.010000000511185037},
+    {"foot at the middle, 10 cm left", 105.84999923902996, 21.030000568929278, 0.09999999850415464},
+    {"foot at the middle, 50 cm left", 105.84999590654837, 21.030002375329744, 0.49999999759691843},
+    {"foot exactly at A, 1 cm left", 105.84999991668796, 21.03000004516002, 0.009999999045452386},
+    {"foot exactly at B, 1 cm left", 105.85000006098865, 21.030000279818324, 0.00999999793223915},
+    {"foot 1 cm before A, 1 cm left", 105.84999986858773, 21.029999966940576, 0.014142135576923743},
+    {"foot 1 cm beyond B, 1 cm left", 105.85000010908885, 21.03000035803776, 0.014142135784808453},
+    {"foot 5 cm before A, 1 cm left", 105.84999967618683, 21.029999654062827, 0.05099019466756788},
+    {"foot 5 cm beyond B, 1 cm right", 105.85000046811386, 21.030000580595484,
+     0.050990195557315085},
+    {"foot 5 cm beyond B, 50 cm left", 105.84999621919984, 21.030002883756097, 0.5024937809563109},
+    {"foot 1 cm before A, 1 mm right", 105.84999996023096, 21.02999991726456, 0.010049876002085473},
+    {"foot 2 cm beyond B, 1 mm left", 105.85000023216993, 21.030000395613186, 0.020024984322607943},
+    {"foot 10 cm beyond B, 1 mm left", 105.85000061697176, 21.03000102136868, 0.10000500007864786},
+};
+
+/* Edge of 0.1 m: B = (105.85000048100227, 21.030000782194364). */
+#define EDGE_10CM_B "105.85000048100227 21.030000782194364"
+static const edge_case edge_10cm[] = {
+    {"foot at the middle, 1 cm left", 105.8500001571891, 21.030000436257193, 0.009999998427560233},
+    {"foot at the middle, 1 cm right", 105.85000032381318, 21.03000034593717, 0.010000000062169239},
+    {"foot at the middle, 10 cm left", 105.84999940738075, 21.03000084269731, 0.09999999865079914},
+    {"foot at the middle, 50 cm left", 105.84999607489915, 21.03000264909778, 0.49999999830950387},
+    {"foot exactly at A, 1 cm left", 105.84999991668796, 21.03000004516002, 0.00999999905014547},
+    {"foot exactly at B, 1 cm left", 105.85000039769022, 21.03000082735438, 0.01000000068445022},
+    {"foot 1 cm before A, 1 cm left", 105.84999986858773, 21.029999966940576, 0.014142135576923743},
+    {"foot 1 cm beyond B, 1 cm left", 105.85000044579047, 21.030000905573818, 0.014142135357963371},
+    {"foot 5 cm before A, 1 cm left", 105.84999967618683, 21.029999654062827, 0.05099019466756788},
+    {"foot 5 cm beyond B, 1 cm right", 105.85000080481547, 21.030001128131538,
+     0.050990196717098486},
+    {"foot 5 cm beyond B, 50 cm left", 105.84999655590143, 21.030003431292158, 0.5024937809670998},
+    {"foot 1 cm before A, 1 mm right", 105.84999996023096, 21.02999991726456, 0.010049876002085473},
+    {"foot 2 cm beyond B, 1 mm left", 105.85000056887154, 21.030000943149243, 0.02002498592400938},
+    {"foot 10 cm beyond B, 1 mm left", 105.85000095367336, 21.03000156890473, 0.10000500041040035},
+};
+
+/* Edge of 0.6 m: B = (105.85000288601374, 21.03000469316618). */
+#define EDGE_60CM_B "105.85000288601374 21.03000469316618"
+static const edge_case edge_60cm[] = {
+    {"foot at the middle, 1 cm left", 105.8500013596948, 21.030002391743114, 0.009999999876981816},
+    {"foot at the middle, 1 cm right", 105.85000152631889, 21.03000230142308, 0.01000000014377735},
+    {"foot at the middle, 10 cm left", 105.85000060988645, 21.03000279818323, 0.10000000018374927},
+    {"foot at the middle, 50 cm left", 105.84999727740482, 21.030004604583723, 0.5000000001117203},
+    {"foot exactly at A, 1 cm left", 105.84999991668796, 21.03000004516002, 0.009999998870002535},
+    {"foot exactly at B, 1 cm left", 105.85000280270171, 21.03000473832619, 0.009999999033341977},
+    {"foot 1 cm before A, 1 cm left", 105.84999986858773, 21.029999966940576, 0.014142135576923743},
+    {"foot 1 cm beyond B, 1 cm left", 105.85000285080194, 21.030004816545638, 0.014142136017256174},
+    {"foot 5 cm before A, 1 cm left", 105.84999967618683, 21.029999654062827, 0.05099019466756788},
+    {"foot 5 cm beyond B, 1 cm right", 105.85000320982692, 21.030005039103344, 0.05099019437110332},
+    {"foot 5 cm beyond B, 50 cm left", 105.84999896091283, 21.030007342264028, 0.5024937821033086},
+    {"foot 1 cm before A, 1 mm right", 105.84999996023096, 21.02999991726456, 0.010049876002085473},
+    {"foot 2 cm beyond B, 1 mm left", 105.85000297388301, 21.030004854121053, 0.020024984875260658},
+    {"foot 10 cm beyond B, 1 mm left", 105.85000335868484, 21.03000547987654, 0.10000500021049992},
+};
+
+/* Edge of 1000.0 m: B = (105.85481027379522, 21.037821872045306). */
+#define EDGE_1KM_B "105.85481027379522 21.037821872045306"
+static const edge_case edge_1km[] = {
+    {"foot at the middle, 1 cm left", 105.85240499082157, 21.033910999093266, 0.009999997981452185},
+    {"foot at the middle, 1 cm right", 105.85240515744853, 21.03391090877093, 0.0099999988733679},
+    {"foot at the middle, 10 cm left", 105.85240424100017, 21.0339114055438, 0.09999999932640453},
+    {"foot at the middle, 50 cm left", 105.85240090846062, 21.03391321199057, 0.4999999979427405},
+    {"foot exactly at A, 1 cm left", 105.84999991668796, 21.03000004516002, 0.009999999455644205},
+    {"foot exactly at B, 1 cm left", 105.8548101904803, 21.037821917207637, 0.009999999144110544},
+    {"foot 1 cm before A, 1 cm left", 105.84999986858773, 21.029999966940576, 0.014142135576923743},
+    {"foot 1 cm beyond B, 1 cm left", 105.85481023858553, 21.037821995425638, 0.014142135346355432},
+    {"foot 5 cm before A, 1 cm left", 105.84999967618683, 21.029999654062827, 0.05099019466756788},
+    {"foot 5 cm beyond B, 1 cm right", 105.8548105976364, 21.037822217972984, 0.050990193550615744},
+    {"foot 5 cm beyond B, 50 cm left", 105.85480634857456, 21.037824521251682, 0.5024937792458324},
+    {"foot 1 cm before A, 1 mm right", 105.84999996023096, 21.02999991726456, 0.010049876002085473},
+    {"foot 2 cm beyond B, 1 mm left", 105.85481036167423, 21.037822032997543, 0.020024983580686318},
+    {"foot 10 cm beyond B, 1 mm left", 105.85481074651621, 21.037822658741565, 0.10000499757617345},
+};
+
+/* Check every case against the edge A-B, in both directions (B-A too),
+ * within EDGE_ABS_M, naming the case that fails. */
+static void check_edge(fixture *f, const char *b, const edge_case *cases, size_t n)
+{
+    char ab[128], ba[128];
+    snprintf(ab, sizeof ab, "LINESTRING(%s,%s)", EDGE_A, b);
+    snprintf(ba, sizeof ba, "LINESTRING(%s,%s)", b, EDGE_A);
+    const GEOSGeometry *edges[2] = {wkt(f, ab), wkt(f, ba)};
+    for (int dir = 0; dir < 2; dir++) {
+        for (size_t i = 0; i < n; i++) {
+            double got = -1.0;
+            assert_int_equal(
+                ccgis_geod_distance(f->ctx, cases[i].lon, cases[i].lat, edges[dir], &got),
+                CCGIS_OK);
+            if (!(fabs(got - cases[i].ref_m) <= EDGE_ABS_M))
+                fail_msg("%s (%s): got %.9f m, want %.9f m (difference %.3g m, tolerance %g m)",
+                         cases[i].what, dir ? "edge B-A" : "edge A-B", got, cases[i].ref_m,
+                         got - cases[i].ref_m, EDGE_ABS_M);
+        }
+    }
+}
+
+#define CHECK_EDGE(state, b, cases)                                                                \
+    check_edge(*(state), (b), (cases), sizeof(cases) / sizeof(cases)[0])
+
+static void distance_to_3cm_edge_matches_geographiclib(void **state)
+{
+    CHECK_EDGE(state, EDGE_3CM_B, edge_3cm);
+}
+
+static void distance_to_10cm_edge_matches_geographiclib(void **state)
+{
+    CHECK_EDGE(state, EDGE_10CM_B, edge_10cm);
+}
+
+static void distance_to_60cm_edge_matches_geographiclib(void **state)
+{
+    CHECK_EDGE(state, EDGE_60CM_B, edge_60cm);
+}
+
+/* The same points around a 1 km edge: long edges were always right. */
+static void distance_to_1km_edge_matches_geographiclib(void **state)
+{
+    CHECK_EDGE(state, EDGE_1KM_B, edge_1km);
+}
+
 /* GeodSolve -i: 978.3873080481 (PostGIS, rounded to 10 nm: 978.38730805). */
 static void point_distance_matches_geodsolve(void **state)
 {
@@ -467,6 +620,10 @@ int main(void)
         T(distance_to_point_matches_postgis),
         T(distance_to_multipoint_matches_postgis),
         T(distance_to_collection_matches_postgis),
+        T(distance_to_3cm_edge_matches_geographiclib),
+        T(distance_to_10cm_edge_matches_geographiclib),
+        T(distance_to_60cm_edge_matches_geographiclib),
+        T(distance_to_1km_edge_matches_geographiclib),
         T(point_distance_matches_geodsolve),
         T(point_distance_is_the_same_from_many_threads),
         T(area_with_nan_vertex_is_a_geometry_error_naming_it),
