@@ -940,16 +940,9 @@ static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, int id_inde
         if (!box_index_hits(near, e))
             return 2;
     }
-    OGRGeometryH work = OGR_G_Clone(g);
+    OGRGeometryH work = ccgis_geom_linear(g); /* curves at CCGIS_CURVE_STEP_DEG */
     if (!work)
         return -1;
-    if (OGR_G_HasCurveGeometry(work, TRUE)) {
-        OGRGeometryH lin = OGR_G_GetLinearGeometry(work, 0, NULL);
-        OGR_G_DestroyGeometry(work);
-        work = lin;
-        if (!work)
-            return -1;
-    }
     OGR_G_FlattenTo2D(work);
     OGR_G_SetMeasured(work, FALSE);
     size_t size = (size_t)OGR_G_WkbSize(work);

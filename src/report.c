@@ -315,6 +315,23 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
                                       "farthest", far));
     }
 
+    /* Boundaries to check by hand: they decide every figure of their cluster. */
+    size_t n_fix = ccgis_findings_count(&d->findings, CCGIS_NEEDS_MANUAL_FIX) +
+                   ccgis_findings_count(&d->findings, CCGIS_AREA_MISMATCH);
+    if (n_fix) {
+        fprintf(f, "\n## Cluster boundaries to check by hand\n\nThe figures above use these "
+                   "clusters' boundaries as ccgis could read them; each needs a look before "
+                   "they are handed in.\n\n");
+        for (size_t i = 0; i < d->findings.n; i++) {
+            const ccgis_finding *fi = &d->findings.items[i];
+            if (fi->kind != CCGIS_NEEDS_MANUAL_FIX && fi->kind != CCGIS_AREA_MISMATCH)
+                continue;
+            fprintf(f, "- %s: ", ccgis_finding_kind_name(fi->kind));
+            cell(f, fi->detail);
+            fprintf(f, "\n");
+        }
+    }
+
     /* Findings. */
     fprintf(f, "\n## Findings\n\n| kind | count |\n| --- | ---: |\n");
     json_t *fj = json_object();
