@@ -209,14 +209,16 @@ static GEOSGeometry *usable_geometry(loader *L, OGRGeometryH g, const char **why
         L->closed[0] = '\0';
     }
     if (L->spec->role == CCGIS_ROLE_POINTS) {
-        GEOSGeometry *c = GEOSGetCentroid_r(ctx->geos, gg);
+        /* A point on the surface, not the centroid: an L-shaped or ring-shaped
+         * village's centroid can lie outside it (PostGIS ST_PointOnSurface). */
+        GEOSGeometry *c = GEOSPointOnSurface_r(ctx->geos, gg);
         GEOSGeom_destroy_r(ctx->geos, gg);
         if (c && GEOSisEmpty_r(ctx->geos, c)) { /* e.g. its area sum overflowed */
             GEOSGeom_destroy_r(ctx->geos, c);
             c = NULL;
         }
         if (!c)
-            *why = "polygon whose centroid GEOS cannot compute";
+            *why = "polygon on whose surface GEOS cannot find a point";
         return c;
     }
     return gg;

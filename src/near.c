@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -111,8 +112,11 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
                                     points->what, points->f[i].key, ccgis_errmsg(ctx));
                 break;
             }
-            /* Equal distances: the target read first wins, whatever the visiting order. */
-            if (d < best || (d == best && t < best_t)) {
+            /* Equal distances (a point inside two overlapping targets, or on their
+             * common edge): the smaller id wins, whatever the reading order. */
+            if (d < best ||
+                (d == best && best_t != SIZE_MAX &&
+                 strcmp(targets->f[t].key, targets->f[best_t].key) < 0)) {
                 best = d;
                 best_t = t;
             }

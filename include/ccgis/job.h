@@ -34,7 +34,7 @@
  *                                              ; separated by ',', ';' or spaces)
  *   id       = ma_vung                         ; optional: zone id in findings (default FID)
  *
- *   [villages]      ; optional: craft villages (points; polygons -> centroids)
+ *   [villages]      ; optional: craft villages (points; polygons -> a point on their surface)
  *   source, layer, srs, encoding, where, x, y;  id (default: FID), name;
  *   radius_m = 2000                            ; metres (default 2000)
  *

@@ -21,7 +21,8 @@
  *     GEOMETRY_SKIPPED finding;
  *   - a geometry of the wrong kind (a line where polygons are expected, a
  *     polygon where points are expected...) is skipped the same way, unless
- *     the role allows a conversion (points role: a polygon's centroid);
+ *     the role allows a conversion (points role: a point on the polygon's
+ *     surface, GEOS PointOnSurface, which lies inside it as a centroid may not);
  *   - an invalid polygon is repaired with GEOS MakeValid (the same algorithm
  *     as PostGIS ST_MakeValid), its polygonal part kept, and it becomes a
  *     GEOMETRY_REPAIRED finding stating GEOS's reason and the geodesic area
@@ -50,7 +51,7 @@ extern "C" {
 /* What a layer must hold. */
 typedef enum ccgis_role {
     CCGIS_ROLE_POLYGONS = 1, /* Polygon / MultiPolygon (curves linearised) */
-    CCGIS_ROLE_POINTS = 2    /* Point; a polygon stands for its centroid */
+    CCGIS_ROLE_POINTS = 2    /* Point; a polygon stands for a point on its surface */
 } ccgis_role;
 
 /* Which layer to load, and how. */

@@ -7,7 +7,9 @@
  * method and its accuracy); whether that distance is within the radius.
  * For each polygon: how many points lie within the radius of it -- PostGIS
  * ST_DWithin(point::geography, polygon::geography, radius).
- * On equal distances the polygon read first wins.
+ * On equal distances (a point inside two overlapping polygons, or on their
+ * common edge) the polygon with the smaller id (byte order) wins, whatever
+ * the reading order.
  *
  * Every point-polygon pair whose boxes can be within the radius is measured;
  * the nearest polygon is searched over all polygons, pruned by a bound from

@@ -30,8 +30,9 @@ static const cli_opt near_opts[] = {
 };
 
 static const char near_description[] =
-    "For each point of POINTS (e.g. craft villages; polygons stand for their\n"
-    "centroid) finds the nearest polygon of TARGETS (e.g. clusters).\n"
+    "For each point of POINTS (e.g. craft villages; a polygon stands for a point\n"
+    "on its surface, inside it) finds the nearest polygon of TARGETS (e.g.\n"
+    "clusters); on equal distances (inside two overlapping ones) the smaller id.\n"
     "--output gets the points and their fields, plus:\n"
     "  near_id   id of the nearest polygon (--targets-id, or its FID)\n"
     "  near_m    geodesic distance to its boundary on WGS 84, metres; 0 inside\n"

@@ -222,7 +222,7 @@ static const bad_case cases[] = {
               "a unique id",
      "out.gpkg", NULL},
     {"NULL status",
-     "ogr2ogr c.shp $S/clusters.shp -dialect sqlite -sql \"SELECT ma_ccn, ten, CASE WHEN "
+     "ogr2ogr c.shp $S/clusters.shp -dialect sqlite -sql \"SELECT ma_ccn, ten, dt_qd_ha, CASE WHEN "
      "ma_ccn = 'CCN01' THEN NULL ELSE trang_thai END AS trang_thai, geometry FROM clusters\" && "
      "mkjob -e \"s|$S/clusters.shp|$W/c.shp|\"",
      "$C run -q job.ini", 0, "", NULL, "grep -q '| (no status) | 1 |' out/report.md"},
@@ -278,7 +278,7 @@ static const bad_case cases[] = {
 
     /* ---- job files ---- */
     {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
-     "job.ini:23: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
+     "job.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
      "where, x, y, class, id, allowed",
      "out", NULL},
     {"missing required key", "mkjob -e '/^id .*= ma_ccn/d'", "$C run job.ini", 2,

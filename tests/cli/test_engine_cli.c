@@ -411,6 +411,63 @@ static void assert_area(const char *what, double got, double want)
 
 /* `ccgis overlaps` names its findings OVERLAP; --min-area leaves small
  * overlaps out of them but counts them on stderr. */
+/* Villages inside two overlapping clusters get the smaller id, whatever the
+ * order of the file; a polygon village is measured from a point inside it,
+ * not from its centroid (which, for an L, lies outside it). */
+static const char tie_targets[] =
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"B\"},\"geometry\":{\"type\":\"Polygon\","
+    "\"coordinates\":[[[105.80,21.00],[105.81,21.00],[105.81,21.01],[105.80,21.01],"
+    "[105.80,21.00]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"A\"},\"geometry\":{\"type\":\"Polygon\","
+    "\"coordinates\":[[[105.80,21.00],[105.81,21.00],[105.81,21.01],[105.80,21.01],"
+    "[105.80,21.00]]]}},"
+    /* S: a square in the notch of the L below, around the L's centroid (2.87, 2.87)
+     * in thousandths of a degree from (105.90, 21.10). */
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"S\"},\"geometry\":{\"type\":\"Polygon\","
+    "\"coordinates\":[[[105.902,21.102],[105.9032,21.102],[105.9032,21.1032],"
+    "[105.902,21.1032],[105.902,21.102]]]}}]}";
+static const char tie_villages[] =
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"v\":\"P\"},\"geometry\":{\"type\":\"Point\","
+    "\"coordinates\":[105.805,21.005]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"v\":\"L\"},\"geometry\":{\"type\":\"Polygon\","
+    "\"coordinates\":[[[105.90,21.10],[105.91,21.10],[105.91,21.101],[105.901,21.101],"
+    "[105.901,21.11],[105.90,21.11],[105.90,21.10]]]}}]}";
+
+static void near_ties_by_id_and_polygon_villages_from_inside(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(WORK_DIR "/tie_targets.geojson", "w");
+    assert_non_null(fp);
+    fputs(tie_targets, fp);
+    fclose(fp);
+    fp = fopen(WORK_DIR "/tie_villages.geojson", "w");
+    assert_non_null(fp);
+    fputs(tie_villages, fp);
+    fclose(fp);
+    run_result r = run("%s near -q %s/tie_villages.geojson %s/tie_targets.geojson --id v "
+                       "--targets-id id --radius 50 -o %s/tie.csv --overwrite && cat %s/tie.csv",
+                       CCGIS_BIN, WORK_DIR, WORK_DIR, WORK_DIR, WORK_DIR);
+    if (r.status != 0)
+        fprintf(stderr, "%s", r.err);
+    assert_int_equal(r.status, 0);
+    /* P lies inside B and A (read in that order): A, the smaller id, at 0 m. */
+    const char *p = strstr(r.out, ",P,A,0,1");
+    if (!p)
+        fprintf(stderr, "near output:\n%s", r.out);
+    assert_non_null(p);
+    /* L: its centroid lies inside S, but no point of L does; the gap between L's
+     * arm (lat <= 21.101) and S (lat >= 21.102) is 0.001 degree of latitude,
+     * about 110 m. */
+    const char *l = strstr(r.out, ",L,S,");
+    assert_non_null(l);
+    double d = strtod(l + strlen(",L,S,"), NULL);
+    fprintf(stderr, "    L to S: %.3f m (more than 100 m: measured from inside L)\n", d);
+    assert_true(d > 100.0 && d < 1000.0);
+    run_free(&r);
+}
+
 static void overlaps_min_area_lists_and_counts(void **state)
 {
     (void)state;
@@ -489,6 +546,7 @@ int main(void)
         cmocka_unit_test(layers_that_do_not_meet_get_a_crs_warning),
         cmocka_unit_test(unindexed_zoning_gives_the_same_pieces),
         cmocka_unit_test(overlaps_min_area_lists_and_counts),
+        cmocka_unit_test(near_ties_by_id_and_polygon_villages_from_inside),
     };
     return cmocka_run_group_tests_name("engine commands", tests, NULL, NULL);
 }
