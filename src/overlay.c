@@ -249,8 +249,8 @@ static int process_zone(worker *w, const zone_rec *z)
         return 0;
     }
     g = ccgis_transform_geom(ctx, w->to_wgs84, src);
-    GEOSGeom_destroy_r(h, src);
     if (!g) {
+        GEOSGeom_destroy_r(h, src);
         ccgis_error_at(ctx, CCGIS_ERR_TRANSFORM, at,
                        "cannot be transformed to WGS 84 -- check the zones layer's CRS");
         worker_fail(w, z->seq);
@@ -262,8 +262,17 @@ static int process_zone(worker *w, const zone_rec *z)
         goto done;
     w->near++;
     qsort(w->cand, w->n_cand, sizeof *w->cand, by_index);
-    if (GEOSisValid_r(h, g) != 1) {
-        char *why = GEOSisValidReason_r(h, g);
+    /* Validity is judged as drawn, in the zones' own CRS (a flat triangle stays
+     * flat there, while carried to WGS 84 it may gain a sliver of area), and
+     * repaired there, as PostGIS ST_Transform(ST_MakeValid(geom), 4326). */
+    const GEOSGeometry *judged = src;
+    int valid = GEOSisValid_r(h, src) == 1;
+    if (valid && GEOSisValid_r(h, g) != 1) { /* made invalid by the transformation */
+        judged = g;
+        valid = 0;
+    }
+    if (!valid) {
+        char *why = GEOSisValidReason_r(h, judged);
         char reason[256];
         snprintf(reason, sizeof reason, "%s", why ? why : "invalid");
         if (why)
@@ -273,7 +282,12 @@ static int process_zone(worker *w, const zone_rec *z)
             before = NAN;
             ccgis_clear_error(ctx);
         }
-        GEOSGeometry *fixed = ccgis_geom_polygonal(ctx, GEOSMakeValid_r(h, g));
+        GEOSGeometry *fixed = ccgis_geom_polygonal(ctx, GEOSMakeValid_r(h, judged));
+        if (fixed && judged == src && !GEOSisEmpty_r(h, fixed)) {
+            GEOSGeometry *t = ccgis_transform_geom(ctx, w->to_wgs84, fixed);
+            GEOSGeom_destroy_r(h, fixed);
+            fixed = t ? ccgis_geom_polygonal(ctx, t) : NULL;
+        }
         GEOSGeom_destroy_r(h, g);
         g = fixed;
         if (!g || GEOSisEmpty_r(h, g)) {
@@ -336,6 +350,7 @@ static int process_zone(worker *w, const zone_rec *z)
 done:
     if (g)
         GEOSGeom_destroy_r(h, g);
+    GEOSGeom_destroy_r(h, src);
     return ok;
 }
 

@@ -409,8 +409,19 @@ static ccgis_status aggregate_districts(run_data *d)
         }
         d->dname[k] = attr_text(dl, k, d->job->districts.name);
         d->district_of[k] = SIZE_MAX;
-        if (!keys[k][0])
+        if (!keys[k][0]) {
+            double a = NAN;
+            if (ccgis_geod_area(ctx, dl->f[k].geom, &a) != CCGIS_OK)
+                ccgis_clear_error(ctx);
+            if ((st = ccgis_finding_add(
+                     ctx, &d->findings, CCGIS_ZONE_UNCLASSIFIED, "districts", dl->f[k].key,
+                     NULL, a, GEOSGeom_clone_r(h, dl->f[k].geom),
+                     "district feature %s has no name (%s = NULL or blank): its %.2f ha count "
+                     "as in no district -- give it its name",
+                     dl->f[k].key, d->job->districts.name, a / 1e4)) != CCGIS_OK)
+                goto done;
             continue;
+        }
         for (size_t j = 0; j < k && d->district_of[k] == SIZE_MAX; j++)
             if (strcmp(keys[j], keys[k]) == 0)
                 d->district_of[k] = d->district_of[j];
