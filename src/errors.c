@@ -170,9 +170,45 @@ const char *ccgis_geos_reason(ccgis_ctx *ctx, const char *fallback)
 }
 
 /* CPL error handler pushed by ccgis_gdal_begin; its user data is the context. */
-static void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum num, const char *message)
+/*
+ * GDAL's messages are written for its own tools: some sentences advise an
+ * ogr2ogr option ("-mapFieldType can be used to ...", "use -skipfailures")
+ * that means nothing to a ccgis user.  Copy `message` into buf (cap bytes)
+ * without the sentences that name such an option.
+ */
+static const char *without_tool_advice(const char *message, char *buf, size_t cap)
+{
+    static const char *const options[] = {"-mapFieldType", "-skipfailures", "-lco ", "-dsco ",
+                                          "-nlt ", "-oo ", "-doo ", "--config ", "-fieldTypeToString",
+                                          "-unsetFid", "-preserve_fid", NULL};
+    size_t used = 0;
+    buf[0] = '\0';
+    const char *s = message;
+    while (*s) {
+        const char *end = strstr(s, ". ");
+        size_t len = end ? (size_t)(end - s) + 2 : strlen(s);
+        int advice = 0;
+        for (size_t k = 0; options[k] && !advice; k++) {
+            const char *hit = strstr(s, options[k]);
+            advice = hit && (size_t)(hit - s) < len;
+        }
+        if (!advice && used + len < cap) {
+            memcpy(buf + used, s, len);
+            used += len;
+            buf[used] = '\0';
+        }
+        s += len;
+    }
+    while (used > 0 && (buf[used - 1] == ' ' || buf[used - 1] == '\n'))
+        buf[--used] = '\0';
+    return used ? buf : message;
+}
+
+static void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum num, const char *raw)
 {
     ccgis_ctx *ctx = CPLGetErrorHandlerUserData();
+    char clean[CCGIS_MSG_MAX];
+    const char *message = raw ? without_tool_advice(raw, clean, sizeof clean) : NULL;
     (void)num;
     if (!ctx)
         return;

@@ -14,6 +14,28 @@
 
 enum { OPT_LAYER, OPT_SRS, OPT_JSON, OPT_INVALID };
 
+/* Spaces to print after UTF-8 text s to fill `width` columns of a terminal:
+ * a character is one column, combining marks (U+0300-U+036F, as in NFD
+ * Vietnamese) none, so Vietnamese field names line up. */
+static int pad_to(const char *s, int width)
+{
+    int cols = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp = *p;
+        int len = 1;
+        if (cp >= 0xC0 && cp < 0xE0 && p[1])
+            cp = ((cp & 0x1Fu) << 6) | (p[1] & 0x3Fu), len = 2;
+        else if (cp >= 0xE0 && cp < 0xF0 && p[1] && p[2])
+            cp = ((cp & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu), len = 3;
+        else if (cp >= 0xF0 && p[1] && p[2] && p[3])
+            len = 4;
+        cols += !(cp >= 0x300 && cp <= 0x36F);
+        p += len;
+    }
+    return cols < width ? width - cols : 0;
+}
+
 static const cli_opt info_opts[] = {
     [OPT_LAYER] = {"--layer", 'l', "NAME", "describe only this layer of each source"},
     [OPT_SRS] = {"--srs", 0, "CRS", "CRS to assume for layers without one (EPSG:5897, WKT...)"},
@@ -202,7 +224,7 @@ static void print_layer_text(const ccgis_layer_info *li)
     printf("    fields (%zu):\n", li->n_fields);
     for (size_t i = 0; i < li->n_fields; i++) {
         const ccgis_field_info *f = &li->fields[i];
-        printf("      %-20s %s", f->name, f->type);
+        printf("      %s%*s %s", f->name, pad_to(f->name, 20), "", f->type);
         if (f->width > 0 && f->precision > 0)
             printf("(%d.%d)", f->width, f->precision);
         else if (f->width > 0)

@@ -468,6 +468,28 @@ static void near_ties_by_id_and_polygon_villages_from_inside(void **state)
     run_free(&r);
 }
 
+/* GDAL's advice for its own tools (ogr2ogr's -mapFieldType) is not passed
+ * on; what it warns about is. */
+static void gdal_advice_for_other_tools_is_not_shown(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(WORK_DIR "/dated.geojson", "w");
+    assert_non_null(fp);
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+          "{\"id\":\"A\",\"seen\":\"2024-05-01T10:00:00Z\"},\"geometry\":{\"type\":\"Polygon\","
+          "\"coordinates\":[[[105.80,21.00],[105.81,21.00],[105.81,21.01],[105.80,21.01],"
+          "[105.80,21.00]]]}}]}",
+          fp);
+    fclose(fp);
+    run_result r = run("%s area %s/dated.geojson --id id -o %s/dated.shp --overwrite", CCGIS_BIN,
+                       WORK_DIR, WORK_DIR);
+    fprintf(stderr, "    stderr: %s", r.err);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.err, "mapFieldType"));
+    assert_non_null(strstr(r.err, "DateTime"));
+    run_free(&r);
+}
+
 static void overlaps_min_area_lists_and_counts(void **state)
 {
     (void)state;
@@ -547,6 +569,7 @@ int main(void)
         cmocka_unit_test(unindexed_zoning_gives_the_same_pieces),
         cmocka_unit_test(overlaps_min_area_lists_and_counts),
         cmocka_unit_test(near_ties_by_id_and_polygon_villages_from_inside),
+        cmocka_unit_test(gdal_advice_for_other_tools_is_not_shown),
     };
     return cmocka_run_group_tests_name("engine commands", tests, NULL, NULL);
 }

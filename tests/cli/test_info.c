@@ -436,6 +436,32 @@ static void other_vector_formats_are_read(void **state)
     }
 }
 
+/* Field names line up by what a terminal shows, not by bytes: "tên" (4 bytes,
+ * 3 columns) and "tên_làng" in NFD (combining marks take no column). */
+static void field_columns_line_up_by_display_width(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(WORK_DIR "/vn_fields.geojson", "w");
+    assert_non_null(fp);
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+          "{\"t\xc3\xaan\":\"a\",\"te\xcc\x82n_la\xcc\x80ng\":\"b\",\"ma\":\"c\"},\"geometry\":"
+          "{\"type\":\"Point\",\"coordinates\":[105.8,21.0]}}]}",
+          fp);
+    fclose(fp);
+    run_result r = run("%s info %s/vn_fields.geojson", CCGIS_BIN, WORK_DIR);
+    assert_int_equal(r.status, 0);
+    /* Six spaces, the name padded to 20 columns, a space, the type. */
+    const char *want[] = {"\n      t\xc3\xaan" "                  String",
+                          "\n      te\xcc\x82n_la\xcc\x80ng" "             String",
+                          "\n      ma" "                   String"};
+    for (size_t i = 0; i < 3; i++) {
+        if (!strstr(r.out, want[i]))
+            fprintf(stderr, "not found: [%s]\nin:\n%s", want[i] + 1, r.out);
+        assert_non_null(strstr(r.out, want[i]));
+    }
+    run_free(&r);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -454,6 +480,7 @@ int main(void)
         cmocka_unit_test(bad_srs_and_bad_options_are_usage_errors),
         cmocka_unit_test(help_is_generated_from_the_option_table),
         cmocka_unit_test(other_vector_formats_are_read),
+        cmocka_unit_test(field_columns_line_up_by_display_width),
     };
     return cmocka_run_group_tests_name("info", tests, NULL, NULL);
 }
