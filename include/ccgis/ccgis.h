@@ -52,10 +52,7 @@
 #include "ccgis/textcode.h"
 #include "ccgis/convert.h"
 
-#define CCGIS_VERSION_MAJOR 0
-#define CCGIS_VERSION_MINOR 1
-#define CCGIS_VERSION_PATCH 0
-#define CCGIS_VERSION_STRING "0.1.0"
+#include "ccgis/version.h" /* CCGIS_VERSION_*, generated from CMakeLists.txt */
 
 #ifdef __cplusplus
 extern "C" {
