@@ -347,7 +347,7 @@ static ccgis_status layer_info(ccgis_ctx *ctx, const char *source, OGRLayerH lay
         if (progress && (li->feature_count & 1023) == 0 && total > 0) {
             double frac = (double)li->feature_count / (double)total;
             if (!progress(base + span * fmin(frac, 1.0), li->name, parg)) {
-                st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+                st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
                 goto done;
             }
         }

@@ -1083,6 +1083,12 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     st = CCGIS_OK;
     ctx->gdal_msg[0] = '\0';
     for (size_t pass = 0; pass < passes && !stop_reading; pass++) {
+        /* A cancellation point per index query too: a query may read few zones. */
+        if (by_input && progress &&
+            !progress((double)pass / (double)passes, "intersecting zones", progress_arg)) {
+            st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
+            break;
+        }
         if (by_input)
             OGR_L_SetSpatialFilterRect(layer, near.b[pass][0], near.b[pass][1], near.b[pass][2],
                                        near.b[pass][3]);
@@ -1158,7 +1164,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
                 double frac = by_input ? (double)pass / (double)passes
                                        : total > 0 ? (double)seq / (double)total : 0.0;
                 if (progress && !progress(fmin(frac, 1.0), "intersecting zones", progress_arg)) {
-                    st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+                    st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
                     stop_reading = 1;
                     break;
                 }
@@ -1206,6 +1212,10 @@ stop:
         r->zones_near += workers[t].near;
         r->zones_repaired += workers[t].repaired;
         r->zones_skipped += workers[t].skipped;
+    }
+    if (progress && !progress(1.0, "settling the pieces", progress_arg)) {
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
+        goto done;
     }
     if ((st = settle(ctx, input, options, workers, nthreads, &rnotes, &n_rnotes, r)) !=
         CCGIS_OK)

@@ -81,7 +81,7 @@ static ccgis_status stall_point(ccgis_ctx *ctx, const char *point, ccgis_progres
         return CCGIS_OK;
     for (int i = 0; i < 3000; i++) {
         if (fn && !fn(at, point, arg))
-            return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            return ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -93,7 +93,7 @@ static ccgis_status tick(ccgis_ctx *ctx, ccgis_progress_fn fn, void *arg, double
                          const char *note)
 {
     if (fn && !fn(at, note, arg))
-        return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+        return ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
     return CCGIS_OK;
 }
 

@@ -20,6 +20,7 @@ const char *ccgis_status_str(ccgis_status status)
     case CCGIS_ERR_TRANSFORM: return "no transformation";
     case CCGIS_ERR_GEOMETRY: return "unusable geometry";
     case CCGIS_ERR_OUTPUT: return "output error";
+    case CCGIS_ERR_CANCELLED: return "cancelled";
     case CCGIS_ERR_INTERNAL: return "internal error";
     case CCGIS_ERR_NOMEM: return "out of memory";
     }

@@ -16,10 +16,13 @@
  *                  cannot be transformed: pass or fix --srs
  *   4xx  geometry  a geometry cannot be used even after repair
  *   5xx  output    a result cannot be written: check the path, space, rights
+ *   6xx  cancelled the caller stopped the work (a progress callback returned
+ *                  0, as GDAL's CPLE_UserInterrupt): nothing is wrong
  *   9xx  internal  out of memory, or a bug in ccgis or a library below it
  *
  * The command-line tool turns families into exit codes: 1xx-5xx exit 2
- * ("bad input or usage"), 9xx exit 3 ("internal error").
+ * ("bad input or usage"), 6xx exit 130 (interrupted, as a shell reports
+ * Ctrl-C), 9xx exit 3 ("internal error").
  */
 #ifndef CCGIS_STATUS_H
 #define CCGIS_STATUS_H
@@ -48,6 +51,8 @@ typedef enum ccgis_status {
 
     CCGIS_ERR_OUTPUT = 500, /* a result cannot be written */
 
+    CCGIS_ERR_CANCELLED = 600, /* stopped by the caller (progress callback, Ctrl-C) */
+
     CCGIS_ERR_INTERNAL = 900, /* a bug: a library call failed unexpectedly */
     CCGIS_ERR_NOMEM = 901     /* out of memory */
 } ccgis_status;
@@ -64,7 +69,7 @@ const char *ccgis_status_str(ccgis_status status);
 /*
  * ccgis_status_family -- the family of a status: 0 for CCGIS_OK, otherwise
  * the hundreds (100 usage, 200 input, 300 CRS, 400 geometry, 500 output,
- * 900 internal).
+ * 600 cancelled, 900 internal).
  */
 int ccgis_status_family(ccgis_status status);
 

@@ -19,7 +19,8 @@ enum {
     CLI_EXIT_OK = 0,       /* success */
     CLI_EXIT_PROBLEMS = 1, /* the analysis found problems and --strict was given */
     CLI_EXIT_INPUT = 2,    /* bad input or usage: the message says what to fix */
-    CLI_EXIT_INTERNAL = 3  /* internal error: out of memory or a bug */
+    CLI_EXIT_INTERNAL = 3, /* internal error: out of memory or a bug */
+    CLI_EXIT_CANCELLED = 130 /* interrupted (Ctrl-C, SIGTERM): 128 + SIGINT, as shells say */
 };
 
 #define CLI_MAX_OPTS 24

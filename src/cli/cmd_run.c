@@ -66,7 +66,8 @@ static const char run_description[] =
     "\n"
     "Exit status: 0 success; 1 the analysis found problems and --strict was given;\n"
     "2 bad input or usage (the message names the job file line, file, feature);\n"
-    "3 internal error. Ctrl-C stops cleanly: no output folder is left.\n";
+    "3 internal error; 130 interrupted: Ctrl-C or SIGTERM stops cleanly, no output\n"
+    "folder is left.\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -117,7 +118,7 @@ static int run_run(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx)
     if (ccgis_run(ctx, job, &o, run_progress, quiet ? NULL : (void *)1, &sum) != CCGIS_OK) {
         if (interrupted)
             fprintf(stderr, "ccgis: interrupted: nothing was written to %s\n", job->output);
-        rc = interrupted ? CLI_EXIT_INPUT : cli_fail(ctx);
+        rc = interrupted ? CLI_EXIT_CANCELLED : cli_fail(ctx);
     } else {
         size_t problems = 0;
         for (int k = 0; k < CCGIS_FINDING_KINDS; k++)

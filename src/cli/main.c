@@ -35,7 +35,8 @@ static void print_usage(FILE *to)
     fprintf(to, "  %-10s %s\n\n", "help",
             "help on a command: ccgis help COMMAND; the CRS presets: ccgis help crs");
     fprintf(to, "ccgis --version prints the versions of ccgis, GDAL, PROJ and GEOS.\n"
-                "exit status: 0 success, 2 bad input or usage, 3 internal error.\n");
+                "exit status: 0 success, 2 bad input or usage, 3 internal error,\n"
+                "130 interrupted.\n");
 }
 
 /* The command called `name`, or NULL. */
@@ -50,7 +51,8 @@ static const cli_command *find_command(const char *name)
 /* `ccgis help [COMMAND]`. */
 static int run_help(int argc, char **argv)
 {
-    if (argc == 0) {
+    if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+        strcmp(argv[0], "help") == 0) {
         print_usage(stdout);
         return CLI_EXIT_OK;
     }

@@ -160,5 +160,5 @@ void cli_print_help(const cli_command *cmd, FILE *to)
         print_opt(opt_at(cmd, i), to);
     if (!strstr(cmd->description ? cmd->description : "", "Exit status"))
         fprintf(to, "\nexit status: 0 success, 2 bad input or usage (the message says what to "
-                    "fix), 3 internal error.\n");
+                    "fix), 3 internal error, 130 interrupted.\n");
 }

@@ -81,7 +81,11 @@ int cli_exit_code(ccgis_status st)
 {
     if (st == CCGIS_OK)
         return CLI_EXIT_OK;
-    return ccgis_status_family(st) == 900 ? CLI_EXIT_INTERNAL : CLI_EXIT_INPUT;
+    switch (ccgis_status_family(st)) {
+    case 600: return CLI_EXIT_CANCELLED;
+    case 900: return CLI_EXIT_INTERNAL;
+    default: return CLI_EXIT_INPUT;
+    }
 }
 
 /* cli_fail: see cli.h. */

@@ -313,7 +313,7 @@ static const bad_case cases[] = {
      "check free space", "out", "! ls -a | grep -q ccgis-tmp"},
     {"Ctrl-C while loading", "mkjob",
      "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
-     2, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
+     130, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
     {"killed (SIGKILL) while loading", "mkjob",
      "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -KILL $pid; wait $pid",
      137, "", "out", "! ls -a | grep -q ccgis-tmp"},
@@ -322,7 +322,7 @@ static const bad_case cases[] = {
      137, "", "out", "! ls -a | grep -q ccgis-tmp"},
     {"Ctrl-C during the analysis", "mkjob",
      "CCGIS_TEST_STALL=analysis $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
-     2, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
+     130, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
 };
 
 /* Write `text` to the file `name` in dir. */
