@@ -403,8 +403,10 @@ ccgis_status ccgis_partition(ccgis_ctx *ctx, const GEOSGeometry *input_geom, siz
     r->mixed_m2[input] = mixed;
     r->nozone_m2[input] = fmax(area_m2 - (allow + confl + mixed), 0);
 
-    /* Overlapping zones: only when the pieces cover less than they add up to. */
-    if (raw_sum - (area_a + area_c - mixed) > eps &&
+    /* Overlapping zones: only when the pieces cover less than they add up to,
+     * by more than rounding (about 1e-8 of the area where nothing overlaps) or
+     * than the tolerance, whichever is smaller. */
+    if (raw_sum - (area_a + area_c - mixed) > eps + fmin(tol_m2, 1e-7 * area_m2) &&
         (st = find_overlaps(ctx, input, pc, pg, n_raw, tol_m2, allowed_keys, r)) != CCGIS_OK)
         goto done;
 
