@@ -9,26 +9,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <cpl_conv.h>
 #include <gdal.h>
 
 #include "internal.h"
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 
-/* Register GDAL's drivers; run once per process. */
+/* Register GDAL's drivers; run once per process.  (ccgis's own GDAL
+ * settings are thread-local, set around each library call: errors.c.) */
 static void gdal_register(void)
 {
-    /* A CAD drawing's closed polylines are areas (cluster boundaries); a
-     * spreadsheet of coordinates has a header row even when every cell is
-     * text (GDAL 3.6 reads these from its configuration; a user's own
-     * setting is kept). */
-    static const char *const defaults[][2] = {{"DXF_CLOSED_LINE_AS_POLYGON", "TRUE"},
-                                              {"OGR_XLSX_HEADERS", "FORCE"},
-                                              {"OGR_ODS_HEADERS", "FORCE"}};
-    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
-        if (!CPLGetConfigOption(defaults[i][0], NULL))
-            CPLSetConfigOption(defaults[i][0], defaults[i][1]);
     GDALAllRegister();
 }
 

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpl_conv.h>
+
 #include <cpl_error.h>
 
 #include "internal.h"
@@ -230,10 +232,30 @@ static void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum num, const char *ra
 }
 
 /* ccgis_gdal_begin: see internal.h. */
+/*
+ * GDAL settings ccgis reads with: a CAD drawing's closed polylines are areas
+ * (cluster boundaries); a spreadsheet of coordinates has a header row even
+ * when every cell is text.  GDAL 3.6 takes these from its configuration, so
+ * they are set thread-locally for the length of the outermost library call
+ * (CPLSetThreadLocalConfigOption: another thread, or another library in the
+ * same process, sees nothing), unless the user set them, and restored after.
+ */
+static const char *const gdal_settings[CCGIS_GDAL_SETTINGS][2] = {
+    {"DXF_CLOSED_LINE_AS_POLYGON", "TRUE"},
+    {"OGR_XLSX_HEADERS", "FORCE"},
+    {"OGR_ODS_HEADERS", "FORCE"},
+};
+
 void ccgis_gdal_begin(ccgis_ctx *ctx)
 {
-    if (ctx->gdal_depth++ == 0)
+    if (ctx->gdal_depth++ == 0) {
         ctx->gdal_msg[0] = '\0';
+        for (int i = 0; i < CCGIS_GDAL_SETTINGS; i++) {
+            ctx->gdal_set[i] = !CPLGetConfigOption(gdal_settings[i][0], NULL);
+            if (ctx->gdal_set[i])
+                CPLSetThreadLocalConfigOption(gdal_settings[i][0], gdal_settings[i][1]);
+        }
+    }
     CPLPushErrorHandlerEx(gdal_handler, ctx);
     CPLErrorReset();
 }
@@ -242,7 +264,12 @@ void ccgis_gdal_begin(ccgis_ctx *ctx)
 void ccgis_gdal_end(ccgis_ctx *ctx)
 {
     CPLPopErrorHandler();
-    ctx->gdal_depth--;
+    if (--ctx->gdal_depth == 0)
+        for (int i = 0; i < CCGIS_GDAL_SETTINGS; i++)
+            if (ctx->gdal_set[i]) {
+                CPLSetThreadLocalConfigOption(gdal_settings[i][0], NULL);
+                ctx->gdal_set[i] = 0;
+            }
 }
 
 /* ccgis_strdup: see internal.h. */

@@ -32,6 +32,9 @@
 #define CCGIS_PRINTF(fmt, args)
 #endif
 
+/* GDAL settings ccgis sets thread-locally around its calls (errors.c). */
+#define CCGIS_GDAL_SETTINGS 3
+
 /* Longest message kept; longer ones are cut with "...". */
 #define CCGIS_MSG_MAX 1024
 
@@ -52,6 +55,7 @@ struct ccgis_ctx {
 
     int threads; /* 0: one per core */
     int gdal_depth; /* nesting of ccgis_gdal_begin */
+    int gdal_set[CCGIS_GDAL_SETTINGS]; /* ccgis set that GDAL setting on this thread */
 };
 
 /* Where a problem is.  Any member may be NULL / negative when unknown. */
@@ -95,8 +99,10 @@ void ccgis_msg_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const ch
  * ccgis_gdal_begin / ccgis_gdal_end -- bracket a stretch of GDAL calls.
  * Between them, CPL errors on this thread go to the context instead of
  * stderr: warnings and notes to the sink, the last failure's text to
- * ctx->gdal_msg (cleared by begin) for the caller to quote.  Calls nest;
- * every begin needs its end on the same thread.
+ * ctx->gdal_msg (cleared by begin) for the caller to quote; and ccgis's
+ * GDAL settings (DXF closed lines as polygons, spreadsheet headers) hold on
+ * this thread only.  Calls nest; every begin needs its end on the same
+ * thread.
  */
 void ccgis_gdal_begin(ccgis_ctx *ctx);
 void ccgis_gdal_end(ccgis_ctx *ctx);

@@ -8,9 +8,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 
 #include "internal.h"
@@ -161,6 +163,44 @@ static void proj_log_goes_to_debug(void **state)
     assert_int_equal(strncmp(s.last[CCGIS_DEBUG], "PROJ: ", 6), 0);
 }
 
+/* The OGR_XLSX_HEADERS setting as this thread sees it (a thread's body). */
+static void *xlsx_headers_here(void *arg)
+{
+    (void)arg;
+    return (void *)CPLGetConfigOption("OGR_XLSX_HEADERS", NULL);
+}
+
+/* ccgis's GDAL settings hold inside its calls and on its thread only: the
+ * process's configuration is as it was (a host running other GDAL work is
+ * not changed), and a user's own setting wins. */
+static void gdal_settings_are_thread_local_and_scoped(void **state)
+{
+    ccgis_ctx *ctx = *state;
+    assert_null(CPLGetConfigOption("OGR_XLSX_HEADERS", NULL));
+    ccgis_gdal_begin(ctx);
+    assert_string_equal(CPLGetConfigOption("OGR_XLSX_HEADERS", "?"), "FORCE");
+    assert_string_equal(CPLGetConfigOption("DXF_CLOSED_LINE_AS_POLYGON", "?"), "TRUE");
+    /* Another thread meanwhile sees nothing. */
+    pthread_t t;
+    void *other = (void *)1;
+    assert_int_equal(pthread_create(&t, NULL, xlsx_headers_here, NULL), 0);
+    assert_int_equal(pthread_join(t, &other), 0);
+    assert_null(other);
+    ccgis_gdal_begin(ctx); /* nested: still set */
+    ccgis_gdal_end(ctx);
+    assert_string_equal(CPLGetConfigOption("OGR_XLSX_HEADERS", "?"), "FORCE");
+    ccgis_gdal_end(ctx);
+    assert_null(CPLGetConfigOption("OGR_XLSX_HEADERS", NULL));
+    assert_null(CPLGetConfigOption("DXF_CLOSED_LINE_AS_POLYGON", NULL));
+    /* The user's own value is kept. */
+    CPLSetConfigOption("OGR_ODS_HEADERS", "DISABLE");
+    ccgis_gdal_begin(ctx);
+    assert_string_equal(CPLGetConfigOption("OGR_ODS_HEADERS", "?"), "DISABLE");
+    ccgis_gdal_end(ctx);
+    assert_string_equal(CPLGetConfigOption("OGR_ODS_HEADERS", "?"), "DISABLE");
+    CPLSetConfigOption("OGR_ODS_HEADERS", NULL);
+}
+
 static void status_strings_and_families(void **state)
 {
     (void)state;
@@ -199,6 +239,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(gdal_messages_reach_the_context, setup, teardown),
         cmocka_unit_test_setup_teardown(geos_errors_are_kept_for_the_caller, setup, teardown),
         cmocka_unit_test_setup_teardown(proj_log_goes_to_debug, setup, teardown),
+        cmocka_unit_test_setup_teardown(gdal_settings_are_thread_local_and_scoped, setup,
+                                        teardown),
         cmocka_unit_test(status_strings_and_families),
         cmocka_unit_test(versions_name_the_libraries),
     };
