@@ -635,6 +635,38 @@ size_t ccgis_manifest_remove(const ccgis_manifest *m, int dirfd);
 
 void ccgis_manifest_free(ccgis_manifest *m);
 
+/* ---- testhook.c ---------------------------------------------------------- */
+
+/*
+ * ccgis_test_stall -- fault injection for the test suite (compiled only with
+ * CCGIS_TEST_HOOKS, which CMake defines when the tests are built): when the
+ * environment variable CCGIS_TEST_STALL names `point`, wait there (see
+ * testhook.c).  Without CCGIS_TEST_HOOKS it is a no-op.  Returns CCGIS_OK,
+ * or the cancellation (CCGIS_ERR_USAGE) when `fn` returns 0.
+ */
+/*
+ * ccgis_test_flag -- 1 when the environment variable `name` (a
+ * CCGIS_TEST_... fault to inject, see testhook.c) is set, else 0; always 0
+ * without CCGIS_TEST_HOOKS.
+ */
+#ifdef CCGIS_TEST_HOOKS
+ccgis_status ccgis_test_stall(ccgis_ctx *ctx, const char *point, ccgis_progress_fn fn, void *arg,
+                              double at);
+int ccgis_test_flag(const char *name);
+#else
+static inline ccgis_status ccgis_test_stall(ccgis_ctx *ctx, const char *point,
+                                            ccgis_progress_fn fn, void *arg, double at)
+{
+    (void)ctx, (void)point, (void)fn, (void)arg, (void)at;
+    return CCGIS_OK;
+}
+static inline int ccgis_test_flag(const char *name)
+{
+    (void)name;
+    return 0;
+}
+#endif
+
 /* ---- textcode_vni.c ---------------------------------------------------- */
 
 /*

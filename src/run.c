@@ -67,27 +67,6 @@ static int step_progress(double fraction, const char *note, void *arg)
     return s->fn ? s->fn(s->base + s->span * fraction, note, s->arg) : 1;
 }
 
-/*
- * Test hook (fault injection, as SQLite does): when the environment variable
- * CCGIS_TEST_STALL names this point ("loading", "analysis", "writing"), wait up to 30 s
- * here, reporting progress every 10 ms, so that a test can interrupt or kill
- * the run at a known place.  Returns CCGIS_OK or the cancellation.
- */
-static ccgis_status stall_point(ccgis_ctx *ctx, const char *point, ccgis_progress_fn fn,
-                                void *arg, double at)
-{
-    const char *want = getenv("CCGIS_TEST_STALL");
-    if (!want || strcmp(want, point) != 0)
-        return CCGIS_OK;
-    for (int i = 0; i < 3000; i++) {
-        if (fn && !fn(at, point, arg))
-            return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    return CCGIS_OK;
-}
-
 /* Report progress at `at`; returns CCGIS_OK, or the cancellation failure. */
 static ccgis_status tick(ccgis_ctx *ctx, ccgis_progress_fn fn, void *arg, double at,
                          const char *note)
@@ -991,11 +970,11 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
     if ((st = ccgis_job_check(ctx, job)) != CCGIS_OK)
         goto done;
     lap(&d, CCGIS_PHASE_CHECK, &mark);
-    if ((st = stall_point(ctx, "loading", progress, progress_arg, 0.0)) != CCGIS_OK ||
+    if ((st = ccgis_test_stall(ctx, "loading", progress, progress_arg, 0.0)) != CCGIS_OK ||
         (st = load_inputs(&d, progress, progress_arg)) != CCGIS_OK)
         goto done;
     lap(&d, CCGIS_PHASE_LOAD, &mark);
-    if ((st = stall_point(ctx, "analysis", progress, progress_arg, 0.1)) != CCGIS_OK ||
+    if ((st = ccgis_test_stall(ctx, "analysis", progress, progress_arg, 0.1)) != CCGIS_OK ||
         (st = analyse(&d, progress, progress_arg)) != CCGIS_OK)
         goto done;
     d.status = ccgis_calloc(ctx, d.clusters->n, sizeof *d.status);
@@ -1033,7 +1012,7 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
         goto done;
     if ((st = write_layers(&d, tmp, base)) != CCGIS_OK)
         goto done;
-    if ((st = stall_point(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
+    if ((st = ccgis_test_stall(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
         (st = ccgis_write_report(&d, tmp)) != CCGIS_OK)
         goto done;
     if ((st = tick(ctx, progress, progress_arg, 0.99, "writing")) != CCGIS_OK)
