@@ -558,6 +558,18 @@ ccgis_status ccgis_style_sidecar(ccgis_ctx *ctx, const char *dir, const char *la
  * (spatialite 1) at `path` has.  CCGIS_OK or CCGIS_ERR_OUTPUT. */
 ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatialite);
 
+/* ---- write.c ----------------------------------------------------------- */
+
+/*
+ * ccgis_write_direct -- write every layer of `mem` to `path` with GDAL, in
+ * place: no temporary name, no check of what is there.  For a caller that
+ * owns the folder (a staged output, outdir.h); the driver is `format` or
+ * the path's extension's.  Returns CCGIS_OK, CCGIS_ERR_USAGE (format,
+ * several layers for a one-layer format) or CCGIS_ERR_OUTPUT; on failure
+ * what GDAL wrote is left for the caller to remove with its folder.
+ */
+ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format);
+
 /* ---- sha256.c ---------------------------------------------------------- */
 
 /* SHA-256 (FIPS 180-4) in steps: init, update with the bytes, final. */
