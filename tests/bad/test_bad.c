@@ -331,6 +331,9 @@ static const bad_case cases[] = {
      "not replaced: it holds 2 files or folders ccgis did not write (hanoi.qgz, notes.txt) and "
      "1 file changed since ccgis wrote it (report.md)",
      NULL, "grep -q mine out/notes.txt && [ -f out/hanoi.qgz ] && [ -f out/clusters.shp ]"},
+    {"paths in quotes", "mkjob -e \"s|^output .*|output = \\\"$W/out put\\\"|\" -e "
+     "\"s|$S/clusters.shp |'$S/clusters.shp' |\" && grep -q \"'$S/clusters.shp'\" job.ini",
+     "$C run -q job.ini", 0, "", NULL, "[ -f 'out put/report.md' ] && ! ls -a | grep -q '\"'"},
     {"absolute output path with a trailing slash", "mkjob -e \"s|^output .*|output = $W/out/|\"",
      "$C run -q job.ini", 0, "", NULL, VALID_OUT " && ! ls -a | grep -q ccgis-"},
     {"relative paths that escape with .. (resolved and printed)",
