@@ -564,6 +564,127 @@ ccgis_status ccgis_style_sidecar(ccgis_ctx *ctx, const char *dir, const char *la
  * (spatialite 1) at `path` has.  CCGIS_OK or CCGIS_ERR_OUTPUT. */
 ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatialite);
 
+/* ---- write.c ----------------------------------------------------------- */
+
+/*
+ * ccgis_write_direct -- write every layer of `mem` to `path` with GDAL, in
+ * place: no temporary name, no check of what is there.  For a caller that
+ * owns the folder (a staged output, outdir.h); the driver is `format` or
+ * the path's extension's.  Returns CCGIS_OK, CCGIS_ERR_USAGE (format,
+ * several layers for a one-layer format) or CCGIS_ERR_OUTPUT; on failure
+ * what GDAL wrote is left for the caller to remove with its folder.
+ */
+ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format);
+
+/* ---- sha256.c ---------------------------------------------------------- */
+
+/* SHA-256 (FIPS 180-4) in steps: init, update with the bytes, final. */
+typedef struct ccgis_sha256 {
+    uint32_t h[8];
+    uint64_t bytes;
+    unsigned char buf[64];
+    size_t used;
+} ccgis_sha256;
+
+void ccgis_sha256_init(ccgis_sha256 *s);
+void ccgis_sha256_update(ccgis_sha256 *s, const void *data, size_t n);
+/* The 32-byte digest; s must be initialised again before reuse. */
+void ccgis_sha256_final(ccgis_sha256 *s, unsigned char digest[32]);
+/* The digest as 64 lower-case hex digits and a NUL. */
+void ccgis_sha256_hex(const unsigned char digest[32], char hex[65]);
+
+/* ---- manifest.c (format: ccgis/outdir.h) ------------------------------- */
+
+struct stat;
+
+/*
+ * ccgis_walk_fn -- called by ccgis_walk() for every entry under a folder,
+ * parents before children: `dfd` is the entry's folder, `name` its name in
+ * it, `rel` its path from the top ("a/b.shp"), `sb` its lstat.  Return 0 to
+ * go on (entering it if a folder), 1 to go on without entering it, -1 to
+ * stop the walk.
+ */
+typedef int (*ccgis_walk_fn)(void *arg, int dfd, const char *name, const char *rel,
+                             const struct stat *sb);
+
+/* ccgis_walk -- walk the folder dirfd (borrowed) with fn, never following a
+ * symbolic link.  Returns 0, or -1 (fn stopped it, or a folder could not be
+ * read: errno). */
+int ccgis_walk(int dirfd, ccgis_walk_fn fn, void *arg);
+
+/* The files ccgis wrote in a folder (opaque). */
+typedef struct ccgis_manifest ccgis_manifest;
+
+/*
+ * ccgis_manifest_write -- list the staged folder dirfd (borrowed) in its
+ * .ccgis-manifest: every file read back, synced to disk and summed; the
+ * manifest written under a temporary name, synced and renamed, the folder
+ * synced.  `shown` names the folder in messages.  Returns CCGIS_OK,
+ * CCGIS_ERR_OUTPUT (disk) or CCGIS_ERR_INTERNAL (something not a file).
+ */
+ccgis_status ccgis_manifest_write(ccgis_ctx *ctx, int dirfd, const char *shown);
+
+/*
+ * ccgis_manifest_check -- prove that the folder dirfd holds only what its
+ * manifest lists, each file with its size and SHA-256 (listed files that are
+ * gone are fine; an empty folder without a manifest is fine).  `quick`: the
+ * sizes only, no checksums -- an early refusal, not a proof (*out is then
+ * NULL).  Returns CCGIS_OK and *out (free with ccgis_manifest_free; it
+ * remembers the files as seen, for ccgis_manifest_remove), or
+ * CCGIS_ERR_OUTPUT naming the other and the changed files, or saying there
+ * is no manifest.
+ */
+ccgis_status ccgis_manifest_check(ccgis_ctx *ctx, int dirfd, const char *shown, int quick,
+                                  ccgis_manifest **out);
+
+/* ccgis_manifest_read -- dirfd's manifest, unchecked (a dead run's own
+ * temporary folder), or NULL when there is none or it is damaged. */
+ccgis_manifest *ccgis_manifest_read(int dirfd);
+
+/*
+ * ccgis_manifest_remove -- remove from dirfd exactly the files m lists (when
+ * m came from ccgis_manifest_check: only those seen then and still the same
+ * file, size and time), then the folders the listed paths lead through once
+ * empty, then the manifest when nothing else is left (so that what is left
+ * stays known as not ccgis's).  Returns the number of entries left at the
+ * top of dirfd besides the manifest (0: the caller may remove the folder).
+ */
+size_t ccgis_manifest_remove(const ccgis_manifest *m, int dirfd);
+
+void ccgis_manifest_free(ccgis_manifest *m);
+
+/* ---- testhook.c ---------------------------------------------------------- */
+
+/*
+ * ccgis_test_stall -- fault injection for the test suite (compiled only with
+ * CCGIS_TEST_HOOKS, which CMake defines when the tests are built): when the
+ * environment variable CCGIS_TEST_STALL names `point`, wait there (see
+ * testhook.c).  Without CCGIS_TEST_HOOKS it is a no-op.  Returns CCGIS_OK,
+ * or the cancellation (CCGIS_ERR_USAGE) when `fn` returns 0.
+ */
+/*
+ * ccgis_test_flag -- 1 when the environment variable `name` (a
+ * CCGIS_TEST_... fault to inject, see testhook.c) is set, else 0; always 0
+ * without CCGIS_TEST_HOOKS.
+ */
+#ifdef CCGIS_TEST_HOOKS
+ccgis_status ccgis_test_stall(ccgis_ctx *ctx, const char *point, ccgis_progress_fn fn, void *arg,
+                              double at);
+int ccgis_test_flag(const char *name);
+#else
+static inline ccgis_status ccgis_test_stall(ccgis_ctx *ctx, const char *point,
+                                            ccgis_progress_fn fn, void *arg, double at)
+{
+    (void)ctx, (void)point, (void)fn, (void)arg, (void)at;
+    return CCGIS_OK;
+}
+static inline int ccgis_test_flag(const char *name)
+{
+    (void)name;
+    return 0;
+}
+#endif
+
 /* ---- textcode_vni.c ---------------------------------------------------- */
 
 /*

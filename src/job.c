@@ -381,8 +381,23 @@ static int on_key(void *arg, const char *section, const char *name, const char *
     case K_PATH:
     case K_TEXT: {
         char **slot = (char **)(base + k->value_off);
+        char *unquoted = NULL;
+        size_t n = strlen(value);
+        if (k->kind == K_PATH && n >= 2 && (value[0] == '"' || value[0] == '\'') &&
+            value[n - 1] == value[0]) {
+            /* A path in quotes, as people write them in shells: the quotes go. */
+            if (!(unquoted = ccgis_strdup(p->ctx, value + 1)))
+                return 0;
+            unquoted[n - 2] = '\0';
+            if (!unquoted[0]) {
+                free(unquoted);
+                return 1;
+            }
+            value = unquoted;
+        }
         free(*slot);
         *slot = k->kind == K_PATH ? resolve(p, value) : ccgis_strdup(p->ctx, value);
+        free(unquoted);
         return *slot != NULL;
     }
     }

@@ -1,6 +1,6 @@
 /*
  * run.c -- the main job (see ccgis/run.h): load, measure, aggregate, write
- * into a temporary folder, rename into place.
+ * into a temporary folder, put it in place (the output transaction, outdir.h).
  *
  * The work is in three parts, each a function over a run_data (internal.h):
  *   load_inputs()  the small layers, with their findings;
@@ -9,22 +9,16 @@
  *   write_all()    the layers in every format asked, district_status.csv,
  *                  report.md and summary.json (report.c), into the
  *                  temporary folder.
- * ccgis_run() strings them together and owns the folder's fate.
+ * ccgis_run() strings them together; the output folder's fate is the
+ * transaction's (ccgis_outdir_begin ... _end).
  */
-#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -65,27 +59,6 @@ static int step_progress(double fraction, const char *note, void *arg)
 {
     step *s = arg;
     return s->fn ? s->fn(s->base + s->span * fraction, note, s->arg) : 1;
-}
-
-/*
- * Test hook (fault injection, as SQLite does): when the environment variable
- * CCGIS_TEST_STALL names this point ("loading", "analysis", "writing"), wait up to 30 s
- * here, reporting progress every 10 ms, so that a test can interrupt or kill
- * the run at a known place.  Returns CCGIS_OK or the cancellation.
- */
-static ccgis_status stall_point(ccgis_ctx *ctx, const char *point, ccgis_progress_fn fn,
-                                void *arg, double at)
-{
-    const char *want = getenv("CCGIS_TEST_STALL");
-    if (!want || strcmp(want, point) != 0)
-        return CCGIS_OK;
-    for (int i = 0; i < 3000; i++) {
-        if (fn && !fn(at, point, arg))
-            return ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    return CCGIS_OK;
 }
 
 /* Report progress at `at`; returns CCGIS_OK, or the cancellation failure. */
@@ -781,7 +754,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
             if (!d->layers[k])
                 continue;
             snprintf(path, sizeof path, "%s/%s.%s", dir, layer_names[k], one_per_layer[f].ext);
-            st = ccgis_write(ctx, d->layers[k], path, NULL);
+            st = ccgis_write_direct(ctx, d->layers[k], path, NULL);
         }
     }
     /* One <layer>.qml beside the .shp and .geojson: QGIS's default style. */
@@ -809,7 +782,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         }
         snprintf(path, sizeof path, "%s/%s.%s", dir, base, all_in_one[f].ext);
         if (st == CCGIS_OK)
-            st = ccgis_write(ctx, all, path, NULL);
+            st = ccgis_write_direct(ctx, all, path, NULL);
         GDALClose(all);
         if (st == CCGIS_OK)
             st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE);
@@ -818,7 +791,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         GDALDatasetH t = NULL;
         if ((st = district_status_table(d, &t)) == CCGIS_OK) {
             snprintf(path, sizeof path, "%s/district_status.csv", dir);
-            st = ccgis_write(ctx, t, path, NULL);
+            st = ccgis_write_direct(ctx, t, path, NULL);
             GDALClose(t);
         }
     }
@@ -827,94 +800,44 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
 
 /* ---- the output folder ---------------------------------------------------- */
 
-/* nftw callback: remove a file or an emptied folder. */
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* Remove a folder we made, with everything in it. */
-static void remove_tree(const char *dir)
-{
-    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* mkdir -p for the folders above `path` (not path itself). */
-static int make_parents(const char *path)
-{
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return -1;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return 0;
-}
-
 /*
- * Refuse an output folder that is, or contains, one of the job's inputs:
- * replacing it (--overwrite) would delete the data being read.  Paths are
- * compared once resolved (realpath), so "../shapes" and "shapes" are one.
+ * Refuse an output folder that is, or contains, a file one of the job's
+ * inputs reads, whatever form the source takes (/vsizip/..., GeoJSON:...,
+ * GPKG:...:layer, a shapefile and its sidecars): writing there would
+ * replace the data being read (outdir.h, ccgis_outdir_holds).
  */
 static ccgis_status check_output_apart(ccgis_ctx *ctx, const ccgis_job *job)
 {
-    char out[PATH_MAX], parent[PATH_MAX], in[PATH_MAX];
-    const char *slash = strrchr(job->output, '/');
-    if (!realpath(job->output, out)) {
-        /* Not there yet: its parent, if that exists, plus the name. */
-        snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - job->output) : 1,
-                 slash ? job->output : ".");
-        if (!realpath(parent[0] ? parent : "/", in))
-            return CCGIS_OK; /* the parent will be created: cannot hold inputs */
-        if (snprintf(out, sizeof out, "%s/%s", in, slash ? slash + 1 : job->output) >=
-            (int)sizeof out)
-            return CCGIS_OK; /* too long to hold anything we could compare */
-    }
-    size_t n = strlen(out);
+    char file[PATH_MAX];
     const ccgis_job_input *inputs[] = {&job->clusters, &job->districts, &job->zoning,
                                        &job->villages};
     for (size_t i = 0; i < 4; i++) {
-        if (!inputs[i]->present || !realpath(inputs[i]->source, in))
+        const char *src = inputs[i]->source;
+        if (!inputs[i]->present || !src || !ccgis_outdir_holds(job->output, src, file, sizeof file))
             continue;
-        if (strncmp(in, out, n) == 0 && (in[n] == '/' || in[n] == '\0'))
-            return ccgis_error(ctx, CCGIS_ERR_USAGE,
-                               "%s:%d: [job] output = %s holds the input %s -- writing there "
-                               "would replace the data being read; choose another output folder",
-                               job->path, job->line_output, job->output, inputs[i]->source);
+        int same = strcmp(file, src) == 0;
+        return ccgis_error(ctx, CCGIS_ERR_USAGE,
+                           "%s:%d: [job] output = %s holds the input %s%s%s%s -- writing there "
+                           "would replace the data being read; choose another output folder",
+                           job->path, job->line_output, job->output, src,
+                           same ? "" : " (which reads ", same ? "" : file, same ? "" : ")");
     }
     return CCGIS_OK;
 }
 
-/* 1 if `dir` is empty or holds a summary.json written by ccgis: a folder
- * --overwrite may replace. */
-static int is_ccgis_output(const char *dir)
+/* 1 if `output` names a folder to create: its last part, trailing slashes
+ * aside, is neither empty nor "." nor "..". */
+static int names_a_folder(const char *output)
 {
-    char path[PATH_MAX], head[256] = "";
-    if (snprintf(path, sizeof path, "%s/summary.json", dir) >= (int)sizeof path)
-        return 0;
-    FILE *f = fopen(path, "r");
-    if (f) {
-        size_t n = fread(head, 1, sizeof head - 1, f);
-        head[n] = '\0';
-        fclose(f);
-        return strstr(head, "\"ccgis\"") != NULL;
-    }
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    struct dirent *e;
-    int empty = 1;
-    while (empty && (e = readdir(d)) != NULL)
-        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-    closedir(d);
-    return empty;
+    size_t n = strlen(output);
+    while (n > 1 && output[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && output[b - 1] != '/')
+        b--;
+    size_t len = n - b;
+    return len > 0 && !(len == 1 && output[b] == '.') &&
+           !(len == 2 && output[b] == '.' && output[b + 1] == '.');
 }
 
 /* Free everything a run_data owns. */
@@ -957,56 +880,32 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
                        ccgis_progress_fn progress, void *progress_arg, ccgis_run_summary *summary)
 {
     run_data d = {.ctx = ctx, .job = job, .findings = CCGIS_FINDINGS_INIT};
-    int overwrite = options ? options->overwrite : 0;
-    char tmp[PATH_MAX] = "", base[NAME_MAX + 1];
-    struct stat sb;
+    ccgis_outdir_options oo = {CCGIS_OUTDIR_FOLDER, options ? options->overwrite : 0};
+    ccgis_outdir *od = NULL;
+    const char *tmp;
     ccgis_status st;
 
     ccgis_gdal_begin(ctx);
-    /* Where the result goes: refuse early what can be refused. */
-    const char *slash = strrchr(job->output, '/');
-    snprintf(base, sizeof base, "%s", slash ? slash + 1 : job->output);
-    if (!base[0] || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+    /* Where the result goes: refuse early what can be refused, and hold the
+     * output path (outdir.h) until the end. */
+    if (!names_a_folder(job->output)) {
         st = ccgis_error(ctx, CCGIS_ERR_USAGE,
                          "%s:%d: [job] output = %s must name a folder to create, e.g. out/hanoi",
                          job->path, job->line_output, job->output);
         goto done;
     }
-    if ((st = check_output_apart(ctx, job)) != CCGIS_OK)
+    if ((st = check_output_apart(ctx, job)) != CCGIS_OK ||
+        (st = ccgis_outdir_begin(ctx, job->output, &oo, &od)) != CCGIS_OK)
         goto done;
-    if (stat(job->output, &sb) == 0) {
-        if (!S_ISDIR(sb.st_mode)) {
-            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
-                             "%s:%d: [job] output = %s is a file, not a folder -- choose another "
-                             "output",
-                             job->path, job->line_output, job->output);
-            goto done;
-        }
-        if (!overwrite) {
-            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
-                             "%s: the output folder exists -- use --overwrite to replace it, or "
-                             "change output in %s",
-                             job->output, job->path);
-            goto done;
-        }
-        if (!is_ccgis_output(job->output)) {
-            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
-                             "%s: exists and is not a folder ccgis wrote (no summary.json from "
-                             "ccgis in it) -- ccgis will not replace it even with --overwrite; "
-                             "choose another output or remove it yourself",
-                             job->output);
-            goto done;
-        }
-    }
     double mark = now_s();
     if ((st = ccgis_job_check(ctx, job)) != CCGIS_OK)
         goto done;
     lap(&d, CCGIS_PHASE_CHECK, &mark);
-    if ((st = stall_point(ctx, "loading", progress, progress_arg, 0.0)) != CCGIS_OK ||
+    if ((st = ccgis_test_stall(ctx, "loading", progress, progress_arg, 0.0)) != CCGIS_OK ||
         (st = load_inputs(&d, progress, progress_arg)) != CCGIS_OK)
         goto done;
     lap(&d, CCGIS_PHASE_LOAD, &mark);
-    if ((st = stall_point(ctx, "analysis", progress, progress_arg, 0.1)) != CCGIS_OK ||
+    if ((st = ccgis_test_stall(ctx, "analysis", progress, progress_arg, 0.1)) != CCGIS_OK ||
         (st = analyse(&d, progress, progress_arg)) != CCGIS_OK)
         goto done;
     d.status = ccgis_calloc(ctx, d.clusters->n, sizeof *d.status);
@@ -1022,48 +921,21 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
     lap(&d, CCGIS_PHASE_LAYERS, &mark);
 
     /* Write into a temporary folder beside the output. */
-    if (make_parents(job->output) != 0) {
-        st = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot create the folders above it (%s)",
-                         job->output, strerror(errno));
+    if ((st = ccgis_outdir_stage(ctx, od, &tmp)) != CCGIS_OK)
         goto done;
-    }
-    int n = slash ? snprintf(tmp, sizeof tmp, "%.*s/.%s.ccgis-tmp-XXXXXX",
-                             (int)(slash - job->output), job->output, base)
-                  : snprintf(tmp, sizeof tmp, ".%s.ccgis-tmp-XXXXXX", base);
-    if (n >= (int)sizeof tmp || !mkdtemp(tmp)) {
-        tmp[0] = '\0';
-        st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
-                         "%s: cannot create a folder beside it (%s) -- check the permissions",
-                         job->output, strerror(errno));
-        goto done;
-    }
-    mode_t mask = umask(0); /* mkdtemp makes 0700: give the folder the usual rights */
-    umask(mask);
-    chmod(tmp, 0777 & ~mask);
     if ((st = tick(ctx, progress, progress_arg, 0.9, "writing")) != CCGIS_OK)
         goto done;
-    if ((st = write_layers(&d, tmp, base)) != CCGIS_OK)
+    if ((st = write_layers(&d, tmp, ccgis_outdir_name(od))) != CCGIS_OK)
         goto done;
-    if ((st = stall_point(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
+    if ((st = ccgis_test_stall(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
         (st = ccgis_write_report(&d, tmp)) != CCGIS_OK)
         goto done;
     if ((st = tick(ctx, progress, progress_arg, 0.99, "writing")) != CCGIS_OK)
         goto done;
 
-    /* Into place: swap with an existing folder atomically, else rename. */
-    if (stat(job->output, &sb) == 0) {
-        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, job->output, RENAME_EXCHANGE) != 0) {
-            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot replace it (%s)", job->output,
-                             strerror(errno));
-            goto done;
-        }
-    } else if (rename(tmp, job->output) != 0) {
-        st = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot move the result into place (%s)",
-                         job->output, strerror(errno));
+    /* Into place: never over what appeared meanwhile or what ccgis did not write. */
+    if ((st = ccgis_outdir_commit(ctx, od)) != CCGIS_OK)
         goto done;
-    } else {
-        tmp[0] = '\0';
-    }
     lap(&d, CCGIS_PHASE_WRITE, &mark);
     if (summary) {
         memset(summary, 0, sizeof *summary);
@@ -1081,8 +953,7 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
     st = CCGIS_OK;
 
 done:
-    if (tmp[0])
-        remove_tree(tmp); /* the failed result, or the replaced old one */
+    st = ccgis_outdir_end(ctx, od, st); /* a failed result removed; messages name the output */
     run_data_clear(&d);
     ccgis_gdal_end(ctx);
     return st;

@@ -2,21 +2,18 @@
  * write.c -- writing result layers with GDAL, all or nothing (see ccgis/write.h).
  *
  * The in-memory dataset is handed to GDALVectorTranslate (ogr2ogr's library
- * form) with per-format options, writing into a fresh temporary folder beside
- * the destination.  Only when GDAL has closed the output without a single
- * error are its files renamed into place (one file for most formats, the
- * .shp/.shx/.dbf/.prj/.cpg set for a shapefile), then the temporary folder is
- * removed.  On failure the temporary folder and everything in it is removed.
+ * form) with per-format options (ccgis_write_direct).  ccgis_write_all puts
+ * each output through the output transaction (outdir.h): written into a
+ * temporary folder beside its destination, then, only when GDAL has closed
+ * every output without a single error, all their files (one for most
+ * formats, the .shp/.shx/.dbf/.prj/.cpg set for a shapefile) are moved into
+ * place together, never over a file that appeared meanwhile unless
+ * overwriting was asked.  On failure nothing is left.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -92,37 +89,6 @@ const char *ccgis_output_driver(ccgis_ctx *ctx, const char *path, const char *fo
     return f->driver;
 }
 
-/* Split "dir/base.ext" into dir ("." if none) and base name with extension.
- * Returns 0, or -1 if a buffer is too small. */
-static int split_path(const char *path, char *dir, size_t dcap, char *name, size_t ncap)
-{
-    const char *slash = strrchr(path, '/');
-    int a = slash ? snprintf(dir, dcap, "%.*s", (int)(slash - path), path)
-                  : snprintf(dir, dcap, ".");
-    if (slash && slash == path)
-        a = snprintf(dir, dcap, "/");
-    int b = snprintf(name, ncap, "%s", slash ? slash + 1 : path);
-    return (a < 0 || (size_t)a >= dcap || b < 0 || (size_t)b >= ncap || !name[0]) ? -1 : 0;
-}
-
-/* Remove a temporary folder and the files in it (no subfolders are made). */
-static void remove_tmpdir(const char *tmp)
-{
-    DIR *d = opendir(tmp);
-    if (d) {
-        struct dirent *e;
-        char p[PATH_MAX];
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            if (snprintf(p, sizeof p, "%s/%s", tmp, e->d_name) < (int)sizeof p)
-                unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmp);
-}
-
 /* Build the argv of GDALVectorTranslateOptionsNew: -f DRIVER then the
  * format's options.  Returns a CSL list (CSLDestroy) or NULL. */
 static char **translate_args(const char *driver)
@@ -140,47 +106,16 @@ static char **translate_args(const char *driver)
     return args;
 }
 
-/* Move every file of tmp into dir.  Returns 0, or -1 with errno set. */
-static int move_all(const char *tmp, const char *dir)
+/* ccgis_write_direct: see internal.h. */
+ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format)
 {
-    DIR *d = opendir(tmp);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    char from[PATH_MAX], to[PATH_MAX];
-    int rc = 0;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (snprintf(from, sizeof from, "%s/%s", tmp, e->d_name) >= (int)sizeof from ||
-            snprintf(to, sizeof to, "%s/%s", dir, e->d_name) >= (int)sizeof to) {
-            errno = ENAMETOOLONG;
-            rc = -1;
-        } else if (rename(from, to) != 0) {
-            rc = -1;
-        }
-    }
-    closedir(d);
-    return rc;
-}
-
-/* ccgis_write: see write.h. */
-ccgis_status ccgis_write(ccgis_ctx *ctx, void *mem, const char *path,
-                         const ccgis_write_options *options)
-{
-    static const ccgis_write_options defaults = {NULL, 0};
-    const ccgis_write_options *o = options ? options : &defaults;
     ccgis_where where = {path, NULL, -1};
-    char dir[PATH_MAX], name[NAME_MAX + 1], tmp[PATH_MAX], tmpfile[PATH_MAX];
     char **args = NULL;
     GDALVectorTranslateOptions *topts = NULL;
-    GDALDatasetH out = NULL;
-    int made_tmp = 0;
     ccgis_status st = CCGIS_OK;
-    struct stat sb;
 
     ccgis_gdal_begin(ctx);
-    const char *driver = ccgis_output_driver(ctx, path, o->format);
+    const char *driver = ccgis_output_driver(ctx, path, format);
     if (!driver) {
         st = ccgis_errcode(ctx);
         goto done;
@@ -194,33 +129,6 @@ ccgis_status ccgis_write(ccgis_ctx *ctx, void *mem, const char *path,
                             driver, nlayers);
         goto done;
     }
-    if (split_path(path, dir, sizeof dir, name, sizeof name) != 0) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where, "the path is too long");
-        goto done;
-    }
-    if (stat(path, &sb) == 0 && !o->overwrite) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
-                            "already exists -- remove it, choose another name, or use --overwrite");
-        goto done;
-    }
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
-                            "the folder '%s' does not exist -- create it first", dir);
-        goto done;
-    }
-    if (snprintf(tmp, sizeof tmp, "%s/.ccgis-tmp-XXXXXX", dir) >= (int)sizeof tmp ||
-        !mkdtemp(tmp)) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
-                            "cannot write in the folder '%s' (%s) -- check its permissions", dir,
-                            strerror(errno));
-        goto done;
-    }
-    made_tmp = 1;
-    if (snprintf(tmpfile, sizeof tmpfile, "%s/%s", tmp, name) >= (int)sizeof tmpfile) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where, "the path is too long");
-        goto done;
-    }
-
     args = translate_args(driver);
     topts = args ? GDALVectorTranslateOptionsNew(args, NULL) : NULL;
     if (!topts) {
@@ -231,28 +139,72 @@ ccgis_status ccgis_write(ccgis_ctx *ctx, void *mem, const char *path,
     ctx->gdal_msg[0] = '\0';
     GDALDatasetH src = mem;
     int usage_error = 0;
-    out = GDALVectorTranslate(tmpfile, NULL, 1, &src, topts, &usage_error);
-    if (out) {
+    GDALDatasetH out = GDALVectorTranslate(path, NULL, 1, &src, topts, &usage_error);
+    if (out)
         GDALClose(out);
-        out = NULL;
-    }
-    if (ctx->gdal_msg[0] || usage_error) {
+    if (ctx->gdal_msg[0] || usage_error || !out)
         st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
                             "GDAL could not write it: %s -- check free space and permissions",
                             ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
-        goto done;
-    }
-    if (move_all(tmp, dir) != 0) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where, "cannot move the result into place (%s)",
-                            strerror(errno));
-        goto done;
-    }
-
 done:
-    if (made_tmp)
-        remove_tmpdir(tmp);
     GDALVectorTranslateOptionsFree(topts);
     CSLDestroy(args);
     ccgis_gdal_end(ctx);
     return st;
+}
+
+/* ccgis_write_all: see write.h. */
+ccgis_status ccgis_write_all(ccgis_ctx *ctx, void *const *mems, const char *const *paths,
+                             size_t n, const ccgis_write_options *options)
+{
+    static const ccgis_write_options defaults = {NULL, 0};
+    const ccgis_write_options *o = options ? options : &defaults;
+    ccgis_outdir_options oo = {CCGIS_OUTDIR_FILES, o->overwrite};
+    ccgis_outdir **ods = calloc(n ? n : 1, sizeof *ods);
+    ccgis_status st = CCGIS_OK;
+    if (!ods)
+        return ccgis_nomem(ctx);
+    /* What can be refused before anything is written: formats, names. */
+    for (size_t i = 0; i < n && st == CCGIS_OK; i++) {
+        if (!ccgis_output_driver(ctx, paths[i], o->format))
+            st = ccgis_errcode(ctx);
+        for (size_t k = 0; k < i && st == CCGIS_OK; k++)
+            if (strcmp(paths[k], paths[i]) == 0)
+                st = ccgis_error(ctx, CCGIS_ERR_USAGE,
+                                 "%s: named twice as an output of one command -- give each "
+                                 "output its own name",
+                                 paths[i]);
+    }
+    for (size_t i = 0; i < n && st == CCGIS_OK; i++)
+        st = ccgis_outdir_begin(ctx, paths[i], &oo, &ods[i]);
+    /* Each into its own temporary folder, under its own name. */
+    for (size_t i = 0; i < n && st == CCGIS_OK; i++) {
+        const char *tmp;
+        char *file = NULL;
+        if ((st = ccgis_outdir_stage(ctx, ods[i], &tmp)) != CCGIS_OK)
+            break;
+        size_t len = strlen(tmp) + strlen(ccgis_outdir_name(ods[i])) + 2;
+        if (!(file = malloc(len))) {
+            st = ccgis_nomem(ctx);
+            break;
+        }
+        snprintf(file, len, "%s/%s", tmp, ccgis_outdir_name(ods[i]));
+        st = ccgis_write_direct(ctx, mems[i], file, o->format);
+        free(file);
+        if (st != CCGIS_OK)
+            st = ccgis_outdir_end(ctx, ods[i], st), ods[i] = NULL;
+    }
+    if (st == CCGIS_OK)
+        st = ccgis_outdir_commit_all(ctx, ods, n);
+    for (size_t i = n; i-- > 0;)
+        st = ccgis_outdir_end(ctx, ods[i], st);
+    free(ods);
+    return st;
+}
+
+/* ccgis_write: see write.h. */
+ccgis_status ccgis_write(ccgis_ctx *ctx, void *mem, const char *path,
+                         const ccgis_write_options *options)
+{
+    return ccgis_write_all(ctx, &mem, &path, 1, options);
 }

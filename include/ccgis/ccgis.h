@@ -13,6 +13,8 @@
  *   progress.h  progress callbacks
  *   crs.h       coordinate reference systems: parsing, identification, to WGS84
  *   info.h      the facts about a vector source (`ccgis info`)
+ *   outdir.h    putting an output in place: all or nothing, never over what
+ *               ccgis did not write (the folder's manifest)
  *   write.h     writing result layers with GDAL, all or nothing
  *   findings.h  data problems found on the way
  *   geodesic.h  geodesic area and distance on the WGS 84 ellipsoid
@@ -37,6 +39,7 @@
 #include "ccgis/progress.h"
 #include "ccgis/crs.h"
 #include "ccgis/info.h"
+#include "ccgis/outdir.h"
 #include "ccgis/write.h"
 #include "ccgis/findings.h"
 #include "ccgis/geodesic.h"

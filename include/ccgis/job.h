@@ -3,8 +3,9 @@
  * write.
  *
  * A job file is INI text in UTF-8 (parsed with libinih).  Paths are relative
- * to the job file's folder.  Comments start with ';' or '#' at the start of a
- * line, or ' ;' after a value.
+ * to the job file's folder; a path may be written in "double" or 'single'
+ * quotes, which are removed (a trailing '/' is fine too).  Comments start
+ * with ';' or '#' at the start of a line, or ' ;' after a value.
  *
  *   [job]
  *   name     = Hà Nội — cụm công nghiệp 2030   ; title of the report

@@ -24,9 +24,15 @@
  * areas are geodesic on WGS 84 in hectares unless prefixed plan_; distances
  * are geodesic metres; percentages are 0-100.
  *
- * A failure or cancellation at any point leaves no output folder (and an
- * earlier one untouched); an existing output folder is replaced only with
- * options->overwrite, atomically.
+ * The folder is put in place by the output transaction of outdir.h: a
+ * failure or cancellation at any point leaves no output folder (and an
+ * earlier one untouched); a folder that appears at `output` during the run
+ * is left alone (CCGIS_ERR_OUTPUT); a second run on the same output is
+ * refused at once; the folder lists what ccgis wrote in .ccgis-manifest,
+ * and an existing output folder is replaced only with options->overwrite,
+ * atomically, and only when it holds exactly those files.  A job whose
+ * output folder holds a file one of its sources reads, in whatever form the
+ * source is written, is refused before anything is read.
  */
 #ifndef CCGIS_RUN_H
 #define CCGIS_RUN_H
@@ -42,7 +48,7 @@ extern "C" {
 
 /* Options of ccgis_run(). */
 typedef struct ccgis_run_options {
-    int overwrite; /* replace an existing output folder */
+    int overwrite; /* replace an existing output folder ccgis wrote (outdir.h) */
 } ccgis_run_options;
 
 /* The phases of a run, timed in ccgis_run_summary.phase_s. */
@@ -80,7 +86,9 @@ typedef struct ccgis_run_summary {
  *
  * Returns CCGIS_OK, or the first failure: the job's (job.h), loading's
  * (layer.h), the engine's (overlay.h ...), CCGIS_ERR_OUTPUT (output exists,
- * cannot be created, disk full...), CCGIS_ERR_USAGE (cancelled).
+ * is being written by another run, appeared meanwhile, holds what ccgis did
+ * not write, cannot be created, disk full...), CCGIS_ERR_USAGE (cancelled;
+ * the output folder holds an input).
  */
 ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_options *options,
                        ccgis_progress_fn progress, void *progress_arg,

@@ -17,13 +17,20 @@
  *   .kml .fgb .gml   KML, FlatGeobuf, GML
  * or any GDAL vector driver named by its short name (e.g. "GPKG").
  *
- * Writing is atomic: the output is first written under a temporary name in
- * the same folder and renamed into place only when GDAL has written and
- * closed everything.  A failure leaves no output file and leaves an existing
- * one untouched.  An existing output is replaced only when asked to.
+ * Writing is atomic, through the output transaction of outdir.h: the
+ * output is first written into a temporary folder beside it
+ * (.NAME.ccgis-tmp-XXXXXX) and its files are moved into place only when
+ * GDAL has written and closed everything, by an operation that fails if a
+ * file of that name appeared meanwhile.  A failure leaves no output file and
+ * an existing one untouched.  An existing output is replaced only when
+ * asked to (overwrite), and then only the files of that dataset (a
+ * shapefile's .shp, .shx, .dbf, .prj, .cpg), by atomic exchange.  Another
+ * ccgis writing the same path at the same time is refused.
  */
 #ifndef CCGIS_WRITE_H
 #define CCGIS_WRITE_H
+
+#include <stddef.h>
 
 #include "ccgis/ctx.h"
 
@@ -55,11 +62,21 @@ const char *ccgis_output_driver(ccgis_ctx *ctx, const char *path, const char *fo
  *         one layer.
  *
  * Returns CCGIS_OK, or CCGIS_ERR_USAGE (unknown format, several layers for
- * a one-layer format) or CCGIS_ERR_OUTPUT (exists and !overwrite, folder
- * missing or read-only, disk full, GDAL refused), the message naming the path.
+ * a one-layer format) or CCGIS_ERR_OUTPUT (exists and !overwrite, appeared
+ * while writing, another ccgis writing it, folder missing or read-only, disk
+ * full, GDAL refused), the message naming the path.
  */
 ccgis_status ccgis_write(ccgis_ctx *ctx, void *mem, const char *path,
                          const ccgis_write_options *options);
+
+/*
+ * ccgis_write_all -- ccgis_write() for n datasets and paths together (a
+ * command's main output and its second one): every path is written (or
+ * replaced, with overwrite) or none is touched.  Paths must differ.
+ * Returns as ccgis_write(), for the first failure.
+ */
+ccgis_status ccgis_write_all(ccgis_ctx *ctx, void *const *mems, const char *const *paths,
+                             size_t n, const ccgis_write_options *options);
 
 #ifdef __cplusplus
 }

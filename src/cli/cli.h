@@ -119,9 +119,9 @@ int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char 
                      int overwrite, const ccgis_findings *findings);
 
 /*
- * cli_write_all -- write n result datasets to their paths, all or nothing:
- * when one fails, those already written are deleted again.  Then print the
- * findings summary.  Returns an exit code.
+ * cli_write_all -- write n result datasets to their paths, all or nothing
+ * (ccgis_write_all: every path written or replaced, or none touched).  Then
+ * print the findings summary.  Returns an exit code.
  */
 int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths, int n,
                   const char *format, int overwrite, const ccgis_findings *findings);

@@ -5,7 +5,8 @@
  * the next progress report: the library then removes its temporary folder,
  * so an interrupted run leaves no output folder and an earlier one intact.
  * (SIGKILL cannot be caught: what it leaves is only the hidden temporary
- * folder ".NAME.ccgis-tmp-XXXXXX", never a partial output folder.)
+ * folder ".NAME.ccgis-tmp-XXXXXX" and the lock file ".NAME.ccgis-lock",
+ * never a partial output folder; the next run on that output removes them.)
  */
 #include <signal.h>
 #include <stdio.h>
@@ -16,7 +17,8 @@
 enum { OPT_OVERWRITE, OPT_STRICT, OPT_CHECK, OPT_TIMINGS };
 
 static const cli_opt run_opts[] = {
-    [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace the output folder if it exists"},
+    [OPT_OVERWRITE] = {"--overwrite", 0, NULL,
+                       "replace the output folder if it holds only what ccgis wrote there"},
     [OPT_STRICT] = {"--strict", 0, NULL, "exit 1 when the analysis finds problems"},
     [OPT_CHECK] = {"--check", 0, NULL, "only check the job file and its sources; write nothing"},
     [OPT_TIMINGS] = {"--timings", 0, NULL, "print the wall time of each phase on stderr"},
@@ -35,8 +37,16 @@ static const char run_description[] =
     "radius_m (default 2000). Only [job] output and [clusters] source and id are\n"
     "required. --check also warns about allowed classes no zone has.\n"
     "\n"
-    "Writes into the output folder (built under a temporary name, renamed into\n"
-    "place only when all succeeded; GeoPackage/SpatiaLite: one NAME.gpkg/.sqlite):\n"
+    "Writes into the output folder (built under a temporary name, moved into\n"
+    "place only when all succeeded and only if nothing appeared there meanwhile;\n"
+    "one run per output at a time; GeoPackage/SpatiaLite: one NAME.gpkg/.sqlite).\n"
+    "The folder's .ccgis-manifest lists every file ccgis wrote (size, SHA-256):\n"
+    "--overwrite replaces a folder only while it holds exactly those, unchanged,\n"
+    "and removes only them; anything else in it is named and nothing is touched.\n"
+    "An output folder holding a file a source reads (also through /vsizip/,\n"
+    "GeoJSON:, GPKG:...) is refused.\n"
+    "\n"
+    "What it holds:\n"
     "clusters: source fields, plus\n"
     "  area_ha    geodesic area, hectares (WGS 84 ellipsoid)\n"
     "  plan_ha    planar area in plan_crs, hectares (with plan_crs)\n"
@@ -63,6 +73,7 @@ static const char run_description[] =
     "district_status.csv: district, status, n_clusters, area_ha\n"
     "report.md, summary.json: totals, per district, conflicts, villages, findings,\n"
     "  inputs used\n"
+    ".ccgis-manifest: each file ccgis wrote: size in bytes, SHA-256, path\n"
     "\n"
     "Exit status: 0 success; 1 the analysis found problems and --strict was given;\n"
     "2 bad input or usage (the message names the job file line, file, feature);\n"

@@ -4,8 +4,6 @@
  */
 #include <stdio.h>
 
-#include <gdal.h>
-
 #include "cli.h"
 
 /* Print the one-line summary of findings by kind on stderr. */
@@ -34,17 +32,8 @@ int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths
                   const char *format, int overwrite, const ccgis_findings *findings)
 {
     ccgis_write_options w = {format, overwrite};
-    for (int i = 0; i < n; i++) {
-        if (ccgis_write(ctx, results[i], paths[i], &w) == CCGIS_OK)
-            continue;
-        int rc = cli_fail(ctx);
-        for (int k = 0; k < i; k++) { /* all or nothing */
-            GDALDriverH drv = GDALIdentifyDriver(paths[k], NULL);
-            if (drv)
-                GDALDeleteDataset(drv, paths[k]);
-        }
-        return rc;
-    }
+    if (ccgis_write_all(ctx, results, paths, n > 0 ? (size_t)n : 0, &w) != CCGIS_OK)
+        return cli_fail(ctx);
     print_findings_summary(findings);
     return CLI_EXIT_OK;
 }

@@ -52,6 +52,10 @@ typedef struct bad_case {
 #define AREA "$C area in.geojson --id id -o out.gpkg"
 #define COUNT(file, n)                                                                            \
     "[ \"$(ogrinfo -ro -so -al " file " | sed -n 's/^Feature Count: //p')\" = " #n " ]"
+/* The job's output folder $W/out is whole: every file its manifest lists has
+ * the listed SHA-256 (coreutils sha256sum). */
+#define VALID_OUT                                                                                 \
+    "(cd out && sed '1d;/^#/d' .ccgis-manifest | cut -d' ' -f2- | sha256sum -c --quiet)"
 /* Run as an unprivileged user when root (root reads any file). */
 #define AS_USER(c) "if [ $(id -u) = 0 ]; then runuser -u nobody -- " c "; else " c "; fi"
 
@@ -299,16 +303,46 @@ static const bad_case cases[] = {
      "$C run -q job.ini", 0, "", NULL, "[ -f in/result/report.md ] && [ -f in/clusters.shp ]"},
     {"output path that is a file", "mkjob && touch out", "$C run job.ini", 2,
      "is a file, not a folder -- choose another output", NULL, "[ -f out ] && [ ! -s out ]"},
+    {"output folder holding an input read through /vsizip/",
+     "mkjob && $C run -q job.ini && ogr2ogr -f GeoJSON /vsizip/$W/out/v.zip/v.geojson "
+     "$S/villages.geojson && mkjob -e \"s|$S/villages.geojson|/vsizip/$W/out/v.zip/v.geojson|\"",
+     "$C run --overwrite job.ini", 2,
+     "holds the input /vsizip/" /* $W/out/v.zip/v.geojson (which reads $W/out/v.zip) */, NULL,
+     "[ -f out/v.zip ] && [ -f out/report.md ]"},
+    {"output folder holding an input read through GeoJSON:",
+     "mkjob && $C run -q job.ini && mkjob -e \"s|$S/villages.geojson|GeoJSON:$W/out/villages.geojson|\"",
+     "$C run --overwrite job.ini", 2, "holds the input GeoJSON:", NULL,
+     VALID_OUT},
+    {"output folder holding an input read through GPKG:FILE:LAYER",
+     "mkjob && $C run -q job.ini && mkjob -e \"s|$S/districts.gpkg|GPKG:$W/out/out.gpkg:districts|\"",
+     "$C run --overwrite job.ini", 2, "holds the input GPKG:", NULL, VALID_OUT},
     {"output that is not a ccgis folder, with --overwrite",
      "mkjob && mkdir out && echo keep > out/precious", "$C run --overwrite job.ini", 2,
      "exists and is not a folder ccgis wrote", NULL, "grep -q keep out/precious"},
+    {"output whose summary.json merely says ccgis, with --overwrite",
+     "mkjob && mkdir -p out/sub && echo '{\"ccgis\": \"0.1.0\"}' > out/summary.json && "
+     "echo keep > out/precious && echo keep > out/sub/deeper",
+     "$C run --overwrite job.ini", 2, "exists and is not a folder ccgis wrote", NULL,
+     "grep -q keep out/precious && grep -q keep out/sub/deeper && grep -q ccgis out/summary.json"},
+    {"files of the user's in a ccgis output, with --overwrite",
+     "mkjob && $C run -q job.ini && echo mine > out/notes.txt && echo qgis > out/hanoi.qgz && "
+     "echo ' ' >> out/report.md",
+     "$C run --overwrite job.ini", 2,
+     "not replaced: it holds 2 files or folders ccgis did not write (hanoi.qgz, notes.txt) and "
+     "1 file changed since ccgis wrote it (report.md)",
+     NULL, "grep -q mine out/notes.txt && [ -f out/hanoi.qgz ] && [ -f out/clusters.shp ]"},
+    {"paths in quotes", "mkjob -e \"s|^output .*|output = \\\"$W/out put\\\"|\" -e "
+     "\"s|$S/clusters.shp |'$S/clusters.shp' |\" && grep -q \"'$S/clusters.shp'\" job.ini",
+     "$C run -q job.ini", 0, "", NULL, "[ -f 'out put/report.md' ] && ! ls -a | grep -q '\"'"},
+    {"absolute output path with a trailing slash", "mkjob -e \"s|^output .*|output = $W/out/|\"",
+     "$C run -q job.ini", 0, "", NULL, VALID_OUT " && ! ls -a | grep -q ccgis-"},
     {"relative paths that escape with .. (resolved and printed)",
      "mkdir -p a/b && mkjob -e 's|^output .*|output = ../../out/x|' && mv job.ini a/b/",
      "$C run a/b/job.ini", 0, "results in out/x;", NULL, "[ -f out/x/report.md ]"},
     {"output in a read-only folder",
      "mkdir ro && chmod 555 ro && chmod 755 . && mkjob -e \"s|^output .*|output = $W/ro/out|\"",
-     AS_USER("$C run $W/job.ini"), 2, "cannot create a folder beside it (Permission denied)",
-     "ro/out", NULL},
+     AS_USER("$C run $W/job.ini"), 2, "/ro/out: cannot write beside it in '" /* $W/ro */,
+     "ro/out", "grep -q \"ro' (Permission denied) -- check the folder's permissions\" .err"},
     {"disk full (file size limit)", "mkjob", "ulimit -f 200 && $C run job.ini", 2,
      "check free space", "out", "! ls -a | grep -q ccgis-tmp"},
     {"Ctrl-C while loading", "mkjob",

@@ -2,7 +2,9 @@
  * test_run.c -- `ccgis run` on the sample job: every output opens with GDAL
  * with the stated fields, counts and totals, the same in every format,
  * Vietnamese text byte-identical; bad job files are refused with the line;
- * an interrupted or killed run leaves no partial output folder.
+ * an interrupted or killed run leaves no partial output folder; --overwrite
+ * replaces only a folder holding what ccgis wrote (tests/cli/test_outputs.c
+ * has the races).
  *
  * The job is samples/hanoi.ini itself, with its paths pointed at shapes/ and
  * its output into this test's scratch folder.  The figures are compared with
@@ -247,10 +249,22 @@ static void existing_output_needs_overwrite(void **state)
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "the output folder exists -- use --overwrite"));
     run_free(&r);
-    r = run("touch %s/marker && %s run -q --overwrite %s && ls %s", OUT, CCGIS_BIN, JOB, OUT);
+    /* --overwrite replaces a folder ccgis wrote; the new one lists what it holds. */
+    r = run("%s run -q --overwrite %s && cd %s && sed '1d;/^#/d' .ccgis-manifest | "
+            "cut -d' ' -f2- | sha256sum -c --quiet && ls",
+            CCGIS_BIN, JOB, OUT);
     assert_int_equal(r.status, 0);
-    assert_null(strstr(r.out, "marker")); /* replaced as a whole */
     assert_non_null(strstr(r.out, "report.md"));
+    run_free(&r);
+    /* ... but not one where the user put a file of their own. */
+    r = run("touch %s/marker && %s run -q --overwrite %s", OUT, CCGIS_BIN, JOB);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, OUT ": not replaced: it holds 1 file or folder ccgis did not "
+                                      "write (marker)"));
+    run_free(&r);
+    assert_int_equal(access(OUT "/marker", F_OK), 0);
+    assert_int_equal(access(OUT "/report.md", F_OK), 0);
+    r = run("rm %s/marker", OUT);
     run_free(&r);
 }
 
@@ -267,23 +281,29 @@ static void interrupted_run_leaves_nothing(void **state)
     run_free(&r);
 }
 
-/* SIGKILL while writing: the earlier output is untouched, no partial folder. */
+/* SIGKILL while writing: the earlier output is untouched, no partial folder;
+ * the next run removes what the killed one left, and says so. */
 static void killed_run_leaves_the_earlier_output(void **state)
 {
     (void)state;
-    run_result r = run("rm -rf %s/out && %s run -q %s && touch %s/earlier && "
+    run_result r = run("rm -rf %s/out && %s run -q %s && ls -i -d %s > %s/inode && "
                        "(CCGIS_TEST_STALL=writing %s run -q --overwrite %s & pid=$!; "
-                       "sleep 1; kill -KILL $pid; wait $pid; echo \"exit=$?\"); ls %s",
-                       WORK_DIR, CCGIS_BIN, JOB, OUT, CCGIS_BIN, JOB, OUT);
+                       "sleep 1; kill -KILL $pid; wait $pid; echo \"exit=$?\"); "
+                       "ls -i -d %s | cmp - %s/inode && cd %s && sed '1d;/^#/d' .ccgis-manifest "
+                       "| cut -d' ' -f2- | sha256sum -c --quiet && echo same",
+                       WORK_DIR, CCGIS_BIN, JOB, OUT, WORK_DIR, CCGIS_BIN, JOB, OUT, WORK_DIR,
+                       OUT);
     assert_non_null(strstr(r.out, "exit=137"));
-    assert_non_null(strstr(r.out, "earlier")); /* the earlier folder, whole */
-    assert_non_null(strstr(r.out, "report.md"));
+    assert_non_null(strstr(r.out, "same")); /* the earlier folder, whole and unchanged */
     run_free(&r);
     /* What a kill leaves is a hidden temporary folder, never the output name. */
     r = run("ls -a %s/out", WORK_DIR);
     assert_non_null(strstr(r.out, ".hanoi.ccgis-tmp-"));
     run_free(&r);
-    r = run("rm -rf %s/out/.hanoi.ccgis-tmp-*", WORK_DIR);
+    r = run("%s run --overwrite %s && ls -a %s/out", CCGIS_BIN, JOB, WORK_DIR);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, OUT ": removed 1 temporary folder ("));
+    assert_null(strstr(r.out, "ccgis-"));
     run_free(&r);
 }
 
