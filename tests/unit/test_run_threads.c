@@ -76,6 +76,7 @@ static void two_jobs_at_once_write_what_one_writes(void **state)
     snprintf(alone.output, sizeof alone.output, "%s/alone", WORK_DIR);
     snprintf(a.output, sizeof a.output, "%s/a", WORK_DIR);
     snprintf(b.output, sizeof b.output, "%s/b", WORK_DIR);
+    assert_int_equal(system("rm -rf '" WORK_DIR "/alone' '" WORK_DIR "/a' '" WORK_DIR "/b'"), 0);
     run_one(&alone);
     if (alone.st != CCGIS_OK)
         fprintf(stderr, "alone: %s\n", alone.err);
