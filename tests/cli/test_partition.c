@@ -214,7 +214,7 @@ static void write_seed(int s)
     int nc = 2 + pick(&r, 3);
     double cx[4], cy[4];
     for (int i = 0; i < nc; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "R%d", i + 1);
         cx[i] = uniform(&r, 100, 500);
         cy[i] = uniform(&r, 100, 500);
