@@ -388,7 +388,7 @@ GEOSGeometry *ccgis_geom_multi(ccgis_ctx *ctx, const GEOSGeometry *g);
 /* The layers a job writes, in this order. */
 enum { L_CLUSTERS, L_ZONES, L_DISTRICTS, L_VILLAGES, L_FINDINGS, L_COUNT };
 
-/* Everything a run computes; run.c fills it, report.c tells it. */
+/* Everything a run computes; run.c fills it, report.c and workbook.c tell it. */
 typedef struct run_data {
     ccgis_ctx *ctx;
     const ccgis_job *job;
@@ -420,6 +420,22 @@ typedef struct run_data {
  * analysis into folder `dir`.  Returns CCGIS_OK or CCGIS_ERR_OUTPUT.
  */
 ccgis_status ccgis_write_report(run_data *d, const char *dir);
+
+/* Languages of what a job writes for people: headings, labels. */
+typedef enum ccgis_lang { CCGIS_LANG_VI = 0, CCGIS_LANG_EN = 1 } ccgis_lang;
+
+/*
+ * ccgis_write_workbook -- write <dir>/<base>.xlsx for a finished analysis:
+ * the report's tables, one sheet each (summary, clusters, districts x
+ * status, conflicts by cluster and class, villages, findings, inputs; a
+ * sheet whose layer is not part of the job is left out), headings in
+ * `lang`, numbers as numbers with their formats, totals as formulas with
+ * their values (workbook.c).  Writes nothing else; owns nothing after it
+ * returns.  Returns CCGIS_OK, CCGIS_ERR_OUTPUT (the file could not be
+ * written), CCGIS_ERR_NOMEM or CCGIS_ERR_INTERNAL.
+ */
+ccgis_status ccgis_write_workbook(const run_data *d, const char *dir, const char *base,
+                                  ccgis_lang lang);
 
 /* ccgis_pct -- part / whole x 100 as a share, in [0, 100] (0 when whole is
  * 0).  The figures behind it are checked to keep part <= whole (overlay.h);

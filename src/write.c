@@ -34,7 +34,11 @@ static const out_format formats[] = {
     {".shp", "ESRI Shapefile", "-lco ENCODING=UTF-8", 1},
     {".gpkg", "GPKG", "", 0},
     {".sqlite", "SQLite", "-dsco SPATIALITE=YES -lco SPATIAL_INDEX=YES", 0},
-    {".csv", "CSV", "-lco GEOMETRY=AS_WKT -lco STRING_QUOTING=IF_NEEDED -lco CREATE_CSVT=YES", 1},
+    /* A UTF-8 byte-order mark first: without it Excel on Windows reads the
+     * file as the ANSI code page and garbles Vietnamese text. */
+    {".csv", "CSV",
+     "-lco GEOMETRY=AS_WKT -lco STRING_QUOTING=IF_NEEDED -lco CREATE_CSVT=YES -lco WRITE_BOM=YES",
+     1},
     {".kml", "KML", "", 0},
     {".fgb", "FlatGeobuf", "", 1},
     {".gml", "GML", "", 0},

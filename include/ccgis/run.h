@@ -18,7 +18,9 @@
  *          -- one file per layer for GeoJSON and Shapefile, one
  *             <folder name>.gpkg / .sqlite holding all layers;
  *        district_status.csv -- clusters and hectares per district x status;
- *        report.md, summary.json -- the story, and the same as data.
+ *        report.md, summary.json -- the story, and the same as data;
+ *        <folder name>.xlsx -- the report's tables as an Excel workbook
+ *          (always, whatever the formats), Vietnamese headings.
  *
  * The layers' columns are listed in `ccgis help run` and in README.md.  All
  * areas are geodesic on WGS 84 in hectares unless prefixed plan_; distances

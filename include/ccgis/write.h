@@ -12,8 +12,10 @@
  *   .gpkg            GeoPackage
  *   .sqlite          SpatiaLite database (SQLite driver, SPATIALITE=YES,
  *                    spatial index)
- *   .csv             CSV with the geometry as WKT in a column "WKT", and a
- *                    .csvt file giving the column types (as QGIS reads them)
+ *   .csv             CSV in UTF-8 starting with a byte-order mark (so that
+ *                    Excel on Windows reads the Vietnamese text as UTF-8),
+ *                    the geometry as WKT in a column "WKT", and a .csvt file
+ *                    giving the column types (as QGIS reads them)
  *   .kml .fgb .gml   KML, FlatGeobuf, GML
  * or any GDAL vector driver named by its short name (e.g. "GPKG").
  *
