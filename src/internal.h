@@ -547,6 +547,68 @@ char *ccgis_class_clean(ccgis_ctx *ctx, const char *raw);
  */
 char *ccgis_class_key(ccgis_ctx *ctx, const char *clean);
 
+/* ---- boxtree.c ---------------------------------------------------------- */
+
+/*
+ * A packed R-tree of boxes (minx, miny, maxx, maxy), built once and then
+ * walked nearest first: a walk hands out the items in order of a lower bound
+ * the caller computes from a box, so that a search can stop as soon as no
+ * item left can matter.  `bound` must not grow when its box grows (a box
+ * holding another never gets a larger bound): a node's bound is then a lower
+ * bound of every item under it.  Cost: O(n log n) to build, O(log n + k) for
+ * a walk that takes k items.  A tree is read-only once built: several walks
+ * may share it, one per thread.
+ */
+typedef struct ccgis_boxtree ccgis_boxtree;
+
+/* ccgis_boxtree_new -- the tree of n boxes (copied; item i is box[i]).
+ * Returns it (ccgis_boxtree_free), or NULL (recorded) when out of memory. */
+ccgis_boxtree *ccgis_boxtree_new(ccgis_ctx *ctx, const double (*box)[4], size_t n);
+
+/* ccgis_boxtree_free -- release a tree; NULL is accepted.  Returns NULL. */
+ccgis_boxtree *ccgis_boxtree_free(ccgis_boxtree *t);
+
+/* ccgis_boxtree_leaves -- the number of leaves: tiles of up to 16 nearby
+ * items, in packing order (sort-tile-recursive). */
+size_t ccgis_boxtree_leaves(const ccgis_boxtree *t);
+
+/* ccgis_boxtree_leaf -- leaf k (< ccgis_boxtree_leaves): its box (covering
+ * its items') into box, its item count into *n; returns its item indexes
+ * (borrowed from the tree). */
+const size_t *ccgis_boxtree_leaf(const ccgis_boxtree *t, size_t k, double box[4], size_t *n);
+
+/* A lower bound of what the caller measures to anything inside box b. */
+typedef double (*ccgis_box_bound_fn)(const double b[4], void *arg);
+
+typedef struct ccgis_boxwalk_entry {
+    double bound;
+    size_t id;
+    int is_item;
+} ccgis_boxwalk_entry;
+
+/* One walk: zero it once ({0}); start, next..., then clear to free its heap
+ * (a cleared walk may be started again). */
+typedef struct ccgis_boxwalk {
+    const ccgis_boxtree *tree;
+    ccgis_box_bound_fn bound;
+    void *arg;
+    ccgis_boxwalk_entry *heap;
+    size_t n, cap;
+} ccgis_boxwalk;
+
+/* ccgis_boxwalk_start -- begin a walk of t with `bound` (and its arg),
+ * reusing the walk's heap.  Returns 1, or 0 when out of memory. */
+int ccgis_boxwalk_start(ccgis_boxwalk *w, const ccgis_boxtree *t, ccgis_box_bound_fn bound,
+                        void *arg);
+
+/* ccgis_boxwalk_next -- the next item, in order of non-decreasing bound:
+ * returns 1 with *item and its *bound; 0 when every item was handed out; -1
+ * when out of memory (nothing recorded). */
+int ccgis_boxwalk_next(ccgis_boxwalk *w, size_t *item, double *bound);
+
+/* ccgis_boxwalk_clear -- free the walk's heap. */
+void ccgis_boxwalk_clear(ccgis_boxwalk *w);
+
 /* ---- style.c ---------------------------------------------------------- */
 
 /* ccgis_style_sidecar -- write <dir>/<layer>.qml, the default QGIS style of

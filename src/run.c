@@ -573,8 +573,9 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     lap(d, CCGIS_PHASE_ZONING, &mark);
     if ((st = tick(ctx, fn, arg, 0.8, "zoning done")) != CCGIS_OK)
         return st;
-    if (d->villages &&
-        (st = ccgis_near(ctx, d->villages, d->clusters, job->radius_m, &d->near)) != CCGIS_OK)
+    step sv = {fn, arg, 0.8, 0.02};
+    if (d->villages && (st = ccgis_near(ctx, d->villages, d->clusters, job->radius_m,
+                                        step_progress, &sv, &d->near)) != CCGIS_OK)
         return st;
     lap(d, CCGIS_PHASE_VILLAGES, &mark);
     if ((st = ccgis_self_overlaps(ctx, d->clusters,
