@@ -578,11 +578,13 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
                                         step_progress, &sv, &d->near)) != CCGIS_OK)
         return st;
     lap(d, CCGIS_PHASE_VILLAGES, &mark);
+    step so = {fn, arg, 0.82, 0.01}, su = {fn, arg, 0.83, 0.01};
     if ((st = ccgis_self_overlaps(ctx, d->clusters,
-                                  &(ccgis_overlaps_options){CCGIS_CLUSTER_OVERLAP, 0}, &d->findings,
-                                  NULL)) != CCGIS_OK)
+                                  &(ccgis_overlaps_options){CCGIS_CLUSTER_OVERLAP, 0},
+                                  step_progress, &so, &d->findings, NULL)) != CCGIS_OK)
         return st;
-    if ((st = ccgis_union_area(ctx, d->clusters, &d->sum_m2, &d->union_m2)) != CCGIS_OK)
+    if ((st = ccgis_union_area(ctx, d->clusters, step_progress, &su, &d->sum_m2,
+                               &d->union_m2)) != CCGIS_OK)
         return st;
     for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
         st = area_findings(d, i);
