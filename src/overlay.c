@@ -827,6 +827,57 @@ static int fid_set_add(fid_set *s, long long fid)
     return 1;
 }
 
+/* Inputs up to which the spatial index is queried input by input. */
+#define QUERY_ONE_BY_ONE 256
+
+/*
+ * The boxes to query the zones' spatial index with, one pass each, into
+ * *qbox (n boxes, caller frees): each input's box (bi's order) for up to
+ * QUERY_ONE_BY_ONE inputs.  Beyond, each query costs GDAL an SQL statement
+ * (about 100 us on a GeoPackage: 100,000 inputs spent 10 s on them alone),
+ * so the inputs are packed in tiles of up to 16 neighbours (boxtree.c) and a
+ * tile whose box is at most 4 times the area of its inputs' boxes is queried
+ * as one box (*grouped set: the zones it returns must then be tested against
+ * the inputs' boxes); a sparser tile is queried input by input.  Returns 1,
+ * or 0 when out of memory (recorded).
+ */
+static int query_boxes(ccgis_ctx *ctx, const box_index *bi, double (**qbox)[4], size_t *n,
+                       int *grouped)
+{
+    *qbox = ccgis_calloc(ctx, bi->n + 1, sizeof **qbox);
+    *n = 0;
+    *grouped = 0;
+    if (!*qbox)
+        return 0;
+    if (bi->n <= QUERY_ONE_BY_ONE) {
+        memcpy(*qbox, bi->b, bi->n * sizeof **qbox);
+        *n = bi->n;
+        return 1;
+    }
+    ccgis_boxtree *t = ccgis_boxtree_new(ctx, (const double(*)[4])bi->b, bi->n);
+    if (!t)
+        return 0;
+    for (size_t k = 0; k < ccgis_boxtree_leaves(t); k++) {
+        double box[4];
+        size_t m;
+        const size_t *items = ccgis_boxtree_leaf(t, k, box, &m);
+        double sum = 0;
+        for (size_t j = 0; j < m; j++) {
+            const double *b = bi->b[items[j]];
+            sum += (b[2] - b[0]) * (b[3] - b[1]);
+        }
+        if ((box[2] - box[0]) * (box[3] - box[1]) <= 4 * sum) {
+            memcpy((*qbox)[(*n)++], box, sizeof box);
+            *grouped = 1;
+        } else {
+            for (size_t j = 0; j < m; j++)
+                memcpy((*qbox)[(*n)++], bi->b[items[j]], sizeof box);
+        }
+    }
+    ccgis_boxtree_free(t);
+    return 1;
+}
+
 /*
  * Open the zones, establish their CRS and transformation to WGS 84, the
  * class field, and set the spatial filter to the input's extent.
@@ -996,6 +1047,8 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     int sync_made = 0;
     double margin = 1.0;
     box_index near = {0, NULL, 0};
+    double(*qbox)[4] = NULL; /* the boxes the spatial index is queried with */
+    size_t n_qbox = 0;
     fid_set seen = {NULL, 0, 0};
     ccgis_text_plan text = {NULL, NULL};
     ccgis_status st;
@@ -1036,9 +1089,10 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
             }
     }
 
-    /* Read: one query of the spatial index per input box where the source
-     * has a fast one (each zone once, by FID), else one pass over the box
-     * around all inputs with each zone's box tested against theirs. */
+    /* Read: one query of the spatial index per input box, or per tile of
+     * neighbouring inputs, where the source has a fast one (each zone once,
+     * by FID), else one pass over the box around all inputs with each zone's
+     * box tested against theirs. */
     int pruned = box_index_build(ctx, input, to_wgs84, margin, &near);
     if (!pruned) {
         ccgis_clear_error(ctx);
@@ -1060,8 +1114,13 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
         }
         OGR_L_SetSpatialFilterRect(layer, u[0], u[1], u[2], u[3]);
     }
-    GIntBig total = by_input ? (GIntBig)near.n : OGR_L_GetFeatureCount(layer, FALSE);
-    size_t passes = by_input ? near.n : 1;
+    int grouped = 0;
+    if (by_input && !query_boxes(ctx, &near, &qbox, &n_qbox, &grouped)) {
+        st = CCGIS_ERR_NOMEM;
+        goto stop;
+    }
+    GIntBig total = by_input ? (GIntBig)n_qbox : OGR_L_GetFeatureCount(layer, FALSE);
+    size_t passes = by_input ? n_qbox : 1;
     long long seq = 0;
     int stop_reading = 0;
     OGRFeatureH f;
@@ -1069,8 +1128,8 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     ctx->gdal_msg[0] = '\0';
     for (size_t pass = 0; pass < passes && !stop_reading; pass++) {
         if (by_input)
-            OGR_L_SetSpatialFilterRect(layer, near.b[pass][0], near.b[pass][1], near.b[pass][2],
-                                       near.b[pass][3]);
+            OGR_L_SetSpatialFilterRect(layer, qbox[pass][0], qbox[pass][1], qbox[pass][2],
+                                       qbox[pass][3]);
         OGR_L_ResetReading(layer);
         while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
             long long fid = (long long)OGR_F_GetFID(f);
@@ -1105,7 +1164,9 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
             int taken = ctx->gdal_msg[0] ? 0
                                          : read_zone(ctx, f, class_index, id_index, seq,
                                                      &b->z[b->n],
-                                                     pruned && !by_input ? &near : NULL, &why);
+                                                     pruned && (!by_input || grouped) ? &near
+                                                                                       : NULL,
+                                                     &why);
             if (taken == 0 && !ctx->gdal_msg[0]) {
                 char fidtext[32];
                 snprintf(fidtext, sizeof fidtext, "%lld", fid);
@@ -1227,6 +1288,7 @@ done:
     free(sh.q);
     free_notes(rnotes, n_rnotes);
     free(near.b);
+    free(qbox);
     free(seen.slot);
     ccgis_text_plan_clear(&text);
     ccgis_overlay_result_free(r);
