@@ -25,21 +25,43 @@ typedef struct status_row {
     const char *status;
     long long n;
     double area_m2;
+    size_t first; /* the first cluster with it */
 } status_row;
 
-/* Fill rows (room for clusters->n) with the status groups; return how many. */
+/* Order of rows by status (bytes), then first appearance. */
+static int by_status(const void *a, const void *b)
+{
+    const status_row *x = a, *y = b;
+    int c = strcmp(x->status, y->status);
+    if (c)
+        return c;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Order of rows by first appearance. */
+static int by_first(const void *a, const void *b)
+{
+    const status_row *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Fill rows (room for clusters->n) with the status groups; return how many.
+ * One row per cluster, sorted by status, then merged: O(n log n). */
 static size_t status_rows(const run_data *d, status_row *rows)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < d->clusters->n; i++) {
-        size_t k = 0;
-        while (k < n && strcmp(rows[k].status, d->status[i]) != 0)
-            k++;
-        if (k == n)
-            rows[n++] = (status_row){d->status[i], 0, 0};
-        rows[k].n++;
-        rows[k].area_m2 += d->area_m2[i];
+    size_t nc = d->clusters->n, n = 0;
+    for (size_t i = 0; i < nc; i++)
+        rows[i] = (status_row){d->status[i], 1, d->area_m2[i], i};
+    qsort(rows, nc, sizeof *rows, by_status);
+    for (size_t i = 0; i < nc; i++) {
+        if (n > 0 && strcmp(rows[n - 1].status, rows[i].status) == 0) {
+            rows[n - 1].n++;
+            rows[n - 1].area_m2 += rows[i].area_m2; /* in reading order */
+        } else {
+            rows[n++] = rows[i];
+        }
     }
+    qsort(rows, n, sizeof *rows, by_first);
     return n;
 }
 

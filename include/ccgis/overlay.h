@@ -136,7 +136,8 @@ typedef struct ccgis_overlay_result {
     long long overlaps_small;        /* overlapping pairs under the tolerance */
     size_t n_notes, cap_notes;
     ccgis_overlay_note *notes; /* repaired / skipped zones in reading order (at most
-                                  CCGIS_OVERLAY_NOTES_MAX of each), then unclassified */
+                                  CCGIS_OVERLAY_NOTES_MAX of each), then unclassified
+                                  ones by input */
     size_t n_classes;
     char **classes; /* the classes met near the inputs, as spelled, by key */
 
