@@ -187,6 +187,12 @@ const char *ccgis_crs_wkt(ccgis_ctx *ctx, const ccgis_crs *crs);
 
 /* ---- source.c --------------------------------------------------------- */
 
+/* What ccgis adds to a PostgreSQL connection string that does not say
+ * (source.c): seconds to wait for the connection, milliseconds a statement
+ * may run on the server. */
+#define CCGIS_PG_CONNECT_TIMEOUT_S "10"
+#define CCGIS_PG_STATEMENT_TIMEOUT_MS "300000"
+
 /*
  * ccgis_source_open -- open a vector source read-only.  Returns CCGIS_OK and
  * sets *ds (close with GDALClose), or CCGIS_ERR_NOT_FOUND, CCGIS_ERR_INPUT

@@ -15,6 +15,8 @@
  *   $S  the sample layers (shapes/)   $W  this case's folder
  *   $C  the ccgis binary               mkjob [sed args]  writes $W/job.ini from
  *   samples/hanoi.ini with its sources in $S and its output in $W/out.
+ *   $L  silent_listener (a TCP server on 127.0.0.1 that never answers:
+ *       `$L PORTFILE` writes its port to PORTFILE)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -52,6 +54,11 @@ typedef struct bad_case {
 #define AREA "$C area in.geojson --id id -o out.gpkg"
 #define COUNT(file, n)                                                                            \
     "[ \"$(ogrinfo -ro -so -al " file " | sed -n 's/^Feature Count: //p')\" = " #n " ]"
+/* Start silent_listener in the background ($lp) and wait for its port ($port). */
+#define LISTEN                                                                                    \
+    "$L port 60 & lp=$!; while [ ! -s port ]; do sleep 0.05; done; port=$(cat port); "
+/* Milliseconds since the epoch. */
+#define NOW_MS "$(($(date +%s%N) / 1000000))"
 /* Run as an unprivileged user when root (root reads any file). */
 #define AS_USER(c) "if [ $(id -u) = 0 ]; then runuser -u nobody -- " c "; else " c "; fi"
 
@@ -86,6 +93,28 @@ static const bad_case cases[] = {
     {"a directory instead of a file", "mkdir d", "$C area d -o out.gpkg", 2,
      "d: a folder in which GDAL finds no vector data -- name a file inside it", "out.gpkg",
      NULL},
+
+    /* ---- sources that would keep ccgis waiting ---- */
+    {"a named pipe (FIFO) as a source", "mkfifo f.geojson", "timeout -s KILL 10 $C info f.geojson",
+     2, "f.geojson: is a named pipe (FIFO), not a file -- ccgis reads only regular files", NULL,
+     NULL},
+    {"a named pipe behind a GDAL prefix, in a job",
+     "mkfifo z.gpkg && mkjob -e \"s|^source .*landuse.gpkg.*|source = GPKG:$W/z.gpkg:landuse|\"",
+     "timeout -s KILL 10 $C run job.ini", 2,
+     "z.gpkg is a named pipe (FIFO), not a file", "out",
+     "grep -q 'job.ini:22: \\[zoning\\]' .err"},
+    {"a shapefile whose .dbf is a named pipe",
+     "for e in shp shx prj cpg; do cp $S/clusters.$e c.$e; done && mkfifo c.dbf",
+     "timeout -s KILL 10 $C area c.shp -o out.gpkg", 2,
+     "c.shp: c.dbf is a named pipe (FIFO), not a file", "out.gpkg", NULL},
+    {"a device as a source", NULL, "timeout -s KILL 10 $C info /dev/zero", 2,
+     "/dev/zero: is a character device, not a file", NULL, NULL},
+    {"a PostgreSQL server that never answers (connect timeout)", NULL,
+     LISTEN "t0=" NOW_MS "; $C info \"PG:host=127.0.0.1 port=$port dbname=x\"; rc=$?; "
+     "echo \"answered after $((" NOW_MS " - t0)) ms\"; kill $lp; exit $rc",
+     2, "the database server did not answer in time", NULL,
+     "ms=$(sed -n 's/^answered after \\([0-9]*\\) ms$/\\1/p' .out) && [ \"$ms\" -ge 9000 ] && "
+     "[ \"$ms\" -lt 15000 ]"},
 
     /* ---- geometry ---- */
     {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', feature 0: skipped: no "
@@ -345,10 +374,10 @@ static void run_case(void **state)
     run_free(&r);
     char prelude[2048];
     snprintf(prelude, sizeof prelude,
-             "S=%s; W=%s; C=%s; cd \"$W\" || exit 99\n"
+             "S=%s; W=%s; C=%s; L=%s; cd \"$W\" || exit 99\n"
              "mkjob() { sed -e \"s|\\.\\./shapes/|$S/|\" -e \"s|^output .*|output = $W/out|\" "
              "\"$@\" %s/../samples/hanoi.ini > \"$W/job.ini\"; }\n",
-             SHAPES_DIR, dir, CCGIS_BIN, SHAPES_DIR);
+             SHAPES_DIR, dir, CCGIS_BIN, SILENT_LISTENER, SHAPES_DIR);
     char script[16384];
     if (c->setup) {
         snprintf(script, sizeof script, "%s%s\n", prelude, c->setup);
