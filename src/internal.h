@@ -131,6 +131,18 @@ void *ccgis_calloc(ccgis_ctx *ctx, size_t n, size_t size);
  */
 int ccgis_grow(ccgis_ctx *ctx, void **arr, size_t *cap, size_t n, size_t elem_size);
 
+/* ---- interrupt.c ------------------------------------------------------ */
+
+/* ccgis_interrupt_init -- let GEOS see ccgis_interrupt_request() in every
+ * operation after it (installs a GEOS callback once per process; called by
+ * ccgis_ctx_new). */
+void ccgis_interrupt_init(void);
+
+/* ccgis_interrupt_pending -- 1 between ccgis_interrupt_request() and
+ * ccgis_interrupt_cancel(): long loops then stop with CCGIS_ERR_USAGE,
+ * "cancelled by the caller". */
+int ccgis_interrupt_pending(void);
+
 /* ---- crs.c ------------------------------------------------------------ */
 
 /*
@@ -412,6 +424,8 @@ typedef struct run_data {
     GEOSGeometry **dgeom;     /* [districts->n] at a district's first feature: the union of
                                  its features; else NULL */
     GDALDatasetH layers[L_COUNT]; /* the layers as written; NULL when not part of the job */
+    ccgis_progress_fn progress;   /* the run's, for the steps after analyse() (may be NULL) */
+    void *progress_arg;
     double phase_s[CCGIS_PHASES];  /* wall seconds per phase */
 } run_data;
 

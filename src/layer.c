@@ -591,6 +591,17 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
 ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
                               ccgis_findings *findings, ccgis_layer **out)
 {
+    return ccgis_layer_load_progress(ctx, spec, findings, NULL, NULL, out);
+}
+
+/* Features read between two progress reports. */
+#define PROGRESS_EVERY 64
+
+/* ccgis_layer_load_progress: see layer.h. */
+ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
+                                       ccgis_findings *findings, ccgis_progress_fn progress,
+                                       void *progress_arg, ccgis_layer **out)
+{
     loader L = {.ctx = ctx, .spec = spec, .findings = findings, .id_index = -1, .x_index = -1,
                 .y_index = -1};
     GDALDatasetH ds = NULL;
@@ -648,10 +659,18 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
     L.layer->encoding = ccgis_strdup(ctx, L.text.label);
 
     OGRFeatureH f;
+    GIntBig total = progress ? OGR_L_GetFeatureCount(olayer, FALSE) : -1;
     ctx->gdal_msg[0] = '\0';
     OGR_L_ResetReading(olayer);
     while ((f = OGR_L_GetNextFeature(olayer)) != NULL) {
         long long fid = (long long)OGR_F_GetFID(f);
+        if (progress && L.layer->n_read % PROGRESS_EVERY == PROGRESS_EVERY - 1 &&
+            !progress(total > 0 ? fmin(1.0, (double)L.layer->n_read / (double)total) : 0.0,
+                      L.layer->what, progress_arg)) {
+            OGR_F_Destroy(f);
+            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            goto done;
+        }
         /* A feature GDAL could not read whole is an error, not a skip. */
         st = ctx->gdal_msg[0]
                  ? ccgis_error_at(ctx, CCGIS_ERR_READ,

@@ -16,10 +16,18 @@
  * are read the raw pieces of every worker are sorted by (input, class, zone
  * reading order) and summed / unioned in that order, so that the result does
  * not depend on which worker took which batch.
+ *
+ * Cancellation: only the reader calls the progress callback -- after each
+ * batch, and every 100 ms while it waits for the workers (a full queue, the
+ * last batches) or works through a batch alone; workers look at the abort
+ * flag before each zone.  A single long GEOS operation is cut short by
+ * ccgis_interrupt_request (progress.h).
  */
 #include <math.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,16 +90,75 @@ typedef struct worker {
     pthread_t thread;
 } worker;
 
+/* The reader's progress reports (only the reader thread calls the callback). */
+typedef struct reader_poll {
+    ccgis_progress_fn fn; /* may be NULL */
+    void *arg;
+    double frac;   /* the fraction to report */
+    double last_s; /* when it last reported, monotonic seconds */
+    int cancelled; /* the callback returned 0 */
+} reader_poll;
+
+/* Seconds on the monotonic clock. */
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Report progress if `force` or 100 ms passed since the last report.
+ * Returns 0 once the callback asked to cancel. */
+static int poll_progress(reader_poll *p, int force)
+{
+    if (p->cancelled)
+        return 0;
+    if (!p->fn)
+        return 1;
+    double t = mono_s();
+    if (!force && t - p->last_s < 0.1)
+        return 1;
+    p->last_s = t;
+    if (!p->fn(fmin(p->frac, 1.0), "intersecting zones", p->arg))
+        p->cancelled = 1;
+    return !p->cancelled;
+}
+
 /* The queue between the reader and the workers. */
 typedef struct shared {
     pthread_mutex_t mu;
-    pthread_cond_t not_empty, not_full;
+    pthread_cond_t not_empty, not_full, all_done;
     batch **q;
     size_t head, count, cap;
-    int done;  /* the reader has pushed its last batch */
-    int abort; /* a failure: everybody stops */
+    int done;         /* the reader has pushed its last batch */
+    atomic_int abort; /* a failure or a cancellation: everybody stops */
+    int running;      /* workers not yet finished */
     const char *source, *layer; /* for messages */
+    reader_poll poll;           /* the reader's */
 } shared;
+
+/* A deadline 100 ms from now, for pthread_cond_timedwait (CLOCK_REALTIME). */
+static struct timespec in_100ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 100 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000 * 1000 * 1000;
+    }
+    return ts;
+}
+
+/* Stop everybody (the lock is not held). */
+static void abort_all(shared *sh)
+{
+    pthread_mutex_lock(&sh->mu);
+    sh->abort = 1;
+    pthread_cond_broadcast(&sh->not_empty);
+    pthread_cond_broadcast(&sh->not_full);
+    pthread_mutex_unlock(&sh->mu);
+}
 
 /* Free the owned parts of a batch's zones and empty it. */
 static void batch_clear(batch *b)
@@ -339,10 +406,9 @@ done:
     return ok;
 }
 
-/* Worker thread: take batches until the reader is done or a failure. */
-static void *worker_main(void *arg)
+/* Take batches until the reader is done, a failure or a cancellation. */
+static void worker_loop(worker *w)
 {
-    worker *w = arg;
     shared *sh = w->sh;
     for (;;) {
         pthread_mutex_lock(&sh->mu);
@@ -350,7 +416,7 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&sh->not_empty, &sh->mu);
         if (sh->abort || (sh->count == 0 && sh->done)) {
             pthread_mutex_unlock(&sh->mu);
-            return NULL;
+            return;
         }
         batch *b = sh->q[sh->head];
         sh->head = (sh->head + 1) % sh->cap;
@@ -359,19 +425,28 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&sh->mu);
 
         int ok = 1;
-        for (size_t i = 0; i < b->n && ok; i++)
+        for (size_t i = 0; i < b->n && ok && !atomic_load(&sh->abort); i++)
             ok = process_zone(w, &b->z[i]);
         batch_clear(b);
         free(b);
         if (!ok) {
-            pthread_mutex_lock(&sh->mu);
-            sh->abort = 1;
-            pthread_cond_broadcast(&sh->not_empty);
-            pthread_cond_broadcast(&sh->not_full);
-            pthread_mutex_unlock(&sh->mu);
-            return NULL;
+            abort_all(sh);
+            return;
         }
     }
+}
+
+/* Worker thread: the loop, then tell the reader it is finished. */
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    shared *sh = w->sh;
+    worker_loop(w);
+    pthread_mutex_lock(&sh->mu);
+    sh->running--;
+    pthread_cond_signal(&sh->all_done);
+    pthread_mutex_unlock(&sh->mu);
+    return NULL;
 }
 
 /* Set up a worker: contexts, copies of the inputs, their tree and prepared
@@ -395,6 +470,8 @@ static ccgis_status worker_init(ccgis_ctx *ctx, worker *w, int own, const ccgis_
     if (!w->in || !w->prep || !w->cand || !w->tree)
         return ccgis_nomem(ctx);
     for (size_t i = 0; i < input->n; i++) {
+        if (i % 1000 == 999 && !poll_progress(&sh->poll, 0))
+            return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
         w->in[i] = GEOSGeom_clone_r(h, input->f[i].geom);
         w->prep[i] = w->in[i] ? GEOSPrepare_r(h, w->in[i]) : NULL;
         if (!w->prep[i])
@@ -451,21 +528,30 @@ static void worker_clear(worker *w)
         ccgis_ctx_free(w->ctx);
 }
 
-/* Hand a full batch to the workers (blocking while the queue is full), or
- * process it here when there are none.  Returns 0 if the work must stop. */
+/* Hand a full batch to the workers (waiting while the queue is full, with a
+ * progress report every 100 ms), or process it here when there are none.
+ * Returns 0 if the work must stop (a failure, or sh->poll.cancelled). */
 static int dispatch(shared *sh, worker *workers, int nthreads, batch *b)
 {
     if (nthreads == 1) {
         int ok = 1;
         for (size_t i = 0; i < b->n && ok; i++)
-            ok = process_zone(&workers[0], &b->z[i]);
+            ok = poll_progress(&sh->poll, 0) && process_zone(&workers[0], &b->z[i]);
         batch_clear(b);
         free(b);
         return ok;
     }
     pthread_mutex_lock(&sh->mu);
-    while (sh->count == sh->cap && !sh->abort)
-        pthread_cond_wait(&sh->not_full, &sh->mu);
+    while (sh->count == sh->cap && !sh->abort) {
+        struct timespec until = in_100ms();
+        if (pthread_cond_timedwait(&sh->not_full, &sh->mu, &until) == 0 || sh->abort)
+            continue;
+        pthread_mutex_unlock(&sh->mu);
+        int go_on = poll_progress(&sh->poll, 1);
+        if (!go_on)
+            abort_all(sh);
+        pthread_mutex_lock(&sh->mu);
+    }
     int ok = !sh->abort;
     if (ok) {
         sh->q[(sh->head + sh->count) % sh->cap] = b;
@@ -608,7 +694,8 @@ static void warn_unmet_allowed(ccgis_ctx *ctx, const ccgis_overlay_options *o,
  */
 static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
                            const ccgis_overlay_options *o, worker *workers, int nthreads,
-                           zone_note **rnotes, size_t *n_rnotes, ccgis_overlay_result *r)
+                           zone_note **rnotes, size_t *n_rnotes, reader_poll *poll,
+                           ccgis_overlay_result *r)
 {
     GEOSContextHandle_t h = ctx->geos;
     size_t ni = input->n;
@@ -690,8 +777,12 @@ static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
     qsort(all, n, sizeof *all, by_piece);
     st = one_spelling(ctx, all, n, r);
 
-    /* Each input's partition. */
+    /* Each input's partition (a progress report at most every 100 ms). */
     for (size_t i = 0, at = 0; i < ni && st == CCGIS_OK; i++) {
+        if (!poll_progress(poll, 0)) {
+            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            break;
+        }
         size_t end = at;
         while (end < n && all[end].input == i)
             end++;
@@ -742,14 +833,17 @@ static int by_minx(const void *a, const void *b)
 }
 
 /* Build the index; returns 1, or 0 when an input's box cannot be carried
- * into the zones' CRS (then every zone must be read: no pruning). */
+ * into the zones' CRS (then every zone must be read: no pruning), or -1
+ * when the progress callback cancelled (`poll`, reported every 1,000). */
 static int box_index_build(ccgis_ctx *ctx, const ccgis_layer *input, ccgis_transform *to_wgs84,
-                           double margin, box_index *bi)
+                           double margin, reader_poll *poll, box_index *bi)
 {
     bi->b = ccgis_calloc(ctx, input->n, sizeof *bi->b);
     if (!bi->b)
         return 0;
     for (size_t i = 0; i < input->n; i++) {
+        if (i % 1000 == 999 && !poll_progress(poll, 0))
+            return -1;
         double w[4], z[4];
         GEOSGeom_getXMin_r(ctx->geos, input->f[i].geom, &w[0]);
         GEOSGeom_getYMin_r(ctx->geos, input->f[i].geom, &w[1]);
@@ -1060,6 +1154,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
         goto done;
     sh.source = options->zones.source;
     sh.layer = OGR_L_GetName(layer);
+    sh.poll = (reader_poll){progress, progress_arg, 0.0, mono_s(), 0};
 
     st = CCGIS_ERR_NOMEM;
     r = ccgis_calloc(ctx, 1, sizeof *r);
@@ -1081,19 +1176,31 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
         pthread_mutex_init(&sh.mu, NULL);
         pthread_cond_init(&sh.not_empty, NULL);
         pthread_cond_init(&sh.not_full, NULL);
+        pthread_cond_init(&sh.all_done, NULL);
         sync_made = 1;
-        for (; started < nthreads; started++)
+        for (; started < nthreads; started++) {
+            pthread_mutex_lock(&sh.mu);
+            sh.running++;
+            pthread_mutex_unlock(&sh.mu);
             if (pthread_create(&workers[started].thread, NULL, worker_main, &workers[started])) {
+                pthread_mutex_lock(&sh.mu);
+                sh.running--;
+                pthread_mutex_unlock(&sh.mu);
                 st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "cannot start a worker thread");
                 goto stop;
             }
+        }
     }
 
     /* Read: one query of the spatial index per input box, or per tile of
      * neighbouring inputs, where the source has a fast one (each zone once,
      * by FID), else one pass over the box around all inputs with each zone's
      * box tested against theirs. */
-    int pruned = box_index_build(ctx, input, to_wgs84, margin, &near);
+    int pruned = box_index_build(ctx, input, to_wgs84, margin, &sh.poll, &near);
+    if (pruned < 0) {
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+        goto stop;
+    }
     if (!pruned) {
         ccgis_clear_error(ctx);
         ccgis_msg_at(ctx, CCGIS_DEBUG, (ccgis_where){sh.source, sh.layer, -1},
@@ -1195,16 +1302,13 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
             else if (taken == 1)
                 b->n++;
             if (b->n == BATCH_SIZE) {
+                sh.poll.frac = by_input ? (double)pass / (double)passes
+                                        : total > 0 ? (double)seq / (double)total : 0.0;
                 int ok = dispatch(&sh, workers, nthreads, b);
                 b = NULL;
+                if (ok)
+                    ok = poll_progress(&sh.poll, 1);
                 if (!ok) {
-                    stop_reading = 1;
-                    break;
-                }
-                double frac = by_input ? (double)pass / (double)passes
-                                       : total > 0 ? (double)seq / (double)total : 0.0;
-                if (progress && !progress(fmin(frac, 1.0), "intersecting zones", progress_arg)) {
-                    st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
                     stop_reading = 1;
                     break;
                 }
@@ -1223,12 +1327,23 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
 
 stop:
     if (nthreads > 1 && sync_made) {
+        /* Wait for the workers to finish the queue, reporting progress. */
         pthread_mutex_lock(&sh.mu);
         sh.done = 1;
-        if (st != CCGIS_OK)
+        if (st != CCGIS_OK || sh.poll.cancelled)
             sh.abort = 1;
         pthread_cond_broadcast(&sh.not_empty);
         pthread_cond_broadcast(&sh.not_full);
+        while (sh.running > 0) {
+            struct timespec until = in_100ms();
+            if (pthread_cond_timedwait(&sh.all_done, &sh.mu, &until) == 0 || sh.abort)
+                continue;
+            pthread_mutex_unlock(&sh.mu);
+            int go_on = poll_progress(&sh.poll, 1);
+            if (!go_on)
+                abort_all(&sh);
+            pthread_mutex_lock(&sh.mu);
+        }
         pthread_mutex_unlock(&sh.mu);
         for (int t = 0; t < started; t++)
             pthread_join(workers[t].thread, NULL);
@@ -1237,6 +1352,8 @@ stop:
             free(sh.q[(sh.head + i) % sh.cap]);
         }
     }
+    if (st == CCGIS_OK && sh.poll.cancelled)
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
     if (st != CCGIS_OK)
         goto done;
     /* The failure of the earliest zone, whichever worker met it. */
@@ -1253,7 +1370,7 @@ stop:
         r->zones_repaired += workers[t].repaired;
         r->zones_skipped += workers[t].skipped;
     }
-    if ((st = settle(ctx, input, options, workers, nthreads, &rnotes, &n_rnotes, r)) !=
+    if ((st = settle(ctx, input, options, workers, nthreads, &rnotes, &n_rnotes, &sh.poll, r)) !=
         CCGIS_OK)
         goto done;
     if (r->zones_skipped)
@@ -1284,6 +1401,7 @@ done:
         pthread_mutex_destroy(&sh.mu);
         pthread_cond_destroy(&sh.not_empty);
         pthread_cond_destroy(&sh.not_full);
+        pthread_cond_destroy(&sh.all_done);
     }
     free(sh.q);
     free_notes(rnotes, n_rnotes);

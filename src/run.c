@@ -108,13 +108,19 @@ static const char *attr_text(const ccgis_layer *l, size_t i, const char *name)
     return OGR_F_GetFieldAsString(l->f[i].attrs, k);
 }
 
-/* Load one input of the job, prefixing a failure with its job file line. */
+/* Load one input of the job, prefixing a failure with its job file line;
+ * progress reported into [base, base + span] of the run. */
 static ccgis_status load_input(run_data *d, const ccgis_job_input *in, const char *id_field,
-                               ccgis_role role, const char *what, ccgis_layer **out)
+                               ccgis_role role, const char *what, ccgis_layer **out,
+                               ccgis_progress_fn fn, void *arg, double base, double span)
 {
     ccgis_layer_spec spec = {in->source, in->layer, in->srs, id_field, role,
                              what,       in->encoding, in->where, in->x, in->y};
-    ccgis_status st = ccgis_layer_load(d->ctx, &spec, &d->findings, out);
+    step s = {fn, arg, base, span};
+    ccgis_status st = ccgis_layer_load_progress(d->ctx, &spec, &d->findings, step_progress, &s,
+                                                out);
+    if (st == CCGIS_ERR_USAGE && strcmp(ccgis_errmsg(d->ctx), "cancelled by the caller") == 0)
+        return st;
     if (st != CCGIS_OK) {
         char msg[CCGIS_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", ccgis_errmsg(d->ctx));
@@ -132,17 +138,17 @@ static ccgis_status load_inputs(run_data *d, ccgis_progress_fn fn, void *arg)
     const ccgis_job *job = d->job;
     ccgis_status st;
     if ((st = load_input(d, &job->clusters, job->clusters.id, CCGIS_ROLE_POLYGONS, "clusters",
-                         &d->clusters)) != CCGIS_OK)
+                         &d->clusters, fn, arg, 0.0, 0.05)) != CCGIS_OK)
         return st;
     if ((st = tick(d->ctx, fn, arg, 0.05, "clusters loaded")) != CCGIS_OK)
         return st;
     if (job->districts.present &&
         (st = load_input(d, &job->districts, NULL, CCGIS_ROLE_POLYGONS, "districts",
-                         &d->districts)) != CCGIS_OK)
+                         &d->districts, fn, arg, 0.05, 0.025)) != CCGIS_OK)
         return st;
     if (job->villages.present &&
         (st = load_input(d, &job->villages, job->villages.id, CCGIS_ROLE_POINTS, "villages",
-                         &d->villages)) != CCGIS_OK)
+                         &d->villages, fn, arg, 0.075, 0.025)) != CCGIS_OK)
         return st;
     const ccgis_layer *others[] = {d->districts, d->villages};
     for (size_t k = 0; k < 2; k++)
@@ -575,6 +581,8 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     size_t nc = d->clusters->n;
     ccgis_status st;
 
+    d->progress = fn; /* for build_layers() */
+    d->progress_arg = arg;
     d->area_m2 = ccgis_calloc(ctx, nc, sizeof *d->area_m2);
     d->plan_m2 = ccgis_calloc(ctx, nc, sizeof *d->plan_m2);
     d->flags = ccgis_calloc(ctx, nc, sizeof *d->flags);
@@ -678,6 +686,10 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
         return ccgis_errcode(d->ctx);
     ccgis_status st = CCGIS_OK;
     for (size_t i = 0; i < d->clusters->n && st == CCGIS_OK; i++) {
+        if (i % 1000 == 999 &&
+            (st = tick(d->ctx, d->progress, d->progress_arg,
+                       0.85 + 0.02 * (double)i / (double)d->clusters->n, "layers")) != CCGIS_OK)
+            break;
         ccgis_value all_v[C_N], v[C_N];
         double a = d->area_m2[i];
         all_v[C_AREA] = CCGIS_VREAL(a / 1e4);
@@ -830,21 +842,29 @@ static ccgis_status district_status_table(run_data *d, GDALDatasetH *out)
     return ccgis_table_finish(st, ds, (void **)out);
 }
 
-/* Build every layer of the job into d->layers[] (NULL where not asked). */
+/* Build every layer of the job into d->layers[] (NULL where not asked),
+ * with a progress report between layers (d->progress). */
 static ccgis_status build_layers(run_data *d)
 {
+    ccgis_ctx *ctx = d->ctx;
     ccgis_status st;
-    if ((st = clusters_table(d, &d->layers[L_CLUSTERS])) != CCGIS_OK)
+    if ((st = clusters_table(d, &d->layers[L_CLUSTERS])) != CCGIS_OK ||
+        (st = tick(ctx, d->progress, d->progress_arg, 0.87, "layers")) != CCGIS_OK)
         return st;
-    if (d->zoning && (st = ccgis_pieces_table(d->ctx, d->clusters, d->zoning, "cluster_zones",
-                                              "cluster_id", &d->layers[L_ZONES])) != CCGIS_OK)
+    if (d->zoning && ((st = ccgis_pieces_table(ctx, d->clusters, d->zoning, "cluster_zones",
+                                               "cluster_id", &d->layers[L_ZONES])) != CCGIS_OK ||
+                      (st = tick(ctx, d->progress, d->progress_arg, 0.88, "layers")) != CCGIS_OK))
         return st;
     if (d->districts && (st = districts_table(d, &d->layers[L_DISTRICTS])) != CCGIS_OK)
         return st;
-    if (d->villages && (st = ccgis_near_points_table(d->ctx, d->villages, d->clusters, d->near,
-                                                     &d->layers[L_VILLAGES])) != CCGIS_OK)
+    if (d->villages &&
+        ((st = ccgis_near_points_table(ctx, d->villages, d->clusters, d->near,
+                                       &d->layers[L_VILLAGES])) != CCGIS_OK ||
+         (st = tick(ctx, d->progress, d->progress_arg, 0.885, "layers")) != CCGIS_OK))
         return st;
-    return ccgis_findings_table(d->ctx, &d->findings, &d->layers[L_FINDINGS]);
+    if ((st = ccgis_findings_table(ctx, &d->findings, &d->layers[L_FINDINGS])) != CCGIS_OK)
+        return st;
+    return tick(ctx, d->progress, d->progress_arg, 0.89, "layers");
 }
 
 static const char *const layer_names[L_COUNT] = {"clusters", "cluster_zones", "districts",

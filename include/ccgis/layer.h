@@ -42,6 +42,7 @@
 #include "ccgis/crs.h"
 #include "ccgis/ctx.h"
 #include "ccgis/findings.h"
+#include "ccgis/progress.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,6 +122,17 @@ typedef struct ccgis_layer {
  */
 ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
                               ccgis_findings *findings, ccgis_layer **out);
+
+/*
+ * ccgis_layer_load_progress -- ccgis_layer_load() with a progress callback
+ * (progress.h; may be NULL), called every 64 features read with the share
+ * read so far and the layer's `what` as note.  Returns what
+ * ccgis_layer_load() returns, or CCGIS_ERR_USAGE ("cancelled by the caller")
+ * when the callback returns 0.
+ */
+ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
+                                       ccgis_findings *findings, ccgis_progress_fn progress,
+                                       void *progress_arg, ccgis_layer **out);
 
 /* ccgis_layer_free -- release a layer; NULL is accepted.  Returns NULL. */
 ccgis_layer *ccgis_layer_free(ccgis_ctx *ctx, ccgis_layer *layer);

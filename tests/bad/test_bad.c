@@ -115,6 +115,13 @@ static const bad_case cases[] = {
      2, "the database server did not answer in time", NULL,
      "ms=$(sed -n 's/^answered after \\([0-9]*\\) ms$/\\1/p' .out) && [ \"$ms\" -ge 9000 ] && "
      "[ \"$ms\" -lt 15000 ]"},
+    {"a PostgreSQL server that never answers, ended by SIGTERM", NULL,
+     LISTEN "mkjob -e \"s|^source .*landuse.gpkg.*|source = PG:host=127.0.0.1 port=$port "
+     "dbname=x|\"; $C run job.ini & pid=$!; sleep 1; t0=" NOW_MS "; kill -TERM $pid; wait $pid; "
+     "rc=$?; echo \"ended $((" NOW_MS " - t0)) ms after SIGTERM\"; kill $lp; exit $rc",
+     143, "did not stop within a second, so ccgis stopped at once; nothing was written", "out",
+     "ms=$(sed -n 's/^ended \\([0-9]*\\) ms after SIGTERM$/\\1/p' .out) && [ \"$ms\" -lt 2000 ] "
+     "&& ! ls -a | grep -q ccgis-tmp"},
 
     /* ---- geometry ---- */
     {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', feature 0: skipped: no "
