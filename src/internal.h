@@ -254,6 +254,12 @@ ccgis_status ccgis_source_pick_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char
                                      const char *name, OGRLayerH *layer);
 
 /*
+ * ccgis_layer_is_empty -- 1 if the layer (through its attribute filter, if
+ * any) gives no feature at all: reads one, then resets the reading.
+ */
+int ccgis_layer_is_empty(OGRLayerH layer);
+
+/*
  * ccgis_looks_vn2000 -- 1 if a layer's extent looks like projected VN-2000
  * metres (eastings 300-800 km, northings 900-2,700 km: TM-3 or UTM 48N/49N
  * over Vietnam), with a sentence saying so in `what`.  0 otherwise.
@@ -263,6 +269,20 @@ int ccgis_looks_vn2000(OGRLayerH layer, char *what, size_t cap);
 /* ccgis_field_list -- "a, b, c" naming the fields of defn, or "(none)",
  * into buf (cap bytes, cut if longer). */
 void ccgis_field_list(OGRFeatureDefnH defn, char *buf, size_t cap);
+
+/* ---- spindex.c -------------------------------------------------------- */
+
+/*
+ * ccgis_spatial_index_stale -- 1 when the spatial index GDAL would use for
+ * `layer` of `ds` (opened from `source`) disagrees with the layer: a
+ * GeoPackage R-tree or SpatiaLite index holding another number of entries
+ * than the layer has non-empty geometries, a shapefile .qix made for
+ * another number of shapes.  `why` (cap bytes) then gets a sentence naming
+ * the index and both counts.  0 when they agree, or when it cannot tell
+ * (no index, another format).
+ */
+int ccgis_spatial_index_stale(GDALDatasetH ds, OGRLayerH layer, const char *source, char *why,
+                              size_t cap);
 
 /* ---- geom.c ----------------------------------------------------------- */
 

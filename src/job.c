@@ -545,6 +545,10 @@ static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgi
     if (st != CCGIS_OK)
         return at_line(ctx, st, job, in->line_source, section);
     st = ccgis_source_pick_layer(ctx, ds, in->source, in->layer, &layer);
+    if (st == CCGIS_OK && ccgis_layer_is_empty(layer))
+        st = ccgis_error_at(ctx, CCGIS_ERR_INPUT,
+                            (ccgis_where){in->source, OGR_L_GetName(layer), -1},
+                            "the layer has no features -- is this the right file or layer?");
     if (st != CCGIS_OK) {
         GDALClose(ds);
         return at_line(ctx, st, job, in->line_source, section);

@@ -996,6 +996,13 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                               "where = %s is not a filter GDAL understands (%s) -- write it as "
                               "an SQL condition, e.g. code <> 'SON'",
                               z->where, ctx->gdal_msg[0] ? ctx->gdal_msg : "syntax");
+    /* An empty overlay layer would put every input on no zone: refused, as an
+     * empty districts or clusters layer is when loaded. */
+    if (ccgis_layer_is_empty(*layer))
+        return ccgis_error_at(ctx, CCGIS_ERR_INPUT, where,
+                              "the layer has no features%s -- is this the right file or layer? "
+                              "Every %s would lie on no zone",
+                              z->where ? " (none passes where =)" : "", input->what);
     *class_index = -1;
     *id_index = -1;
     if (z->id_field && (*id_index = OGR_FD_GetFieldIndex(defn, z->id_field)) < 0) {
@@ -1207,11 +1214,35 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
                      "every zone is read: the inputs' boxes cannot be expressed in its CRS");
     }
     const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
-    int by_input = pruned && OGR_L_TestCapability(layer, OLCFastSpatialFilter) &&
+    /* A spatial index that lost entries would hide zones without a word:
+     * checked, and when stale not used at all (not even for the one box). */
+    int indexed = OGR_L_TestCapability(layer, OLCFastSpatialFilter), stale = 0;
+    char stale_why[512];
+    if (indexed && ccgis_spatial_index_stale(ds, layer, sh.source, stale_why, sizeof stale_why)) {
+        char fix[1024];
+        const char *geom = OGR_L_GetGeometryColumn(layer);
+        if (strcmp(drv, "GPKG") == 0)
+            snprintf(fix, sizeof fix,
+                     "ogrinfo %s -sql \"SELECT DisableSpatialIndex('%s','%s')\", then the same "
+                     "with CreateSpatialIndex (or save the layer again with ogr2ogr or QGIS)",
+                     sh.source, sh.layer, geom);
+        else if (strcmp(drv, "ESRI Shapefile") == 0)
+            snprintf(fix, sizeof fix,
+                     "delete the .qix, then ogrinfo %s -sql \"CREATE SPATIAL INDEX ON %s\"",
+                     sh.source, sh.layer);
+        else
+            snprintf(fix, sizeof fix, "save the layer again with ogr2ogr or QGIS");
+        stale = 1;
+        ccgis_msg_at(ctx, CCGIS_WARNING, (ccgis_where){sh.source, sh.layer, -1},
+                     "%s -- ccgis reads every zone instead (slower; the figures are right). "
+                     "Rebuild the index: %s",
+                     stale_why, fix);
+    }
+    int by_input = pruned && indexed && !stale &&
                    (strcmp(drv, "GPKG") == 0 || strcmp(drv, "ESRI Shapefile") == 0 ||
                     strcmp(drv, "PostgreSQL") == 0 || strcmp(drv, "SQLite") == 0 ||
                     strcmp(drv, "FlatGeobuf") == 0);
-    if (pruned && !by_input && near.n > 0) {
+    if (pruned && !by_input && !stale && near.n > 0) {
         double u[4] = {near.b[0][0], near.b[0][1], near.b[0][2], near.b[0][3]};
         for (size_t i = 1; i < near.n; i++) {
             u[0] = fmin(u[0], near.b[i][0]);

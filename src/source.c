@@ -448,6 +448,18 @@ ccgis_status ccgis_source_pick_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char
                           names);
 }
 
+/* ccgis_layer_is_empty: see internal.h. */
+int ccgis_layer_is_empty(OGRLayerH layer)
+{
+    OGR_L_ResetReading(layer);
+    OGRFeatureH f = OGR_L_GetNextFeature(layer);
+    OGR_L_ResetReading(layer);
+    if (!f)
+        return 1;
+    OGR_F_Destroy(f);
+    return 0;
+}
+
 /* ccgis_looks_vn2000: see internal.h. */
 int ccgis_looks_vn2000(OGRLayerH layer, char *what, size_t cap)
 {

@@ -312,6 +312,45 @@ static const bad_case cases[] = {
      "$C area -q t.shp --id ma_ccn --encoding VNI -o out.gpkg", 2,
      "t.shp, layer 't', feature 0: field 'ten' cannot be read as VNI", "out.gpkg", NULL},
 
+    /* ---- answers that must not come out silently wrong ---- */
+    {"an empty zoning layer",
+     "ogr2ogr -f GPKG z.gpkg $S/landuse.gpkg -where '1=0' -nln landuse && "
+     "mkjob -e \"s|^source .*landuse.gpkg.*|source = $W/z.gpkg|\"",
+     "$C run job.ini", 2,
+     "layer 'landuse': the layer has no features -- is this the right file or layer?", "out",
+     "grep -q 'job.ini:22: \\[zoning\\]' .err"},
+    {"an empty zoning layer in ccgis overlay",
+     "ogr2ogr -f GPKG z.gpkg $S/landuse.gpkg -where '1=0' -nln landuse",
+     "$C overlay $S/clusters.shp z.gpkg --class loai_dat --allowed SKN -o out.gpkg", 2,
+     "z.gpkg, layer 'landuse': the layer has no features -- is this the right file or layer? "
+     "Every input would lie on no zone",
+     "out.gpkg", NULL},
+    {"a GeoPackage whose R-tree lost half its entries",
+     "cp $S/landuse.gpkg z.gpkg && "
+     "ogrinfo z.gpkg -q -sql 'DELETE FROM rtree_landuse_geom WHERE id % 2 = 0' && "
+     "mkjob -e \"s|^output .*|output = $W/ref|\" && mv job.ini ref.ini && "
+     "mkjob -e \"s|^source .*landuse.gpkg.*|source = $W/z.gpkg|\"",
+     "$C run -q ref.ini && $C run job.ini", 0,
+     "layer 'landuse': its spatial index rtree_landuse_geom holds 1012 entries but the layer has "
+     "2024 geometries: the index is out of date and would hide part of the zones -- ccgis reads "
+     "every zone instead",
+     NULL,
+     "grep -q '219.70 ha in all' out/report.md && grep -q '2024 read' out/report.md && "
+     "grep -v 'Produced by\\|^| zoning' out/report.md > a.md && "
+     "grep -v 'Produced by\\|^| zoning' ref/report.md > b.md && cmp a.md b.md && "
+     "cmp out/clusters.geojson ref/clusters.geojson && "
+     "sed -n '/\"zoning\": {/,/}/p' out/summary.json > a.json && "
+     "sed -n '/\"zoning\": {/,/}/p' ref/summary.json > b.json && cmp a.json b.json && "
+     "grep -q '\"conflict_ha\": 219.69' a.json"},
+    {"a shapefile whose .qix was made for another version of it",
+     "ogr2ogr -lco ENCODING=UTF-8 lu.shp $S/landuse.gpkg -nln lu && "
+     "ogr2ogr -lco ENCODING=UTF-8 half.shp $S/landuse.gpkg -nln half -where 'fid % 2 = 0' && "
+     "ogrinfo -q half.shp -sql 'CREATE SPATIAL INDEX ON half' && cp half.qix lu.qix && "
+     "mkjob -e \"s|^source .*landuse.gpkg.*|source = $W/lu.shp|\"",
+     "$C run job.ini", 0,
+     "lu.qix was made for 1012 shapes but the shapefile has 2024: the index is out of date", NULL,
+     "grep -q '219.70 ha in all' out/report.md"},
+
     /* ---- job files ---- */
     {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
      "job.ini:23: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
