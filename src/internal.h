@@ -270,6 +270,18 @@ int ccgis_looks_vn2000(OGRLayerH layer, char *what, size_t cap);
  * into buf (cap bytes, cut if longer). */
 void ccgis_field_list(OGRFeatureDefnH defn, char *buf, size_t cap);
 
+/* ---- dropped.c -------------------------------------------------------- */
+
+/*
+ * ccgis_source_dropped -- warn (CCGIS_WARNING, naming `source` and `layer`)
+ * about what GDAL will leave out of the source without a word: .dbf records
+ * flagged deleted (a shapefile), which GDAL skips; NUL characters (\u0000)
+ * inside strings of a GeoJSON file, which cut the values there.  Each is counted, with the first
+ * record or line.  Reads the file's bytes once; connection strings and
+ * other formats are not looked at.
+ */
+void ccgis_source_dropped(ccgis_ctx *ctx, GDALDatasetH ds, const char *source, const char *layer);
+
 /* ---- spindex.c -------------------------------------------------------- */
 
 /*

@@ -991,6 +991,7 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
         return st;
     ccgis_where where = {z->source, OGR_L_GetName(*layer), -1};
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(*layer);
+    ccgis_source_dropped(ctx, *ds, z->source, where.layer);
     if (z->where && OGR_L_SetAttributeFilter(*layer, z->where) != OGRERR_NONE)
         return ccgis_error_at(ctx, CCGIS_ERR_USAGE, where,
                               "where = %s is not a filter GDAL understands (%s) -- write it as "
@@ -1075,11 +1076,24 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     return CCGIS_OK;
 }
 
+/* A copy of zone text `s` in well-formed UTF-8 (bytes that are not become
+ * U+FFFD, *repaired set); NULL when out of memory (recorded). */
+static char *zone_text(ccgis_ctx *ctx, const char *s, int *repaired)
+{
+    char *out = NULL;
+    if (!ccgis_text_is_utf8(s))
+        return ccgis_strdup(ctx, s);
+    *repaired = 1;
+    return ccgis_text_repair(ctx, s, &out, NULL) == CCGIS_OK ? out : NULL;
+}
+
 /* Read one zone into a batch slot.  Returns 1 if taken, 0 if skipped
  * (no usable geometry: *why says why), 2 if its box meets no input's box
- * (`near`, may be NULL: no pruning), -1 when out of memory. */
+ * (`near`, may be NULL: no pruning), -1 when out of memory.  *bad_text is
+ * counted up when its class or id was not UTF-8 (then repaired). */
 static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, int id_index,
-                     long long seq, zone_rec *z, const box_index *near, const char **why)
+                     long long seq, zone_rec *z, const box_index *near, const char **why,
+                     long long *bad_text)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     *why = !g ? "NULL geometry" : "empty geometry";
@@ -1114,8 +1128,12 @@ static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, int id_inde
     if (id_index >= 0 && OGR_F_IsFieldSetAndNotNull(f, id_index) &&
         *OGR_F_GetFieldAsString(f, id_index))
         id = OGR_F_GetFieldAsString(f, id_index);
-    z->zone = ccgis_strdup(ctx, id);
-    z->klass = ccgis_class_clean(ctx, k);
+    int repaired = 0;
+    char *k_utf8 = zone_text(ctx, k, &repaired);
+    z->zone = zone_text(ctx, id, &repaired);
+    *bad_text += repaired;
+    z->klass = k_utf8 ? ccgis_class_clean(ctx, k_utf8) : NULL;
+    free(k_utf8);
     z->key = z->klass ? ccgis_class_key(ctx, z->klass) : NULL;
     if (!z->klass || !z->key || !z->zone) {
         free(z->klass);
@@ -1149,6 +1167,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     double margin = 1.0;
     box_index near = {0, NULL, 0};
     double(*qbox)[4] = NULL; /* the boxes the spatial index is queried with */
+    long long bad_text = 0;  /* zones whose class or id was not UTF-8 */
     size_t n_qbox = 0;
     fid_set seen = {NULL, 0, 0};
     ccgis_text_plan text = {NULL, NULL};
@@ -1304,7 +1323,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
                                                      &b->z[b->n],
                                                      pruned && (!by_input || grouped) ? &near
                                                                                        : NULL,
-                                                     &why);
+                                                     &why, &bad_text);
             if (taken == 0 && !ctx->gdal_msg[0]) {
                 char fidtext[32];
                 snprintf(fidtext, sizeof fidtext, "%lld", fid);
@@ -1404,6 +1423,12 @@ stop:
     if ((st = settle(ctx, input, options, workers, nthreads, &rnotes, &n_rnotes, &sh.poll, r)) !=
         CCGIS_OK)
         goto done;
+    if (bad_text)
+        ccgis_msg_at(ctx, CCGIS_WARNING, (ccgis_where){sh.source, sh.layer, -1},
+                     "%lld zones have a class or id that is not valid UTF-8 -- the attribute "
+                     "encoding is probably not UTF-8: declare it (encoding=); meanwhile each "
+                     "byte that is not UTF-8 is shown as U+FFFD (\xEF\xBF\xBD)",
+                     bad_text);
     if (r->zones_skipped)
         ccgis_msg_at(ctx, CCGIS_WARNING, (ccgis_where){sh.source, sh.layer, -1},
                      "%lld zones without a usable polygon (NULL, empty or not a polygon) were "

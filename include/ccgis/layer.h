@@ -22,6 +22,12 @@
  *   - a geometry of the wrong kind (a line where polygons are expected, a
  *     polygon where points are expected...) is skipped the same way, unless
  *     the role allows a conversion (points role: a polygon's centroid);
+ *   - text that is not UTF-8 once decoded: an id is refused (it must be read
+ *     exactly); any other value keeps each byte that starts no UTF-8
+ *     sequence as U+FFFD, with one warning for the layer, so that every
+ *     output shows the same text;
+ *   - what GDAL leaves out without a word is warned about: .dbf records
+ *     flagged deleted, values cut at a NUL (\u0000) in a GeoJSON file;
  *   - an invalid polygon is repaired with GEOS MakeValid (the same algorithm
  *     as PostGIS ST_MakeValid), its polygonal part kept, and it becomes a
  *     GEOMETRY_REPAIRED finding stating GEOS's reason and the geodesic area
@@ -116,7 +122,8 @@ typedef struct ccgis_layer {
  * Returns CCGIS_OK, or: the failures of opening a source (info.h);
  * CCGIS_ERR_NO_LAYER; CCGIS_ERR_USAGE (several layers and none named; an
  * id field that is not in the layer: the message lists the fields);
- * CCGIS_ERR_INPUT (a duplicate or empty id, naming both features);
+ * CCGIS_ERR_INPUT (a duplicate or empty id, naming both features; an id
+ * that is not UTF-8);
  * CCGIS_ERR_CRS_NONE (no CRS and none assigned: pass srs);
  * CCGIS_ERR_TRANSFORM; CCGIS_ERR_READ; CCGIS_ERR_GEOMETRY (no usable feature).
  */

@@ -350,6 +350,47 @@ static const bad_case cases[] = {
      "$C run job.ini", 0,
      "lu.qix was made for 1012 shapes but the shapefile has 2024: the index is out of date", NULL,
      "grep -q '219.70 ha in all' out/report.md"},
+    {"cluster ids that are not UTF-8",
+     "ogr2ogr -f GeoJSON c.geojson $S/clusters.shp -t_srs EPSG:4326 && "
+     "sed 's/\"CCN03\"/\"CCN\\xe003\"/' c.geojson > ids.geojson && "
+     "mkjob -e \"s|^source .*clusters.shp.*|source = $W/ids.geojson|\"",
+     "$C run job.ini", 2,
+     "ids.geojson, layer 'clusters', feature 2: the id in field 'ma_ccn' is not valid UTF-8 (byte "
+     "0xE0 at offset 3) -- an id must be read exactly",
+     "out", "grep -q 'job.ini:13: \\[clusters\\]' .err"},
+    {"cluster names that are not UTF-8: report.md and summary.json agree",
+     "ogr2ogr -f GeoJSON c.geojson $S/clusters.shp -t_srs EPSG:4326 && "
+     "sed -e 's/\"ten\": \"CCN Ngọc Hồi\"/\"ten\": \"CCN Ng\\xe0c H\\xf4i\"/' "
+     "-e 's/\"ten\": \"CCN Phùng Xá\"/\"ten\": \"CCN Ph\\xf9ng X\\xe1\"/' c.geojson > n.geojson && "
+     "mkjob -e \"s|^source .*clusters.shp.*|source = $W/n.geojson|\"",
+     "$C run job.ini", 0,
+     "n.geojson, layer 'clusters': 2 features have text that is not valid UTF-8 (first: feature "
+     "0, field 'ten') -- the attribute encoding is probably not UTF-8",
+     NULL,
+     "[ $(sed -n '/^## Clusters on land not zoned/,/^## Craft/p' out/report.md | "
+     "grep -c '^| CCN') = 30 ] && [ $(grep -c '\"confl_top\"' out/summary.json) = 30 ] && "
+     "grep -q '| CCN Ng�c H�i |' out/report.md && grep -q '\"CCN Ng�c H�i\"' out/summary.json && "
+     "grep -q 'CCN Ph�ng X�' out/clusters.geojson"},
+    {"a job name that is not UTF-8", "mkjob -e 's|^name .*|name = H\\xe0 N\\xf4i|'",
+     "$C run job.ini", 2, "job.ini:6: this line is not UTF-8 text (byte 0xE0 at byte 9)", "out",
+     NULL},
+    {".dbf records flagged deleted",
+     "for e in shp shx dbf prj cpg; do cp $S/clusters.$e c.$e; done && "
+     "hl=$(od -An -tu2 -j8 -N2 c.dbf | tr -d ' ') && rl=$(od -An -tu2 -j10 -N2 c.dbf | tr -d ' ') "
+     "&& for r in 3 7; do printf '*' | dd of=c.dbf bs=1 seek=$((hl + r * rl)) conv=notrunc "
+     "2>/dev/null; done",
+     "$C area c.shp --id ma_ccn -o out.gpkg", 0,
+     "c.shp, layer 'c': 2 records of its .dbf are flagged deleted (the first is record 3): GDAL "
+     "does not read them, so those 2 features are left out of every figure",
+     NULL, COUNT("out.gpkg", 28)},
+    {"a NUL character inside a GeoJSON string",
+     "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+     "\"properties\":{\"id\":\"a\\u0000b\"},\"geometry\":" POLY("[[105.8,21.0],[105.81,21.0],"
+     "[105.81,21.01],[105.8,21.0]]") "}]}' > in.geojson",
+     AREA, 0,
+     "in.geojson, layer 'in': 1 text values hold a NUL character (\\u0000; the first on line 1) "
+     "and are read cut short there -- ids and names included",
+     NULL, COUNT("out.gpkg", 1)},
 
     /* ---- job files ---- */
     {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
