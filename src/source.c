@@ -11,10 +11,12 @@
  *
  * Network sources must not wait forever either: a PostgreSQL connection
  * string gets connect_timeout=10 and a statement_timeout of 5 minutes unless
- * it (or PGCONNECT_TIMEOUT / PGOPTIONS) says otherwise, and HTTP sources
- * (WFS:, http://, /vsicurl/) run with GDAL's connect timeout of 10 s and a
- * stall limit of 60 s unless GDAL_HTTP_CONNECTTIMEOUT / GDAL_HTTP_LOW_SPEED_TIME
- * are set.  What a signal must end while GDAL waits is the command's business
+ * it (or PGCONNECT_TIMEOUT / PGOPTIONS) says otherwise -- without the
+ * latter when a pooler such as PgBouncer refuses the options parameter --
+ * and HTTP sources (WFS:, http://, /vsicurl/) run with GDAL's connect
+ * timeout of 10 s and a stall limit of 60 s unless GDAL_HTTP_CONNECTTIMEOUT
+ * / GDAL_HTTP_LOW_SPEED_TIME are set (GDAL configuration, process-wide).
+ * What a signal must end while GDAL waits is the command's business
  * (src/cli/interrupt.c).
  */
 #include <ctype.h>
@@ -362,6 +364,15 @@ ccgis_status ccgis_source_open_enc(ccgis_ctx *ctx, const char *source, const cha
     }
     ccgis_gdal_begin(ctx);
     *ds = GDALOpenEx(open_as, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
+    if (!*ds && open_as == conn && strstr(ctx->gdal_msg, "options")) {
+        /* A pooler (PgBouncer) may refuse the options startup parameter:
+         * then the connect timeout alone. */
+        snprintf(conn, sizeof conn, "%s connect_timeout=%s", source,
+                 CCGIS_PG_CONNECT_TIMEOUT_S);
+        ctx->gdal_msg[0] = '\0';
+        *ds = GDALOpenEx(pg_has_key(source + 3, "connect_timeout") ? source : conn,
+                         GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
+    }
     ccgis_gdal_end(ctx);
     if (!*ds) {
         if (is_dir)
