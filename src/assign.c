@@ -14,9 +14,12 @@
 #include "internal.h"
 
 /* Findings about input i: part or all of it in no zone, zones without a
- * name under it, several zones. */
+ * name under it, several zones.  The notes and pieces come by input
+ * (overlay.h): *note_at and *piece_at are cursors into them, moved past
+ * input i, so that the inputs in order cost one pass over each list. */
 static ccgis_status add_findings(ccgis_ctx *ctx, const ccgis_layer *input, size_t i,
-                                 const ccgis_assign_result *r, ccgis_findings *findings)
+                                 const ccgis_assign_result *r, ccgis_findings *findings,
+                                 size_t *note_at, size_t *piece_at)
 {
     const ccgis_feature *f = &input->f[i];
     const ccgis_overlay_result *o = r->overlay;
@@ -37,9 +40,13 @@ static ccgis_status add_findings(ccgis_ctx *ctx, const ccgis_layer *input, size_
                                    "%s %s: %.2f ha (%.1f%% of its area) lie in no district",
                                    input->what, f->key, out / 1e4, 100.0 * out / area);
     }
-    for (size_t k = 0; k < o->n_notes && st == CCGIS_OK; k++) {
-        const ccgis_overlay_note *nt = &o->notes[k];
-        if (nt->kind != CCGIS_ZONE_UNCLASSIFIED || nt->input != i || nt->area_m2 < o->tol_m2[i])
+    while (*note_at < o->n_notes && (o->notes[*note_at].kind != CCGIS_ZONE_UNCLASSIFIED ||
+                                     o->notes[*note_at].input < i))
+        (*note_at)++; /* the repaired and skipped zones come first */
+    for (; *note_at < o->n_notes && o->notes[*note_at].input == i && st == CCGIS_OK;
+         (*note_at)++) {
+        const ccgis_overlay_note *nt = &o->notes[*note_at];
+        if (nt->kind != CCGIS_ZONE_UNCLASSIFIED || nt->area_m2 < o->tol_m2[i])
             continue;
         st = ccgis_finding_add(ctx, findings, CCGIS_ZONE_UNCLASSIFIED, input->what, f->key,
                                nt->zone, nt->area_m2,
@@ -54,9 +61,11 @@ static ccgis_status add_findings(ccgis_ctx *ctx, const ccgis_layer *input, size_
     char shares[512] = "";
     size_t used = 0;
     const char *second = NULL;
-    for (size_t k = 0; k < o->n_pieces; k++) {
+    while (*piece_at < o->n_pieces && o->pieces[*piece_at].input < i)
+        (*piece_at)++;
+    for (size_t k = *piece_at; k < o->n_pieces && o->pieces[k].input == i; k++) {
         const ccgis_overlay_piece *p = &o->pieces[k];
-        if (p->input != i || p->area_m2 < o->tol_m2[i])
+        if (p->area_m2 < o->tol_m2[i])
             continue;
         if (!second && strcmp(p->klass, r->zone[i]) != 0)
             second = p->klass;
@@ -119,10 +128,11 @@ ccgis_status ccgis_assign(ccgis_ctx *ctx, const ccgis_layer *input, const ccgis_
     for (size_t i = 0; i < input->n; i++)
         if (r->n_zones[i] == 0 && best[i] > 0)
             r->n_zones[i] = 1;
+    size_t note_at = 0, piece_at = 0;
     for (size_t i = 0; i < input->n && st == CCGIS_OK; i++) {
         r->share_pct[i] =
             ov->area_m2[i] > 0 ? fmin(100.0, 100.0 * best[i] / ov->area_m2[i]) : 0.0;
-        st = add_findings(ctx, input, i, r, findings);
+        st = add_findings(ctx, input, i, r, findings, &note_at, &piece_at);
     }
     free(best);
     if (st == CCGIS_OK) {

@@ -344,9 +344,12 @@ ccgis_transform *ccgis_transform_free(ccgis_transform *t)
     return NULL;
 }
 
-/* GEOSGeom_transformXY_r callback: one point through the transformation. */
+/* GEOSGeom_transformXY_r callback: one point through the transformation
+ * (none once ccgis_interrupt_request() came: the transformation fails). */
 static int transform_point(double *x, double *y, void *arg)
 {
+    if (ccgis_interrupt_pending())
+        return 0;
     PJ_COORD c = proj_coord(*x, *y, 0, 0);
     c = proj_trans(arg, PJ_FWD, c);
     if (!isfinite(c.xy.x) || !isfinite(c.xy.y) || c.xy.x == HUGE_VAL)

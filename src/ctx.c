@@ -42,6 +42,7 @@ ccgis_ctx *ccgis_ctx_new(void)
     proj_log_func(ctx->proj, ctx, ccgis_proj_log_handler);
 
     pthread_once(&gdal_once, gdal_register);
+    ccgis_interrupt_init();
     return ctx;
 
 fail:

@@ -61,23 +61,9 @@ ccgis_status ccgis_layer_encoding(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH lay
 /* ccgis_text_suspect: see internal.h. */
 int ccgis_text_suspect(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if (*p < 0x80) {
-            p++;
-            continue;
-        }
-        int len = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
-        if (len == 0 || (len == 2 && *p < 0xC2))
-            return 1;
-        for (int k = 1; k < len; k++)
-            if ((p[k] & 0xC0) != 0x80)
-                return 1;
-        if (len == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] == 0xBD)
-            return 1; /* U+FFFD: a reader already replaced bytes it could not decode */
-        p += len;
-    }
-    return 0;
+    if (ccgis_text_is_utf8(s))
+        return 1;
+    return strstr(s, "\xEF\xBF\xBD") != NULL; /* U+FFFD: a reader already replaced bytes */
 }
 
 /* The value of string field i of f when it holds a byte above ASCII, else

@@ -137,6 +137,18 @@ void *ccgis_calloc(ccgis_ctx *ctx, size_t n, size_t size);
  */
 int ccgis_grow(ccgis_ctx *ctx, void **arr, size_t *cap, size_t n, size_t elem_size);
 
+/* ---- interrupt.c ------------------------------------------------------ */
+
+/* ccgis_interrupt_init -- let GEOS see ccgis_interrupt_request() in every
+ * operation after it (installs a GEOS callback once per process; called by
+ * ccgis_ctx_new). */
+void ccgis_interrupt_init(void);
+
+/* ccgis_interrupt_pending -- 1 between ccgis_interrupt_request() and
+ * ccgis_interrupt_cancel(): long loops then stop with CCGIS_ERR_USAGE,
+ * "cancelled by the caller". */
+int ccgis_interrupt_pending(void);
+
 /* ---- crs.c ------------------------------------------------------------ */
 
 /*
@@ -193,6 +205,12 @@ const char *ccgis_crs_wkt(ccgis_ctx *ctx, const ccgis_crs *crs);
 
 /* ---- source.c --------------------------------------------------------- */
 
+/* What ccgis adds to a PostgreSQL connection string that does not say
+ * (source.c): seconds to wait for the connection, milliseconds a statement
+ * may run on the server. */
+#define CCGIS_PG_CONNECT_TIMEOUT_S "10"
+#define CCGIS_PG_STATEMENT_TIMEOUT_MS "300000"
+
 /*
  * ccgis_source_open -- open a vector source read-only.  Returns CCGIS_OK and
  * sets *ds (close with GDALClose), or CCGIS_ERR_NOT_FOUND, CCGIS_ERR_INPUT
@@ -242,6 +260,12 @@ ccgis_status ccgis_source_pick_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char
                                      const char *name, OGRLayerH *layer);
 
 /*
+ * ccgis_layer_is_empty -- 1 if the layer (through its attribute filter, if
+ * any) gives no feature at all: reads one, then resets the reading.
+ */
+int ccgis_layer_is_empty(OGRLayerH layer);
+
+/*
  * ccgis_looks_vn2000 -- 1 if a layer's extent looks like projected VN-2000
  * metres (eastings 300-800 km, northings 900-2,700 km: TM-3 or UTM 48N/49N
  * over Vietnam), with a sentence saying so in `what`.  0 otherwise.
@@ -251,6 +275,32 @@ int ccgis_looks_vn2000(OGRLayerH layer, char *what, size_t cap);
 /* ccgis_field_list -- "a, b, c" naming the fields of defn, or "(none)",
  * into buf (cap bytes, cut if longer). */
 void ccgis_field_list(OGRFeatureDefnH defn, char *buf, size_t cap);
+
+/* ---- dropped.c -------------------------------------------------------- */
+
+/*
+ * ccgis_source_dropped -- warn (CCGIS_WARNING, naming `source` and `layer`)
+ * about what GDAL will leave out of the source without a word: .dbf records
+ * flagged deleted (a shapefile), which GDAL skips; NUL characters (\u0000)
+ * inside strings of a GeoJSON file, which cut the values there.  Each is counted, with the first
+ * record or line.  Reads the file's bytes once; connection strings and
+ * other formats are not looked at.
+ */
+void ccgis_source_dropped(ccgis_ctx *ctx, GDALDatasetH ds, const char *source, const char *layer);
+
+/* ---- spindex.c -------------------------------------------------------- */
+
+/*
+ * ccgis_spatial_index_stale -- 1 when the spatial index GDAL would use for
+ * `layer` of `ds` (opened from `source`) disagrees with the layer: a
+ * GeoPackage R-tree or SpatiaLite index holding another number of entries
+ * than the layer has non-empty geometries, a shapefile .qix made for
+ * another number of shapes.  `why` (cap bytes) then gets a sentence naming
+ * the index and both counts.  0 when they agree, or when it cannot tell
+ * (no index, another format).
+ */
+int ccgis_spatial_index_stale(GDALDatasetH ds, OGRLayerH layer, const char *source, char *why,
+                              size_t cap);
 
 /* ---- geom.c ----------------------------------------------------------- */
 
@@ -412,6 +462,8 @@ typedef struct run_data {
     GEOSGeometry **dgeom;     /* [districts->n] at a district's first feature: the union of
                                  its features; else NULL */
     GDALDatasetH layers[L_COUNT]; /* the layers as written; NULL when not part of the job */
+    ccgis_progress_fn progress;   /* the run's, for the steps after analyse() (may be NULL) */
+    void *progress_arg;
     double phase_s[CCGIS_PHASES];  /* wall seconds per phase */
 } run_data;
 
@@ -568,6 +620,68 @@ char *ccgis_class_clean(ccgis_ctx *ctx, const char *raw);
  * keys are equal bytes.
  */
 char *ccgis_class_key(ccgis_ctx *ctx, const char *clean);
+
+/* ---- boxtree.c ---------------------------------------------------------- */
+
+/*
+ * A packed R-tree of boxes (minx, miny, maxx, maxy), built once and then
+ * walked nearest first: a walk hands out the items in order of a lower bound
+ * the caller computes from a box, so that a search can stop as soon as no
+ * item left can matter.  `bound` must not grow when its box grows (a box
+ * holding another never gets a larger bound): a node's bound is then a lower
+ * bound of every item under it.  Cost: O(n log n) to build, O(log n + k) for
+ * a walk that takes k items.  A tree is read-only once built: several walks
+ * may share it, one per thread.
+ */
+typedef struct ccgis_boxtree ccgis_boxtree;
+
+/* ccgis_boxtree_new -- the tree of n boxes (copied; item i is box[i]).
+ * Returns it (ccgis_boxtree_free), or NULL (recorded) when out of memory. */
+ccgis_boxtree *ccgis_boxtree_new(ccgis_ctx *ctx, const double (*box)[4], size_t n);
+
+/* ccgis_boxtree_free -- release a tree; NULL is accepted.  Returns NULL. */
+ccgis_boxtree *ccgis_boxtree_free(ccgis_boxtree *t);
+
+/* ccgis_boxtree_leaves -- the number of leaves: tiles of up to 16 nearby
+ * items, in packing order (sort-tile-recursive). */
+size_t ccgis_boxtree_leaves(const ccgis_boxtree *t);
+
+/* ccgis_boxtree_leaf -- leaf k (< ccgis_boxtree_leaves): its box (covering
+ * its items') into box, its item count into *n; returns its item indexes
+ * (borrowed from the tree). */
+const size_t *ccgis_boxtree_leaf(const ccgis_boxtree *t, size_t k, double box[4], size_t *n);
+
+/* A lower bound of what the caller measures to anything inside box b. */
+typedef double (*ccgis_box_bound_fn)(const double b[4], void *arg);
+
+typedef struct ccgis_boxwalk_entry {
+    double bound;
+    size_t id;
+    int is_item;
+} ccgis_boxwalk_entry;
+
+/* One walk: zero it once ({0}); start, next..., then clear to free its heap
+ * (a cleared walk may be started again). */
+typedef struct ccgis_boxwalk {
+    const ccgis_boxtree *tree;
+    ccgis_box_bound_fn bound;
+    void *arg;
+    ccgis_boxwalk_entry *heap;
+    size_t n, cap;
+} ccgis_boxwalk;
+
+/* ccgis_boxwalk_start -- begin a walk of t with `bound` (and its arg),
+ * reusing the walk's heap.  Returns 1, or 0 when out of memory. */
+int ccgis_boxwalk_start(ccgis_boxwalk *w, const ccgis_boxtree *t, ccgis_box_bound_fn bound,
+                        void *arg);
+
+/* ccgis_boxwalk_next -- the next item, in order of non-decreasing bound:
+ * returns 1 with *item and its *bound; 0 when every item was handed out; -1
+ * when out of memory (nothing recorded). */
+int ccgis_boxwalk_next(ccgis_boxwalk *w, size_t *item, double *bound);
+
+/* ccgis_boxwalk_clear -- free the walk's heap. */
+void ccgis_boxwalk_clear(ccgis_boxwalk *w);
 
 /* ---- style.c ---------------------------------------------------------- */
 

@@ -112,6 +112,17 @@ static char *read_line(char *str, int num, void *arg)
         fail(p, "a NUL byte in this line -- the job file must be plain UTF-8 text");
         return s;
     }
+    /* Names and paths go into report.md and summary.json as they are (a line
+     * cut short for length may end inside a letter: that is the other error). */
+    size_t len = strlen(s);
+    int cut = len == (size_t)num - 1 && s[len - 1] != '\n' && !feof(p->f);
+    size_t bad = cut ? 0 : ccgis_text_is_utf8(s);
+    if (bad) {
+        fail(p, "this line is not UTF-8 text (byte 0x%02X at byte %zu) -- save the job file as "
+                "UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+             (unsigned char)s[bad - 1], bad);
+        return s;
+    }
     p->indented = (s[0] == ' ' || s[0] == '\t') && strspn(s, " \t\r\n") < strlen(s);
     const char *t = s + strspn(s, " \t");
     if (*t == '[') {
@@ -518,8 +529,8 @@ ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out)
     }
     if (p.long_line) {
         st = ccgis_error(ctx, CCGIS_ERR_USAGE,
-                         "%s:%d: line longer than %d characters -- shorten it (use a shorter "
-                         "relative path)",
+                         "%s:%d: line longer than %d bytes (a Vietnamese letter takes 2 or 3) "
+                         "-- shorten it (use a shorter relative path)",
                          path, p.long_line, INI_MAX_LINE - 2);
         goto done;
     }
@@ -560,6 +571,10 @@ static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgi
     if (st != CCGIS_OK)
         return at_line(ctx, st, job, in->line_source, section);
     st = ccgis_source_pick_layer(ctx, ds, in->source, in->layer, &layer);
+    if (st == CCGIS_OK && ccgis_layer_is_empty(layer))
+        st = ccgis_error_at(ctx, CCGIS_ERR_INPUT,
+                            (ccgis_where){in->source, OGR_L_GetName(layer), -1},
+                            "the layer has no features -- is this the right file or layer?");
     if (st != CCGIS_OK) {
         GDALClose(ds);
         return at_line(ctx, st, job, in->line_source, section);

@@ -335,6 +335,34 @@ static int cell_number(OGRFeatureH f, int i, double *v)
     return end != buf && !*end && isfinite(*v);
 }
 
+/*
+ * Text field i of f holds text that is not clean UTF-8.  An id cannot be
+ * guessed at: one that is not UTF-8 is refused (CCGIS_ERR_INPUT, naming the
+ * byte).  Any other field is kept with each byte that starts no UTF-8
+ * sequence replaced by U+FFFD, so that every output -- layers, report.md,
+ * summary.json -- shows the same text (the caller warns once per layer).
+ * Returns CCGIS_OK or the failure (recorded).
+ */
+static ccgis_status repair_text(loader *L, OGRFeatureH f, int i, ccgis_where at)
+{
+    const char *v = OGR_F_GetFieldAsString(f, i);
+    size_t bad_at = ccgis_text_is_utf8(v);
+    if (!bad_at)
+        return CCGIS_OK; /* valid, with U+FFFD from the reader: counted only */
+    if (i == L->id_index)
+        return ccgis_error_at(L->ctx, CCGIS_ERR_INPUT, at,
+                              "the id in field '%s' is not valid UTF-8 (byte 0x%02X at offset %zu) "
+                              "-- an id must be read exactly: fix it, or for a shapefile declare "
+                              "the attribute encoding (encoding=, e.g. CP1258, or a .cpg file)",
+                              L->spec->id_field, (unsigned char)v[bad_at - 1], bad_at - 1);
+    char *fixed = NULL;
+    ccgis_status st = ccgis_text_repair(L->ctx, v, &fixed, NULL);
+    if (st == CCGIS_OK)
+        OGR_F_SetFieldString(f, i, fixed);
+    free(fixed);
+    return st;
+}
+
 /* Take one feature: add it to the layer, or skip it with a finding. */
 static ccgis_status take_feature(loader *L, OGRFeatureH f)
 {
@@ -351,15 +379,17 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
     int suspect = ccgis_text_plan_apply(ctx, &L->text, f, at, &st);
     if (st != CCGIS_OK)
         return st;
+    int counted = 0;
     for (int i = 0; suspect && i < OGR_F_GetFieldCount(f); i++) {
         if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
             !OGR_F_IsFieldSetAndNotNull(f, i) || !ccgis_text_suspect(OGR_F_GetFieldAsString(f, i)))
             continue;
-        if (L->bad_text++ == 0) {
+        if (!counted++ && L->bad_text++ == 0) {
             L->bad_text_fid = fid;
             L->bad_text_field = i;
         }
-        break;
+        if ((st = repair_text(L, f, i, at)) != CCGIS_OK)
+            return st;
     }
     char *key = feature_key(L, f, fid);
     if (!key)
@@ -593,6 +623,17 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
 ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
                               ccgis_findings *findings, ccgis_layer **out)
 {
+    return ccgis_layer_load_progress(ctx, spec, findings, NULL, NULL, out);
+}
+
+/* Features read between two progress reports. */
+#define PROGRESS_EVERY 64
+
+/* ccgis_layer_load_progress: see layer.h. */
+ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
+                                       ccgis_findings *findings, ccgis_progress_fn progress,
+                                       void *progress_arg, ccgis_layer **out)
+{
     loader L = {.ctx = ctx, .spec = spec, .findings = findings, .id_index = -1, .x_index = -1,
                 .y_index = -1};
     GDALDatasetH ds = NULL;
@@ -618,6 +659,7 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
         goto done;
     }
     L.where = (ccgis_where){L.layer->source, L.layer->name, -1};
+    ccgis_source_dropped(ctx, ds, spec->source, L.layer->name);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(olayer);
     OGR_FD_Reference(defn);
     L.layer->defn = defn;
@@ -650,10 +692,18 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
     L.layer->encoding = ccgis_strdup(ctx, L.text.label);
 
     OGRFeatureH f;
+    GIntBig total = progress ? OGR_L_GetFeatureCount(olayer, FALSE) : -1;
     ctx->gdal_msg[0] = '\0';
     OGR_L_ResetReading(olayer);
     while ((f = OGR_L_GetNextFeature(olayer)) != NULL) {
         long long fid = (long long)OGR_F_GetFID(f);
+        if (progress && L.layer->n_read % PROGRESS_EVERY == PROGRESS_EVERY - 1 &&
+            !progress(total > 0 ? fmin(1.0, (double)L.layer->n_read / (double)total) : 0.0,
+                      L.layer->what, progress_arg)) {
+            OGR_F_Destroy(f);
+            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            goto done;
+        }
         /* A feature GDAL could not read whole is an error, not a skip. */
         st = ctx->gdal_msg[0]
                  ? ccgis_error_at(ctx, CCGIS_ERR_READ,
@@ -677,7 +727,8 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
         ccgis_msg_at(ctx, CCGIS_WARNING, L.where,
                      "%lld features have text that is not valid UTF-8 (first: feature %lld, "
                      "field '%s') -- the attribute encoding is probably not UTF-8: declare it "
-                     "(encoding=, e.g. CP1258, or a .cpg file)",
+                     "(encoding=, e.g. CP1258, or a .cpg file); meanwhile each byte that is not "
+                     "UTF-8 is shown as U+FFFD (\xEF\xBF\xBD) in every output",
                      L.bad_text, L.bad_text_fid,
                      OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, L.bad_text_field)));
     if (L.layer->n == 0) {

@@ -2,8 +2,10 @@
  * near.c -- proximity of points to polygons (see ccgis/near.h).
  *
  * A lower bound of the distance from a point to a polygon comes from the
- * polygon's lon/lat box (box_bound_m).  Pairs whose bound exceeds both the
- * radius and the best distance so far are not measured.
+ * polygon's lon/lat box (box_bound_m).  The polygons' boxes are packed in a
+ * tree (boxtree.c) walked nearest first for each point; the walk stops at
+ * the first polygon whose bound exceeds both the radius and the best
+ * distance so far, so pairs beyond both are never measured.
  */
 #include <math.h>
 #include <stdint.h>
@@ -34,32 +36,33 @@ static double box_bound_m(double lon, double lat, const double b[4])
     return fmax(dlat * 110574.0, dlon * per_lon) * 0.99;
 }
 
-/* A target and its bound, for visiting targets nearest first. */
-typedef struct bounded {
-    double bound_m;
-    size_t t;
-} bounded;
+/* The point a walk measures from: (lon, lat), for box_bound_m. */
+typedef struct from_point {
+    double lon, lat;
+} from_point;
 
-/* qsort comparator: by bound, then by target index (reading order). */
-static int by_bound(const void *a, const void *b)
+/* ccgis_box_bound_fn of the tree walk: box_bound_m from the point.  The
+ * bound never grows with the box (a wider box is nearer in longitude and
+ * latitude, and reaches nearer the pole), as the walk requires. */
+static double point_bound(const double b[4], void *arg)
 {
-    const bounded *x = a, *y = b;
-    if (x->bound_m != y->bound_m)
-        return x->bound_m < y->bound_m ? -1 : 1;
-    return x->t < y->t ? -1 : x->t > y->t;
+    const from_point *p = arg;
+    return box_bound_m(p->lon, p->lat, b);
 }
 
 /* ccgis_near: see near.h. */
 ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_layer *targets,
-                        double radius_m, ccgis_near_result **out)
+                        double radius_m, ccgis_progress_fn progress, void *progress_arg,
+                        ccgis_near_result **out)
 {
     *out = NULL;
     if (!isfinite(radius_m) || radius_m < 0)
         return ccgis_error(ctx, CCGIS_ERR_USAGE,
                            "radius %g m is not a distance -- give metres, 0 or more", radius_m);
     ccgis_near_result *r = ccgis_calloc(ctx, 1, sizeof *r);
-    double(*box)[4] = ccgis_calloc(ctx, targets->n, sizeof *box);
-    bounded *order = NULL;
+    double(*box)[4] = ccgis_calloc(ctx, targets->n + 1, sizeof *box);
+    ccgis_boxtree *tree = NULL;
+    ccgis_boxwalk walk = {0};
     ccgis_status st = CCGIS_OK;
     if (!r || !box) {
         st = CCGIS_ERR_NOMEM;
@@ -82,31 +85,36 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
         GEOSGeom_getXMax_r(ctx->geos, targets->f[t].geom, &box[t][2]);
         GEOSGeom_getYMax_r(ctx->geos, targets->f[t].geom, &box[t][3]);
     }
-    order = ccgis_calloc(ctx, targets->n, sizeof *order);
-    if (!order) {
+    if (!(tree = ccgis_boxtree_new(ctx, (const double(*)[4])box, targets->n))) {
         st = CCGIS_ERR_NOMEM;
         goto done;
     }
     for (size_t i = 0; i < points->n && st == CCGIS_OK; i++) {
-        double lon, lat;
-        if (!GEOSGeomGetX_r(ctx->geos, points->f[i].geom, &lon) ||
-            !GEOSGeomGetY_r(ctx->geos, points->f[i].geom, &lat)) {
+        if (progress && i % 1000 == 999 &&
+            !progress((double)i / (double)points->n, "villages", progress_arg)) {
+            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            break;
+        }
+        from_point p;
+        if (!GEOSGeomGetX_r(ctx->geos, points->f[i].geom, &p.lon) ||
+            !GEOSGeomGetY_r(ctx->geos, points->f[i].geom, &p.lat)) {
             ccgis_where at = {points->source, points->name, points->f[i].fid};
             st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, at, "is not a point with coordinates");
             break;
         }
-        for (size_t t = 0; t < targets->n; t++)
-            order[t] = (bounded){box_bound_m(lon, lat, box[t]), t};
-        qsort(order, targets->n, sizeof *order, by_bound);
-        double best = INFINITY;
-        size_t best_t = SIZE_MAX;
+        if (!ccgis_boxwalk_start(&walk, tree, point_bound, &p)) {
+            st = ccgis_nomem(ctx);
+            break;
+        }
+        double best = INFINITY, bound;
+        size_t best_t = SIZE_MAX, t;
+        int got;
         /* Nearest first: stop once no target can be nearer nor within the radius. */
-        for (size_t k = 0; k < targets->n; k++) {
-            size_t t = order[k].t;
-            if (order[k].bound_m > radius_m && order[k].bound_m > best)
+        while ((got = ccgis_boxwalk_next(&walk, &t, &bound)) == 1) {
+            if (bound > radius_m && bound > best)
                 break;
             double d;
-            if ((st = ccgis_geod_distance(ctx, lon, lat, targets->f[t].geom, &d)) != CCGIS_OK) {
+            if ((st = ccgis_geod_distance(ctx, p.lon, p.lat, targets->f[t].geom, &d)) != CCGIS_OK) {
                 ccgis_where at = {targets->source, targets->name, targets->f[t].fid};
                 st = ccgis_error_at(ctx, st, at, "cannot measure the distance to %s %s: %s",
                                     points->what, points->f[i].key, ccgis_errmsg(ctx));
@@ -123,6 +131,8 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
             if (d <= radius_m)
                 r->n_within[t]++;
         }
+        if (got < 0 && st == CCGIS_OK)
+            st = ccgis_nomem(ctx);
         r->nearest[i] = best_t;
         r->dist_m[i] = best;
         r->within[i] = best <= radius_m;
@@ -132,8 +142,9 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
         r = NULL;
     }
 done:
+    ccgis_boxwalk_clear(&walk);
+    ccgis_boxtree_free(tree);
     free(box);
-    free(order);
     ccgis_near_result_free(r);
     return st;
 }

@@ -16,10 +16,18 @@
  * are read the raw pieces of every worker are sorted by (input, class, zone
  * reading order) and summed / unioned in that order, so that the result does
  * not depend on which worker took which batch.
+ *
+ * Cancellation: only the reader calls the progress callback -- after each
+ * batch, and every 100 ms while it waits for the workers (a full queue, the
+ * last batches) or works through a batch alone; workers look at the abort
+ * flag before each zone.  A single long GEOS operation is cut short by
+ * ccgis_interrupt_request (progress.h).
  */
 #include <math.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,16 +90,75 @@ typedef struct worker {
     pthread_t thread;
 } worker;
 
+/* The reader's progress reports (only the reader thread calls the callback). */
+typedef struct reader_poll {
+    ccgis_progress_fn fn; /* may be NULL */
+    void *arg;
+    double frac;   /* the fraction to report */
+    double last_s; /* when it last reported, monotonic seconds */
+    int cancelled; /* the callback returned 0 */
+} reader_poll;
+
+/* Seconds on the monotonic clock. */
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Report progress if `force` or 100 ms passed since the last report.
+ * Returns 0 once the callback asked to cancel. */
+static int poll_progress(reader_poll *p, int force)
+{
+    if (p->cancelled)
+        return 0;
+    if (!p->fn)
+        return 1;
+    double t = mono_s();
+    if (!force && t - p->last_s < 0.1)
+        return 1;
+    p->last_s = t;
+    if (!p->fn(fmin(p->frac, 1.0), "intersecting zones", p->arg))
+        p->cancelled = 1;
+    return !p->cancelled;
+}
+
 /* The queue between the reader and the workers. */
 typedef struct shared {
     pthread_mutex_t mu;
-    pthread_cond_t not_empty, not_full;
+    pthread_cond_t not_empty, not_full, all_done;
     batch **q;
     size_t head, count, cap;
-    int done;  /* the reader has pushed its last batch */
-    int abort; /* a failure: everybody stops */
+    int done;         /* the reader has pushed its last batch */
+    atomic_int abort; /* a failure or a cancellation: everybody stops */
+    int running;      /* workers not yet finished */
     const char *source, *layer; /* for messages */
+    reader_poll poll;           /* the reader's */
 } shared;
+
+/* A deadline 100 ms from now, for pthread_cond_timedwait (CLOCK_REALTIME). */
+static struct timespec in_100ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 100 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000 * 1000 * 1000;
+    }
+    return ts;
+}
+
+/* Stop everybody (the lock is not held). */
+static void abort_all(shared *sh)
+{
+    pthread_mutex_lock(&sh->mu);
+    sh->abort = 1;
+    pthread_cond_broadcast(&sh->not_empty);
+    pthread_cond_broadcast(&sh->not_full);
+    pthread_mutex_unlock(&sh->mu);
+}
 
 /* Free the owned parts of a batch's zones and empty it. */
 static void batch_clear(batch *b)
@@ -354,10 +421,9 @@ done:
     return ok;
 }
 
-/* Worker thread: take batches until the reader is done or a failure. */
-static void *worker_main(void *arg)
+/* Take batches until the reader is done, a failure or a cancellation. */
+static void worker_loop(worker *w)
 {
-    worker *w = arg;
     shared *sh = w->sh;
     for (;;) {
         pthread_mutex_lock(&sh->mu);
@@ -365,7 +431,7 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&sh->not_empty, &sh->mu);
         if (sh->abort || (sh->count == 0 && sh->done)) {
             pthread_mutex_unlock(&sh->mu);
-            return NULL;
+            return;
         }
         batch *b = sh->q[sh->head];
         sh->head = (sh->head + 1) % sh->cap;
@@ -374,19 +440,28 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&sh->mu);
 
         int ok = 1;
-        for (size_t i = 0; i < b->n && ok; i++)
+        for (size_t i = 0; i < b->n && ok && !atomic_load(&sh->abort); i++)
             ok = process_zone(w, &b->z[i]);
         batch_clear(b);
         free(b);
         if (!ok) {
-            pthread_mutex_lock(&sh->mu);
-            sh->abort = 1;
-            pthread_cond_broadcast(&sh->not_empty);
-            pthread_cond_broadcast(&sh->not_full);
-            pthread_mutex_unlock(&sh->mu);
-            return NULL;
+            abort_all(sh);
+            return;
         }
     }
+}
+
+/* Worker thread: the loop, then tell the reader it is finished. */
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    shared *sh = w->sh;
+    worker_loop(w);
+    pthread_mutex_lock(&sh->mu);
+    sh->running--;
+    pthread_cond_signal(&sh->all_done);
+    pthread_mutex_unlock(&sh->mu);
+    return NULL;
 }
 
 /* Set up a worker: contexts, copies of the inputs, their tree and prepared
@@ -410,6 +485,8 @@ static ccgis_status worker_init(ccgis_ctx *ctx, worker *w, int own, const ccgis_
     if (!w->in || !w->prep || !w->cand || !w->tree)
         return ccgis_nomem(ctx);
     for (size_t i = 0; i < input->n; i++) {
+        if (i % 1000 == 999 && !poll_progress(&sh->poll, 0))
+            return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
         w->in[i] = GEOSGeom_clone_r(h, input->f[i].geom);
         w->prep[i] = w->in[i] ? GEOSPrepare_r(h, w->in[i]) : NULL;
         if (!w->prep[i])
@@ -466,21 +543,30 @@ static void worker_clear(worker *w)
         ccgis_ctx_free(w->ctx);
 }
 
-/* Hand a full batch to the workers (blocking while the queue is full), or
- * process it here when there are none.  Returns 0 if the work must stop. */
+/* Hand a full batch to the workers (waiting while the queue is full, with a
+ * progress report every 100 ms), or process it here when there are none.
+ * Returns 0 if the work must stop (a failure, or sh->poll.cancelled). */
 static int dispatch(shared *sh, worker *workers, int nthreads, batch *b)
 {
     if (nthreads == 1) {
         int ok = 1;
         for (size_t i = 0; i < b->n && ok; i++)
-            ok = process_zone(&workers[0], &b->z[i]);
+            ok = poll_progress(&sh->poll, 0) && process_zone(&workers[0], &b->z[i]);
         batch_clear(b);
         free(b);
         return ok;
     }
     pthread_mutex_lock(&sh->mu);
-    while (sh->count == sh->cap && !sh->abort)
-        pthread_cond_wait(&sh->not_full, &sh->mu);
+    while (sh->count == sh->cap && !sh->abort) {
+        struct timespec until = in_100ms();
+        if (pthread_cond_timedwait(&sh->not_full, &sh->mu, &until) == 0 || sh->abort)
+            continue;
+        pthread_mutex_unlock(&sh->mu);
+        int go_on = poll_progress(&sh->poll, 1);
+        if (!go_on)
+            abort_all(sh);
+        pthread_mutex_lock(&sh->mu);
+    }
     int ok = !sh->abort;
     if (ok) {
         sh->q[(sh->head + sh->count) % sh->cap] = b;
@@ -623,7 +709,8 @@ static void warn_unmet_allowed(ccgis_ctx *ctx, const ccgis_overlay_options *o,
  */
 static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
                            const ccgis_overlay_options *o, worker *workers, int nthreads,
-                           zone_note **rnotes, size_t *n_rnotes, ccgis_overlay_result *r)
+                           zone_note **rnotes, size_t *n_rnotes, reader_poll *poll,
+                           ccgis_overlay_result *r)
 {
     GEOSContextHandle_t h = ctx->geos;
     size_t ni = input->n;
@@ -706,8 +793,12 @@ static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
     qsort(all, n, sizeof *all, by_piece);
     st = one_spelling(ctx, all, n, r);
 
-    /* Each input's partition. */
+    /* Each input's partition (a progress report at most every 100 ms). */
     for (size_t i = 0, at = 0; i < ni && st == CCGIS_OK; i++) {
+        if (!poll_progress(poll, 0)) {
+            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            break;
+        }
         size_t end = at;
         while (end < n && all[end].input == i)
             end++;
@@ -758,14 +849,17 @@ static int by_minx(const void *a, const void *b)
 }
 
 /* Build the index; returns 1, or 0 when an input's box cannot be carried
- * into the zones' CRS (then every zone must be read: no pruning). */
+ * into the zones' CRS (then every zone must be read: no pruning), or -1
+ * when the progress callback cancelled (`poll`, reported every 1,000). */
 static int box_index_build(ccgis_ctx *ctx, const ccgis_layer *input, ccgis_transform *to_wgs84,
-                           double margin, box_index *bi)
+                           double margin, reader_poll *poll, box_index *bi)
 {
     bi->b = ccgis_calloc(ctx, input->n, sizeof *bi->b);
     if (!bi->b)
         return 0;
     for (size_t i = 0; i < input->n; i++) {
+        if (i % 1000 == 999 && !poll_progress(poll, 0))
+            return -1;
         double w[4], z[4];
         GEOSGeom_getXMin_r(ctx->geos, input->f[i].geom, &w[0]);
         GEOSGeom_getYMin_r(ctx->geos, input->f[i].geom, &w[1]);
@@ -843,6 +937,57 @@ static int fid_set_add(fid_set *s, long long fid)
     return 1;
 }
 
+/* Inputs up to which the spatial index is queried input by input. */
+#define QUERY_ONE_BY_ONE 256
+
+/*
+ * The boxes to query the zones' spatial index with, one pass each, into
+ * *qbox (n boxes, caller frees): each input's box (bi's order) for up to
+ * QUERY_ONE_BY_ONE inputs.  Beyond, each query costs GDAL an SQL statement
+ * (about 100 us on a GeoPackage: 100,000 inputs spent 10 s on them alone),
+ * so the inputs are packed in tiles of up to 16 neighbours (boxtree.c) and a
+ * tile whose box is at most 4 times the area of its inputs' boxes is queried
+ * as one box (*grouped set: the zones it returns must then be tested against
+ * the inputs' boxes); a sparser tile is queried input by input.  Returns 1,
+ * or 0 when out of memory (recorded).
+ */
+static int query_boxes(ccgis_ctx *ctx, const box_index *bi, double (**qbox)[4], size_t *n,
+                       int *grouped)
+{
+    *qbox = ccgis_calloc(ctx, bi->n + 1, sizeof **qbox);
+    *n = 0;
+    *grouped = 0;
+    if (!*qbox)
+        return 0;
+    if (bi->n <= QUERY_ONE_BY_ONE) {
+        memcpy(*qbox, bi->b, bi->n * sizeof **qbox);
+        *n = bi->n;
+        return 1;
+    }
+    ccgis_boxtree *t = ccgis_boxtree_new(ctx, (const double(*)[4])bi->b, bi->n);
+    if (!t)
+        return 0;
+    for (size_t k = 0; k < ccgis_boxtree_leaves(t); k++) {
+        double box[4];
+        size_t m;
+        const size_t *items = ccgis_boxtree_leaf(t, k, box, &m);
+        double sum = 0;
+        for (size_t j = 0; j < m; j++) {
+            const double *b = bi->b[items[j]];
+            sum += (b[2] - b[0]) * (b[3] - b[1]);
+        }
+        if ((box[2] - box[0]) * (box[3] - box[1]) <= 4 * sum) {
+            memcpy((*qbox)[(*n)++], box, sizeof box);
+            *grouped = 1;
+        } else {
+            for (size_t j = 0; j < m; j++)
+                memcpy((*qbox)[(*n)++], bi->b[items[j]], sizeof box);
+        }
+    }
+    ccgis_boxtree_free(t);
+    return 1;
+}
+
 /*
  * Open the zones, establish their CRS and transformation to WGS 84, the
  * class field, and set the spatial filter to the input's extent.
@@ -862,11 +1007,19 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
         return st;
     ccgis_where where = {z->source, OGR_L_GetName(*layer), -1};
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(*layer);
+    ccgis_source_dropped(ctx, *ds, z->source, where.layer);
     if (z->where && OGR_L_SetAttributeFilter(*layer, z->where) != OGRERR_NONE)
         return ccgis_error_at(ctx, CCGIS_ERR_USAGE, where,
                               "where = %s is not a filter GDAL understands (%s) -- write it as "
                               "an SQL condition, e.g. code <> 'SON'",
                               z->where, ctx->gdal_msg[0] ? ctx->gdal_msg : "syntax");
+    /* An empty overlay layer would put every input on no zone: refused, as an
+     * empty districts or clusters layer is when loaded. */
+    if (ccgis_layer_is_empty(*layer))
+        return ccgis_error_at(ctx, CCGIS_ERR_INPUT, where,
+                              "the layer has no features%s -- is this the right file or layer? "
+                              "Every %s would lie on no zone",
+                              z->where ? " (none passes where =)" : "", input->what);
     *class_index = -1;
     *id_index = -1;
     if (z->id_field && (*id_index = OGR_FD_GetFieldIndex(defn, z->id_field)) < 0) {
@@ -939,11 +1092,24 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     return CCGIS_OK;
 }
 
+/* A copy of zone text `s` in well-formed UTF-8 (bytes that are not become
+ * U+FFFD, *repaired set); NULL when out of memory (recorded). */
+static char *zone_text(ccgis_ctx *ctx, const char *s, int *repaired)
+{
+    char *out = NULL;
+    if (!ccgis_text_is_utf8(s))
+        return ccgis_strdup(ctx, s);
+    *repaired = 1;
+    return ccgis_text_repair(ctx, s, &out, NULL) == CCGIS_OK ? out : NULL;
+}
+
 /* Read one zone into a batch slot.  Returns 1 if taken, 0 if skipped
  * (no usable geometry: *why says why), 2 if its box meets no input's box
- * (`near`, may be NULL: no pruning), -1 when out of memory. */
+ * (`near`, may be NULL: no pruning), -1 when out of memory.  *bad_text is
+ * counted up when its class or id was not UTF-8 (then repaired). */
 static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, int id_index,
-                     long long seq, zone_rec *z, const box_index *near, const char **why)
+                     long long seq, zone_rec *z, const box_index *near, const char **why,
+                     long long *bad_text)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     *why = !g ? "NULL geometry" : "empty geometry";
@@ -978,8 +1144,12 @@ static int read_zone(ccgis_ctx *ctx, OGRFeatureH f, int class_index, int id_inde
     if (id_index >= 0 && OGR_F_IsFieldSetAndNotNull(f, id_index) &&
         *OGR_F_GetFieldAsString(f, id_index))
         id = OGR_F_GetFieldAsString(f, id_index);
-    z->zone = ccgis_strdup(ctx, id);
-    z->klass = ccgis_class_clean(ctx, k);
+    int repaired = 0;
+    char *k_utf8 = zone_text(ctx, k, &repaired);
+    z->zone = zone_text(ctx, id, &repaired);
+    *bad_text += repaired;
+    z->klass = k_utf8 ? ccgis_class_clean(ctx, k_utf8) : NULL;
+    free(k_utf8);
     z->key = z->klass ? ccgis_class_key(ctx, z->klass) : NULL;
     if (!z->klass || !z->key || !z->zone) {
         free(z->klass);
@@ -1012,6 +1182,9 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     int sync_made = 0;
     double margin = 1.0;
     box_index near = {0, NULL, 0};
+    double(*qbox)[4] = NULL; /* the boxes the spatial index is queried with */
+    long long bad_text = 0;  /* zones whose class or id was not UTF-8 */
+    size_t n_qbox = 0;
     fid_set seen = {NULL, 0, 0};
     ccgis_text_plan text = {NULL, NULL};
     ccgis_status st;
@@ -1023,6 +1196,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
         goto done;
     sh.source = options->zones.source;
     sh.layer = OGR_L_GetName(layer);
+    sh.poll = (reader_poll){progress, progress_arg, 0.0, mono_s(), 0};
 
     st = CCGIS_ERR_NOMEM;
     r = ccgis_calloc(ctx, 1, sizeof *r);
@@ -1044,29 +1218,66 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
         pthread_mutex_init(&sh.mu, NULL);
         pthread_cond_init(&sh.not_empty, NULL);
         pthread_cond_init(&sh.not_full, NULL);
+        pthread_cond_init(&sh.all_done, NULL);
         sync_made = 1;
-        for (; started < nthreads; started++)
+        for (; started < nthreads; started++) {
+            pthread_mutex_lock(&sh.mu);
+            sh.running++;
+            pthread_mutex_unlock(&sh.mu);
             if (pthread_create(&workers[started].thread, NULL, worker_main, &workers[started])) {
+                pthread_mutex_lock(&sh.mu);
+                sh.running--;
+                pthread_mutex_unlock(&sh.mu);
                 st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "cannot start a worker thread");
                 goto stop;
             }
+        }
     }
 
-    /* Read: one query of the spatial index per input box where the source
-     * has a fast one (each zone once, by FID), else one pass over the box
-     * around all inputs with each zone's box tested against theirs. */
-    int pruned = box_index_build(ctx, input, to_wgs84, margin, &near);
+    /* Read: one query of the spatial index per input box, or per tile of
+     * neighbouring inputs, where the source has a fast one (each zone once,
+     * by FID), else one pass over the box around all inputs with each zone's
+     * box tested against theirs. */
+    int pruned = box_index_build(ctx, input, to_wgs84, margin, &sh.poll, &near);
+    if (pruned < 0) {
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+        goto stop;
+    }
     if (!pruned) {
         ccgis_clear_error(ctx);
         ccgis_msg_at(ctx, CCGIS_DEBUG, (ccgis_where){sh.source, sh.layer, -1},
                      "every zone is read: the inputs' boxes cannot be expressed in its CRS");
     }
     const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
-    int by_input = pruned && OGR_L_TestCapability(layer, OLCFastSpatialFilter) &&
+    /* A spatial index that lost entries would hide zones without a word:
+     * checked, and when stale not used at all (not even for the one box). */
+    int indexed = OGR_L_TestCapability(layer, OLCFastSpatialFilter), stale = 0;
+    char stale_why[512];
+    if (indexed && ccgis_spatial_index_stale(ds, layer, sh.source, stale_why, sizeof stale_why)) {
+        char fix[1024];
+        const char *geom = OGR_L_GetGeometryColumn(layer);
+        if (strcmp(drv, "GPKG") == 0)
+            snprintf(fix, sizeof fix,
+                     "ogrinfo %s -sql \"SELECT DisableSpatialIndex('%s','%s')\", then the same "
+                     "with CreateSpatialIndex (or save the layer again with ogr2ogr or QGIS)",
+                     sh.source, sh.layer, geom);
+        else if (strcmp(drv, "ESRI Shapefile") == 0)
+            snprintf(fix, sizeof fix,
+                     "delete the .qix, then ogrinfo %s -sql \"CREATE SPATIAL INDEX ON %s\"",
+                     sh.source, sh.layer);
+        else
+            snprintf(fix, sizeof fix, "save the layer again with ogr2ogr or QGIS");
+        stale = 1;
+        ccgis_msg_at(ctx, CCGIS_WARNING, (ccgis_where){sh.source, sh.layer, -1},
+                     "%s -- ccgis reads every zone instead (slower; the figures are right). "
+                     "Rebuild the index: %s",
+                     stale_why, fix);
+    }
+    int by_input = pruned && indexed && !stale &&
                    (strcmp(drv, "GPKG") == 0 || strcmp(drv, "ESRI Shapefile") == 0 ||
                     strcmp(drv, "PostgreSQL") == 0 || strcmp(drv, "SQLite") == 0 ||
                     strcmp(drv, "FlatGeobuf") == 0);
-    if (pruned && !by_input && near.n > 0) {
+    if (pruned && !by_input && !stale && near.n > 0) {
         double u[4] = {near.b[0][0], near.b[0][1], near.b[0][2], near.b[0][3]};
         for (size_t i = 1; i < near.n; i++) {
             u[0] = fmin(u[0], near.b[i][0]);
@@ -1076,8 +1287,13 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
         }
         OGR_L_SetSpatialFilterRect(layer, u[0], u[1], u[2], u[3]);
     }
-    GIntBig total = by_input ? (GIntBig)near.n : OGR_L_GetFeatureCount(layer, FALSE);
-    size_t passes = by_input ? near.n : 1;
+    int grouped = 0;
+    if (by_input && !query_boxes(ctx, &near, &qbox, &n_qbox, &grouped)) {
+        st = CCGIS_ERR_NOMEM;
+        goto stop;
+    }
+    GIntBig total = by_input ? (GIntBig)n_qbox : OGR_L_GetFeatureCount(layer, FALSE);
+    size_t passes = by_input ? n_qbox : 1;
     long long seq = 0;
     int stop_reading = 0;
     OGRFeatureH f;
@@ -1091,8 +1307,8 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
             break;
         }
         if (by_input)
-            OGR_L_SetSpatialFilterRect(layer, near.b[pass][0], near.b[pass][1], near.b[pass][2],
-                                       near.b[pass][3]);
+            OGR_L_SetSpatialFilterRect(layer, qbox[pass][0], qbox[pass][1], qbox[pass][2],
+                                       qbox[pass][3]);
         OGR_L_ResetReading(layer);
         while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
             long long fid = (long long)OGR_F_GetFID(f);
@@ -1127,7 +1343,9 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
             int taken = ctx->gdal_msg[0] ? 0
                                          : read_zone(ctx, f, class_index, id_index, seq,
                                                      &b->z[b->n],
-                                                     pruned && !by_input ? &near : NULL, &why);
+                                                     pruned && (!by_input || grouped) ? &near
+                                                                                       : NULL,
+                                                     &why, &bad_text);
             if (taken == 0 && !ctx->gdal_msg[0]) {
                 char fidtext[32];
                 snprintf(fidtext, sizeof fidtext, "%lld", fid);
@@ -1156,16 +1374,13 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
             else if (taken == 1)
                 b->n++;
             if (b->n == BATCH_SIZE) {
+                sh.poll.frac = by_input ? (double)pass / (double)passes
+                                        : total > 0 ? (double)seq / (double)total : 0.0;
                 int ok = dispatch(&sh, workers, nthreads, b);
                 b = NULL;
+                if (ok)
+                    ok = poll_progress(&sh.poll, 1);
                 if (!ok) {
-                    stop_reading = 1;
-                    break;
-                }
-                double frac = by_input ? (double)pass / (double)passes
-                                       : total > 0 ? (double)seq / (double)total : 0.0;
-                if (progress && !progress(fmin(frac, 1.0), "intersecting zones", progress_arg)) {
-                    st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
                     stop_reading = 1;
                     break;
                 }
@@ -1184,12 +1399,23 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
 
 stop:
     if (nthreads > 1 && sync_made) {
+        /* Wait for the workers to finish the queue, reporting progress. */
         pthread_mutex_lock(&sh.mu);
         sh.done = 1;
-        if (st != CCGIS_OK)
+        if (st != CCGIS_OK || sh.poll.cancelled)
             sh.abort = 1;
         pthread_cond_broadcast(&sh.not_empty);
         pthread_cond_broadcast(&sh.not_full);
+        while (sh.running > 0) {
+            struct timespec until = in_100ms();
+            if (pthread_cond_timedwait(&sh.all_done, &sh.mu, &until) == 0 || sh.abort)
+                continue;
+            pthread_mutex_unlock(&sh.mu);
+            int go_on = poll_progress(&sh.poll, 1);
+            if (!go_on)
+                abort_all(&sh);
+            pthread_mutex_lock(&sh.mu);
+        }
         pthread_mutex_unlock(&sh.mu);
         for (int t = 0; t < started; t++)
             pthread_join(workers[t].thread, NULL);
@@ -1198,6 +1424,8 @@ stop:
             free(sh.q[(sh.head + i) % sh.cap]);
         }
     }
+    if (st == CCGIS_OK && sh.poll.cancelled)
+        st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
     if (st != CCGIS_OK)
         goto done;
     /* The failure of the earliest zone, whichever worker met it. */
@@ -1218,9 +1446,15 @@ stop:
         st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
         goto done;
     }
-    if ((st = settle(ctx, input, options, workers, nthreads, &rnotes, &n_rnotes, r)) !=
+    if ((st = settle(ctx, input, options, workers, nthreads, &rnotes, &n_rnotes, &sh.poll, r)) !=
         CCGIS_OK)
         goto done;
+    if (bad_text)
+        ccgis_msg_at(ctx, CCGIS_WARNING, (ccgis_where){sh.source, sh.layer, -1},
+                     "%lld zones have a class or id that is not valid UTF-8 -- the attribute "
+                     "encoding is probably not UTF-8: declare it (encoding=); meanwhile each "
+                     "byte that is not UTF-8 is shown as U+FFFD (\xEF\xBF\xBD)",
+                     bad_text);
     if (r->zones_skipped)
         ccgis_msg_at(ctx, CCGIS_WARNING, (ccgis_where){sh.source, sh.layer, -1},
                      "%lld zones without a usable polygon (NULL, empty or not a polygon) were "
@@ -1249,10 +1483,12 @@ done:
         pthread_mutex_destroy(&sh.mu);
         pthread_cond_destroy(&sh.not_empty);
         pthread_cond_destroy(&sh.not_full);
+        pthread_cond_destroy(&sh.all_done);
     }
     free(sh.q);
     free_notes(rnotes, n_rnotes);
     free(near.b);
+    free(qbox);
     free(seen.slot);
     ccgis_text_plan_clear(&text);
     ccgis_overlay_result_free(r);

@@ -25,21 +25,43 @@ typedef struct status_row {
     const char *status;
     long long n;
     double area_m2;
+    size_t first; /* the first cluster with it */
 } status_row;
 
-/* Fill rows (room for clusters->n) with the status groups; return how many. */
+/* Order of rows by status (bytes), then first appearance. */
+static int by_status(const void *a, const void *b)
+{
+    const status_row *x = a, *y = b;
+    int c = strcmp(x->status, y->status);
+    if (c)
+        return c;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Order of rows by first appearance. */
+static int by_first(const void *a, const void *b)
+{
+    const status_row *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Fill rows (room for clusters->n) with the status groups; return how many.
+ * One row per cluster, sorted by status, then merged: O(n log n). */
 static size_t status_rows(const run_data *d, status_row *rows)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < d->clusters->n; i++) {
-        size_t k = 0;
-        while (k < n && strcmp(rows[k].status, d->status[i]) != 0)
-            k++;
-        if (k == n)
-            rows[n++] = (status_row){d->status[i], 0, 0};
-        rows[k].n++;
-        rows[k].area_m2 += d->area_m2[i];
+    size_t nc = d->clusters->n, n = 0;
+    for (size_t i = 0; i < nc; i++)
+        rows[i] = (status_row){d->status[i], 1, d->area_m2[i], i};
+    qsort(rows, nc, sizeof *rows, by_status);
+    for (size_t i = 0; i < nc; i++) {
+        if (n > 0 && strcmp(rows[n - 1].status, rows[i].status) == 0) {
+            rows[n - 1].n++;
+            rows[n - 1].area_m2 += rows[i].area_m2; /* in reading order */
+        } else {
+            rows[n++] = rows[i];
+        }
     }
+    qsort(rows, n, sizeof *rows, by_first);
     return n;
 }
 
@@ -63,14 +85,99 @@ static const char *village_name(const run_data *d, size_t v)
     return OGR_F_GetFieldAsString(d->villages->f[v].attrs, k);
 }
 
-/* Markdown table cells must not break the table. */
-static void cell(FILE *f, const char *s)
+/*
+ * What write_story writes into, and whether summary.json could be built.
+ * Text reaches report.md and summary.json through the same functions, which
+ * put it in UTF-8 (any byte that is not becomes U+FFFD) -- JSON takes
+ * nothing else -- so the two always show the same text.
+ */
+typedef struct story {
+    ccgis_ctx *ctx;
+    FILE *f;
+    char failed[256]; /* the first part of summary.json that could not be built; "" */
+} story;
+
+/* Record the first part that could not be built. */
+static void story_fail(story *st, const char *what)
 {
-    for (; *s; s++) {
-        if (*s == '|')
-            fputc('\\', f);
-        fputc((unsigned char)*s < 0x20 ? ' ' : *s, f); /* control characters would break it */
+    if (!st->failed[0])
+        snprintf(st->failed, sizeof st->failed, "%s", what);
+}
+
+/* `s` in UTF-8: s itself, or a repaired copy left in *tmp for the caller to
+ * free ("?" when out of memory, recorded). */
+static const char *utf8_of(story *st, const char *s, char **tmp)
+{
+    *tmp = NULL;
+    if (!s)
+        return "";
+    if (!ccgis_text_is_utf8(s))
+        return s;
+    if (ccgis_text_repair(st->ctx, s, tmp, NULL) != CCGIS_OK) {
+        story_fail(st, "a text (out of memory)");
+        return "?";
     }
+    return *tmp;
+}
+
+/* A JSON string of s as the report shows it; NULL when out of memory. */
+static json_t *jstr(story *st, const char *s)
+{
+    char *tmp;
+    json_t *j = json_string(utf8_of(st, s, &tmp));
+    free(tmp);
+    return j;
+}
+
+/* Append `item` (taken over; may be NULL: it could not be built) to `arr`.
+ * Returns 1, or 0 with `what` recorded. */
+static int jadd(story *st, json_t *arr, json_t *item, const char *what)
+{
+    if (item && arr && json_array_append_new(arr, item) == 0)
+        return 1;
+    if (item && !arr)
+        json_decref(item);
+    story_fail(st, what);
+    return 0;
+}
+
+/* Set doc[key] = v (taken over; may be NULL), or record `key`. */
+static void jset(story *st, json_t *doc, const char *key, json_t *v)
+{
+    if (!v || json_object_set_new(doc, key, v) != 0)
+        story_fail(st, key);
+}
+
+/* Print s into report.md, in UTF-8. */
+static void text(story *st, const char *s)
+{
+    char *tmp;
+    fputs(utf8_of(st, s, &tmp), st->f);
+    free(tmp);
+}
+
+/* A Markdown table cell: in UTF-8, and such that it cannot break the table. */
+static void cell(story *st, const char *s)
+{
+    char *tmp;
+    for (const char *c = utf8_of(st, s, &tmp); *c; c++) {
+        if (*c == '|')
+            fputc('\\', st->f);
+        fputc((unsigned char)*c < 0x20 ? ' ' : *c, st->f); /* control characters would break it */
+    }
+    free(tmp);
+}
+
+/* report.md and summary.json must list the same rows: record `what` when
+ * the counts differ. */
+static void agree(story *st, const char *what, size_t in_report, size_t in_json)
+{
+    char msg[256];
+    if (in_report == in_json)
+        return;
+    snprintf(msg, sizeof msg, "%s (%zu rows in report.md, %zu in summary.json)", what, in_report,
+             in_json);
+    story_fail(st, msg);
 }
 
 /* Order helpers for qsort_r over indices; the run_data is the argument. */
@@ -98,26 +205,34 @@ static int by_distance(const void *a, const void *b, void *arg)
 }
 
 /* One row of the inputs table, and its JSON. */
-static void input_row(FILE *f, json_t *inputs, const char *what, const ccgis_layer *l)
+static void input_row(story *st, json_t *inputs, const char *what, const ccgis_layer *l)
 {
+    FILE *f = st->f;
     int epsg = ccgis_crs_epsg(l->crs, NULL);
-    fprintf(f, "| %s | `%s` (%s) | %s", what, l->source, l->name, ccgis_crs_name(l->crs));
+    fprintf(f, "| %s | `", what);
+    text(st, l->source);
+    fprintf(f, "` (");
+    text(st, l->name);
+    fprintf(f, ") | ");
+    text(st, ccgis_crs_name(l->crs));
     if (epsg)
         fprintf(f, " (EPSG:%d)", epsg);
     fprintf(f, " | %lld | %zu | %lld | %lld |\n", l->n_read, l->n, l->n_skipped, l->n_repaired);
-    json_array_append_new(inputs,
-                          json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I}", "layer",
-                                    what, "source", l->source, "name", l->name, "crs",
-                                    ccgis_crs_name(l->crs), "epsg",
-                                    epsg ? json_integer(epsg) : json_null(), "read",
-                                    (json_int_t)l->n_read, "used", (json_int_t)l->n,
-                                    "skipped", (json_int_t)l->n_skipped, "repaired",
-                                    (json_int_t)l->n_repaired));
+    jadd(st, inputs,
+         json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "layer", what, "source",
+                   jstr(st, l->source), "name", jstr(st, l->name), "crs",
+                   jstr(st, ccgis_crs_name(l->crs)), "epsg",
+                   epsg ? json_integer(epsg) : json_null(), "read", (json_int_t)l->n_read, "used",
+                   (json_int_t)l->n, "skipped", (json_int_t)l->n_skipped, "repaired",
+                   (json_int_t)l->n_repaired),
+         "inputs");
 }
 
-/* Write report.md to f and fill the JSON document `doc`. */
-static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
+/* Write report.md to st->f and fill the JSON document `doc`; what could not
+ * be built, or where the two would disagree, is left in st->failed. */
+static void write_story(story *st, const run_data *d, json_t *doc, size_t *order)
 {
+    FILE *f = st->f;
     const ccgis_job *job = d->job;
     const ccgis_layer *c = d->clusters;
     size_t nc = c->n;
@@ -127,16 +242,23 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
         plan_total += d->plan_m2[i];
     }
 
-    fprintf(f, "# %s\n\n", job->name);
-    fprintf(f, "Produced by ccgis %s (%s) from the job file `%s`.\n", ccgis_version(),
-            ccgis_library_versions(), job->path);
+    fprintf(f, "# ");
+    text(st, job->name);
+    fprintf(f, "\n\nProduced by ccgis %s (%s) from the job file `", ccgis_version(),
+            ccgis_library_versions());
+    text(st, job->path);
+    fprintf(f, "`.\n");
     fprintf(f, "Areas are geodesic, on the WGS 84 ellipsoid, in hectares");
-    if (d->plan)
-        fprintf(f, "; *planar* areas are in the plane of %s", ccgis_crs_name(d->plan));
+    if (d->plan) {
+        fprintf(f, "; *planar* areas are in the plane of ");
+        text(st, ccgis_crs_name(d->plan));
+    }
     fprintf(f, ". Distances are geodesic metres.\n\n");
 
     /* Clusters by status. */
-    status_row *rows = calloc(nc, sizeof *rows);
+    status_row *rows = calloc(nc + 1, sizeof *rows);
+    if (!rows)
+        story_fail(st, "clusters by status (out of memory)");
     size_t nrows = rows ? status_rows(d, rows) : 0;
     fprintf(f, "## Clusters\n\n%zu clusters, %.2f ha", nc, total / 1e4);
     /* Overlapping clusters: say what the area is with the shared ground once. */
@@ -149,9 +271,9 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
             if (fi->kind != CCGIS_CLUSTER_OVERLAP)
                 continue;
             fprintf(f, "%s", shown ? ", " : "");
-            cell(f, fi->subject);
+            cell(st, fi->subject);
             fputc('/', f);
-            cell(f, fi->other ? fi->other : "?");
+            cell(st, fi->other ? fi->other : "?");
             shown++;
         }
         if (n_pairs > shown)
@@ -164,19 +286,19 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
     json_t *by_status = json_array();
     for (size_t k = 0; k < nrows; k++) {
         fprintf(f, "| ");
-        cell(f, rows[k].status[0] ? rows[k].status : "(no status)");
+        cell(st, rows[k].status[0] ? rows[k].status : "(no status)");
         fprintf(f, " | %lld | %.2f |\n", rows[k].n, rows[k].area_m2 / 1e4);
-        json_array_append_new(by_status, json_pack("{s:s, s:I, s:f}", "status", rows[k].status,
-                                                   "count", (json_int_t)rows[k].n, "area_ha",
-                                                   rows[k].area_m2 / 1e4));
+        jadd(st, by_status,
+             json_pack("{s:o, s:I, s:f}", "status", jstr(st, rows[k].status), "count",
+                       (json_int_t)rows[k].n, "area_ha", rows[k].area_m2 / 1e4),
+             "clusters by status");
     }
     free(rows);
-    json_object_set_new(doc, "clusters",
-                        json_pack("{s:I, s:f, s:f, s:o, s:o}", "count", (json_int_t)nc,
-                                  "area_ha", total / 1e4, "union_ha", d->union_m2 / 1e4,
-                                  "plan_ha",
-                                  d->plan ? json_real(plan_total / 1e4) : json_null(),
-                                  "by_status", by_status));
+    agree(st, "clusters by status", nrows, by_status ? json_array_size(by_status) : 0);
+    jset(st, doc, "clusters",
+         json_pack("{s:I, s:f, s:f, s:o, s:o}", "count", (json_int_t)nc, "area_ha", total / 1e4,
+                   "union_ha", d->union_m2 / 1e4, "plan_ha",
+                   d->plan ? json_real(plan_total / 1e4) : json_null(), "by_status", by_status));
 
     /* Districts. */
     if (d->districts) {
@@ -185,22 +307,25 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
                    "| district | clusters | ha | conflict ha | villages |\n"
                    "| --- | ---: | ---: | ---: | ---: |\n");
         json_t *dj = json_array();
-        size_t empty = 0;
+        size_t empty = 0, listed = 0;
         for (size_t k = 0; k < d->districts->n; k++) {
             if (d->district_of[k] != k)
                 continue; /* a second feature of a district, or nameless */
-            json_array_append_new(
-                dj, json_pack("{s:s, s:I, s:f, s:o, s:o}", "name", d->dname[k], "n_clusters",
-                              (json_int_t)d->d_clusters[k], "clust_ha", d->d_area_m2[k] / 1e4,
-                              "confl_ha", d->zoning ? json_real(d->d_confl_m2[k] / 1e4) : json_null(),
-                              "n_villages",
-                              d->villages ? json_integer(d->d_villages[k]) : json_null()));
+            jadd(st, dj,
+                 json_pack("{s:o, s:I, s:f, s:o, s:o}", "name", jstr(st, d->dname[k]),
+                           "n_clusters", (json_int_t)d->d_clusters[k], "clust_ha",
+                           d->d_area_m2[k] / 1e4, "confl_ha",
+                           d->zoning ? json_real(d->d_confl_m2[k] / 1e4) : json_null(),
+                           "n_villages",
+                           d->villages ? json_integer(d->d_villages[k]) : json_null()),
+                 "districts");
             if (d->d_clusters[k] == 0) {
                 empty++;
                 continue;
             }
+            listed++;
             fprintf(f, "| ");
-            cell(f, d->dname[k]);
+            cell(st, d->dname[k]);
             fprintf(f, " | %lld | %.2f | ", d->d_clusters[k], d->d_area_m2[k] / 1e4);
             d->zoning ? fprintf(f, "%.2f", d->d_confl_m2[k] / 1e4) : fprintf(f, "-");
             fprintf(f, " | ");
@@ -214,7 +339,8 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
         if (outside)
             fprintf(f, "; %zu clusters lie in no district", outside);
         fprintf(f, ". Per district and status: `district_status.csv`.\n");
-        json_object_set_new(doc, "districts", dj);
+        agree(st, "districts", listed + empty, dj ? json_array_size(dj) : 0);
+        jset(st, doc, "districts", dj);
     }
 
     /* Zoning conflicts. */
@@ -234,8 +360,10 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
         fprintf(f, "\n## Clusters on land not zoned for industry\n\n%zu of %zu clusters have "
                    "part of their area on land whose class is not one of ",
                 n, nc);
-        for (char **a = job->allowed; a && *a; a++)
-            fprintf(f, "%s%s", a == job->allowed ? "" : ", ", *a);
+        for (char **a = job->allowed; a && *a; a++) {
+            fprintf(f, "%s", a == job->allowed ? "" : ", ");
+            text(st, *a);
+        }
         fprintf(f, ": %.2f ha in all.\n\n", sum[1] / 1e4);
         fprintf(f, "Every cluster's area is split four ways, which add up to it: on allowed "
                    "classes only %.2f ha, on other classes only %.2f ha, on zones of both "
@@ -243,10 +371,9 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
                    "classified zone %.2f ha; %.2f ha in all.\n\n",
                 sum[0] / 1e4, sum[1] / 1e4, sum[2] / 1e4, sum[3] / 1e4,
                 (sum[0] + sum[1] + sum[2] + sum[3]) / 1e4);
-        json_object_set_new(doc, "zoning",
-                            json_pack("{s:f, s:f, s:f, s:f}", "allowed_ha", sum[0] / 1e4,
-                                      "conflict_ha", sum[1] / 1e4, "mixed_ha", sum[2] / 1e4,
-                                      "nozone_ha", sum[3] / 1e4));
+        jset(st, doc, "zoning",
+             json_pack("{s:f, s:f, s:f, s:f}", "allowed_ha", sum[0] / 1e4, "conflict_ha",
+                       sum[1] / 1e4, "mixed_ha", sum[2] / 1e4, "nozone_ha", sum[3] / 1e4));
         json_t *cj = json_array();
         if (n) {
             fprintf(f, "| cluster | name | district | ha | conflict ha | conflict %% | "
@@ -259,23 +386,28 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
             double pct = ccgis_pct(z->conflict_m2[i], z->area_m2[i]);
             const char *top = d->zoning->conflict_top[i] ? d->zoning->conflict_top[i] : "";
             fprintf(f, "| ");
-            cell(f, c->f[i].key);
+            cell(st, c->f[i].key);
             fprintf(f, " | ");
-            cell(f, cluster_name(d, i));
+            cell(st, cluster_name(d, i));
             fprintf(f, " | ");
-            cell(f, dist);
+            cell(st, dist);
             fprintf(f, " | %.2f | %.2f | %.1f | ", d->area_m2[i] / 1e4,
                     d->zoning->conflict_m2[i] / 1e4, pct);
-            cell(f, top);
+            cell(st, top);
             fprintf(f, " | %.2f | %.2f |\n", z->mixed_m2[i] / 1e4, z->nozone_m2[i] / 1e4);
-            json_array_append_new(
-                cj, json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:s, s:f, s:f}", "id", c->f[i].key,
-                              "name", cluster_name(d, i), "district", dist, "area_ha",
-                              d->area_m2[i] / 1e4, "confl_ha", z->conflict_m2[i] / 1e4,
-                              "confl_pct", pct, "confl_top", top, "mixed_ha",
-                              z->mixed_m2[i] / 1e4, "nozone_ha", z->nozone_m2[i] / 1e4));
+            char what[160];
+            snprintf(what, sizeof what, "the conflicts entry of cluster %.100s", c->f[i].key);
+            jadd(st, cj,
+                 json_pack("{s:o, s:o, s:o, s:f, s:f, s:f, s:o, s:f, s:f}", "id",
+                           jstr(st, c->f[i].key), "name", jstr(st, cluster_name(d, i)),
+                           "district", jstr(st, dist), "area_ha", d->area_m2[i] / 1e4,
+                           "confl_ha", z->conflict_m2[i] / 1e4, "confl_pct", pct, "confl_top",
+                           jstr(st, top), "mixed_ha", z->mixed_m2[i] / 1e4, "nozone_ha",
+                           z->nozone_m2[i] / 1e4),
+                 what);
         }
-        json_object_set_new(doc, "conflicts", cj);
+        agree(st, "clusters on land not zoned for industry", n, cj ? json_array_size(cj) : 0);
+        jset(st, doc, "conflicts", cj);
     }
 
     /* Villages. */
@@ -293,26 +425,29 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
                    "| --- | --- | --- | ---: |\n",
                 nv, within, job->radius_m, inside, nv - within);
         json_t *far = json_array();
+        size_t shown = 0;
         for (size_t k = 0; k < nv && k < 10; k++) {
             size_t v = order[k];
             const char *near_id = c->f[d->near->nearest[v]].key;
             fprintf(f, "| ");
-            cell(f, d->villages->f[v].key);
+            cell(st, d->villages->f[v].key);
             fprintf(f, " | ");
-            cell(f, village_name(d, v));
+            cell(st, village_name(d, v));
             fprintf(f, " | ");
-            cell(f, near_id);
+            cell(st, near_id);
             fprintf(f, " | %.2f |\n", d->near->dist_m[v] / 1000.0);
-            json_array_append_new(far, json_pack("{s:s, s:s, s:s, s:f}", "id",
-                                                 d->villages->f[v].key, "name",
-                                                 village_name(d, v), "near_id", near_id,
-                                                 "near_m", d->near->dist_m[v]));
+            shown++;
+            jadd(st, far,
+                 json_pack("{s:o, s:o, s:o, s:f}", "id", jstr(st, d->villages->f[v].key), "name",
+                           jstr(st, village_name(d, v)), "near_id", jstr(st, near_id), "near_m",
+                           d->near->dist_m[v]),
+                 "the farthest villages");
         }
-        json_object_set_new(doc, "villages",
-                            json_pack("{s:I, s:I, s:I, s:f, s:o}", "count", (json_int_t)nv,
-                                      "within", (json_int_t)within, "inside",
-                                      (json_int_t)inside, "radius_m", job->radius_m,
-                                      "farthest", far));
+        agree(st, "the farthest villages", shown, far ? json_array_size(far) : 0);
+        jset(st, doc, "villages",
+             json_pack("{s:I, s:I, s:I, s:f, s:o}", "count", (json_int_t)nv, "within",
+                       (json_int_t)within, "inside", (json_int_t)inside, "radius_m",
+                       job->radius_m, "farthest", far));
     }
 
     /* Boundaries to check by hand: they decide every figure of their cluster. */
@@ -327,7 +462,7 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
             if (fi->kind != CCGIS_NEEDS_MANUAL_FIX && fi->kind != CCGIS_AREA_MISMATCH)
                 continue;
             fprintf(f, "- %s: ", ccgis_finding_kind_name(fi->kind));
-            cell(f, fi->detail);
+            cell(st, fi->detail);
             fprintf(f, "\n");
         }
     }
@@ -338,15 +473,16 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
     for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
         size_t n = ccgis_findings_count(&d->findings, (ccgis_finding_kind)k);
         fprintf(f, "| %s | %zu |\n", ccgis_finding_kind_name((ccgis_finding_kind)k), n);
-        json_object_set_new(fj, ccgis_finding_kind_name((ccgis_finding_kind)k),
-                            json_integer((json_int_t)n));
+        if (!fj || json_object_set_new(fj, ccgis_finding_kind_name((ccgis_finding_kind)k),
+                                       json_integer((json_int_t)n)) != 0)
+            story_fail(st, "findings");
     }
-    json_object_set_new(doc, "findings", fj);
+    jset(st, doc, "findings", fj);
     if (d->findings.n)
         fprintf(f, "\n");
     for (size_t i = 0; i < d->findings.n && i < 50; i++) {
         fprintf(f, "- %s: ", ccgis_finding_kind_name(d->findings.items[i].kind));
-        cell(f, d->findings.items[i].detail);
+        cell(st, d->findings.items[i].detail);
         fprintf(f, "\n");
     }
     if (d->findings.n > 50)
@@ -356,25 +492,33 @@ static void write_story(const run_data *d, FILE *f, json_t *doc, size_t *order)
     fprintf(f, "\n## Inputs\n\n| layer | source | CRS | read | used | skipped | repaired |\n"
                "| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
     json_t *inputs = json_array();
-    input_row(f, inputs, "clusters", c);
-    if (d->districts)
-        input_row(f, inputs, "districts", d->districts);
-    if (d->villages)
-        input_row(f, inputs, "villages", d->villages);
+    size_t n_inputs = 1;
+    input_row(st, inputs, "clusters", c);
+    if (d->districts) {
+        input_row(st, inputs, "districts", d->districts);
+        n_inputs++;
+    }
+    if (d->villages) {
+        input_row(st, inputs, "villages", d->villages);
+        n_inputs++;
+    }
     if (d->zoning) {
         const ccgis_overlay_result *z = d->zoning;
-        fprintf(f, "| zoning | `%s` | | %lld read (box near a cluster) | %lld met a cluster's "
-                   "box | %lld | %lld |\n",
-                job->zoning.source, z->zones_read, z->zones_near, z->zones_skipped,
-                z->zones_repaired);
-        json_array_append_new(inputs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "layer",
-                                                "zoning", "source", job->zoning.source, "read",
-                                                (json_int_t)z->zones_read, "near",
-                                                (json_int_t)z->zones_near, "skipped",
-                                                (json_int_t)z->zones_skipped, "repaired",
-                                                (json_int_t)z->zones_repaired));
+        fprintf(f, "| zoning | `");
+        text(st, job->zoning.source);
+        fprintf(f, "` | | %lld read (box near a cluster) | %lld met a cluster's box | %lld | %lld "
+                   "|\n",
+                z->zones_read, z->zones_near, z->zones_skipped, z->zones_repaired);
+        n_inputs++;
+        jadd(st, inputs,
+             json_pack("{s:s, s:o, s:I, s:I, s:I, s:I}", "layer", "zoning", "source",
+                       jstr(st, job->zoning.source), "read", (json_int_t)z->zones_read, "near",
+                       (json_int_t)z->zones_near, "skipped", (json_int_t)z->zones_skipped,
+                       "repaired", (json_int_t)z->zones_repaired),
+             "inputs");
     }
-    json_object_set_new(doc, "inputs", inputs);
+    agree(st, "inputs", n_inputs, inputs ? json_array_size(inputs) : 0);
+    jset(st, doc, "inputs", inputs);
 }
 
 /* ccgis_write_report: see internal.h. */
@@ -385,32 +529,39 @@ ccgis_status ccgis_write_report(run_data *d, const char *dir)
     size_t n = d->clusters->n;
     if (d->villages && d->villages->n > n)
         n = d->villages->n;
-    size_t *order = ccgis_calloc(ctx, n, sizeof *order);
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "ccgis", ccgis_version(), "libraries",
-                            ccgis_library_versions(), "job", d->job->path, "name",
-                            d->job->name);
+    story st = {ctx, NULL, ""};
+    size_t *order = ccgis_calloc(ctx, n + 1, sizeof *order);
+    json_t *doc = json_pack("{s:s, s:s, s:o, s:o}", "ccgis", ccgis_version(), "libraries",
+                            ccgis_library_versions(), "job", jstr(&st, d->job->path), "name",
+                            jstr(&st, d->job->name));
     if (!order || !doc) {
         free(order);
         json_decref(doc);
         return ccgis_nomem(ctx);
     }
     snprintf(path, sizeof path, "%s/report.md", dir);
-    FILE *f = fopen(path, "w");
-    ccgis_status st = CCGIS_OK;
-    if (!f) {
-        st = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot be written -- check the folder",
-                         path);
+    st.f = fopen(path, "w");
+    ccgis_status status = CCGIS_OK;
+    if (!st.f) {
+        status = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot be written -- check the folder",
+                          path);
     } else {
-        write_story(d, f, doc, order);
-        if (ferror(f) | fclose(f))
-            st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
-                             "%s: could not be written completely -- check free space", path);
+        write_story(&st, d, doc, order);
+        if (ferror(st.f) | fclose(st.f))
+            status = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
+                              "%s: could not be written completely -- check free space", path);
     }
+    if (status == CCGIS_OK && st.failed[0])
+        status = ccgis_error(ctx, CCGIS_ERR_INTERNAL,
+                          "%s/summary.json: cannot build %s -- report.md and summary.json "
+                          "would not agree, so the run is stopped (out of memory, or a bug in "
+                          "ccgis: please report it)",
+                          dir, st.failed);
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    if (st == CCGIS_OK && json_dump_file(doc, path, JSON_INDENT(2)) != 0)
-        st = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
-                         "%s: could not be written completely -- check free space", path);
+    if (status == CCGIS_OK && json_dump_file(doc, path, JSON_INDENT(2)) != 0)
+        status = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
+                          "%s: could not be written completely -- check free space", path);
     json_decref(doc);
     free(order);
-    return st;
+    return status;
 }

@@ -81,13 +81,19 @@ static const char *attr_text(const ccgis_layer *l, size_t i, const char *name)
     return OGR_F_GetFieldAsString(l->f[i].attrs, k);
 }
 
-/* Load one input of the job, prefixing a failure with its job file line. */
+/* Load one input of the job, prefixing a failure with its job file line;
+ * progress reported into [base, base + span] of the run. */
 static ccgis_status load_input(run_data *d, const ccgis_job_input *in, const char *id_field,
-                               ccgis_role role, const char *what, ccgis_layer **out)
+                               ccgis_role role, const char *what, ccgis_layer **out,
+                               ccgis_progress_fn fn, void *arg, double base, double span)
 {
     ccgis_layer_spec spec = {in->source, in->layer, in->srs, id_field, role,
                              what,       in->encoding, in->where, in->x, in->y};
-    ccgis_status st = ccgis_layer_load(d->ctx, &spec, &d->findings, out);
+    step s = {fn, arg, base, span};
+    ccgis_status st = ccgis_layer_load_progress(d->ctx, &spec, &d->findings, step_progress, &s,
+                                                out);
+    if (st == CCGIS_ERR_USAGE && strcmp(ccgis_errmsg(d->ctx), "cancelled by the caller") == 0)
+        return st;
     if (st != CCGIS_OK) {
         char msg[CCGIS_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", ccgis_errmsg(d->ctx));
@@ -105,17 +111,17 @@ static ccgis_status load_inputs(run_data *d, ccgis_progress_fn fn, void *arg)
     const ccgis_job *job = d->job;
     ccgis_status st;
     if ((st = load_input(d, &job->clusters, job->clusters.id, CCGIS_ROLE_POLYGONS, "clusters",
-                         &d->clusters)) != CCGIS_OK)
+                         &d->clusters, fn, arg, 0.0, 0.05)) != CCGIS_OK)
         return st;
     if ((st = tick(d->ctx, fn, arg, 0.05, "clusters loaded")) != CCGIS_OK)
         return st;
     if (job->districts.present &&
         (st = load_input(d, &job->districts, NULL, CCGIS_ROLE_POLYGONS, "districts",
-                         &d->districts)) != CCGIS_OK)
+                         &d->districts, fn, arg, 0.05, 0.025)) != CCGIS_OK)
         return st;
     if (job->villages.present &&
         (st = load_input(d, &job->villages, job->villages.id, CCGIS_ROLE_POINTS, "villages",
-                         &d->villages)) != CCGIS_OK)
+                         &d->villages, fn, arg, 0.075, 0.025)) != CCGIS_OK)
         return st;
     const ccgis_layer *others[] = {d->districts, d->villages};
     for (size_t k = 0; k < 2; k++)
@@ -138,9 +144,11 @@ static GEOSGeometry *copy_geom(run_data *d, const GEOSGeometry *g)
  * ZONING_CONFLICT (the part on other classes only), ZONING_GAP (the part on
  * no classified zone), ZONING_OVERLAP (each pair of zones overlapping inside
  * it), ZONE_UNCLASSIFIED (each blank-class zone under it) -- each from the
- * cluster's tolerance up.
+ * cluster's tolerance up.  The overlaps and the unclassified notes come by
+ * input (overlay.h): *ov_at and *note_at are cursors into them, moved past
+ * cluster i, so that the clusters in order cost one pass over each list.
  */
-static ccgis_status zoning_findings(run_data *d, size_t i)
+static ccgis_status zoning_findings(run_data *d, size_t i, size_t *ov_at, size_t *note_at)
 {
     ccgis_ctx *ctx = d->ctx;
     const ccgis_overlay_result *z = d->zoning;
@@ -170,10 +178,11 @@ static ccgis_status zoning_findings(run_data *d, size_t i)
                                    "zone -- the zoning layer leaves a gap there",
                                    f->key, z->nozone_m2[i] / 1e4, ccgis_pct(z->nozone_m2[i], a));
     }
-    for (size_t k = 0; k < z->n_overlaps && st == CCGIS_OK; k++) {
-        const ccgis_overlay_overlap *o = &z->overlaps[k];
-        if (o->input != i)
-            continue;
+    while (*ov_at < z->n_overlaps && z->overlaps[*ov_at].input < i)
+        (*ov_at)++;
+    for (; *ov_at < z->n_overlaps && z->overlaps[*ov_at].input == i && st == CCGIS_OK;
+         (*ov_at)++) {
+        const ccgis_overlay_overlap *o = &z->overlaps[*ov_at];
         char pair[256];
         snprintf(pair, sizeof pair, "%s,%s", o->zone_a, o->zone_b);
         st = ccgis_finding_add(
@@ -185,10 +194,13 @@ static ccgis_status zoning_findings(run_data *d, size_t i)
                        "contradicts itself there (counted as mixed_ha)"
                      : ": counted once");
     }
-    for (size_t k = 0; k < z->n_notes && st == CCGIS_OK; k++) {
-        const ccgis_overlay_note *nt = &z->notes[k];
-        if (nt->kind != CCGIS_ZONE_UNCLASSIFIED || nt->input != i || nt->area_m2 < tol ||
-            !(nt->area_m2 > 0))
+    while (*note_at < z->n_notes && (z->notes[*note_at].kind != CCGIS_ZONE_UNCLASSIFIED ||
+                                     z->notes[*note_at].input < i))
+        (*note_at)++; /* the repaired and skipped zones come first */
+    for (; *note_at < z->n_notes && z->notes[*note_at].input == i && st == CCGIS_OK;
+         (*note_at)++) {
+        const ccgis_overlay_note *nt = &z->notes[*note_at];
+        if (nt->kind != CCGIS_ZONE_UNCLASSIFIED || nt->area_m2 < tol || !(nt->area_m2 > 0))
             continue;
         st = ccgis_finding_add(ctx, &d->findings, CCGIS_ZONE_UNCLASSIFIED, "clusters", f->key,
                                nt->zone, nt->area_m2, copy_geom(d, nt->geom),
@@ -344,6 +356,29 @@ static char *district_key(run_data *d, size_t k)
     return key;
 }
 
+/* A district feature's name key and index, for finding districts by name. */
+typedef struct dkey {
+    const char *key;
+    size_t k;
+} dkey;
+
+/* Order of district keys: key bytes, then feature order. */
+static int by_dkey(const void *a, const void *b)
+{
+    const dkey *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* STRtree query callback: collect a village index. */
+static void collect_village(void *item, void *arg)
+{
+    size_t **at = arg;
+    *(*at)++ = (size_t)item - 1;
+}
+
 /*
  * Per-district aggregates.  Districts are the distinct names of the layer
  * (features with one name dissolved, as the assignment does; a nameless
@@ -352,16 +387,23 @@ static char *district_key(run_data *d, size_t k)
  * d->dgeom, the union of its features.  Clusters count where they are
  * assigned; a village counts in exactly one district: the one whose
  * dissolved polygon contains it, or, on a boundary between districts, the
- * one whose name key comes first in byte order.
+ * one whose name key comes first in byte order.  Names are found through
+ * the keys sorted once, villages through an STRtree of their points:
+ * O((districts + clusters) log districts + villages log villages).
  */
 static ccgis_status aggregate_districts(run_data *d)
 {
     ccgis_ctx *ctx = d->ctx;
     GEOSContextHandle_t h = ctx->geos;
     const ccgis_layer *dl = d->districts;
-    size_t nd = dl->n, nc = d->clusters->n;
+    size_t nd = dl->n, nc = d->clusters->n, nv = d->villages ? d->villages->n : 0;
     ccgis_status st = CCGIS_OK;
     char **keys = ccgis_calloc(ctx, nd + 1, sizeof *keys);
+    dkey *sorted = ccgis_calloc(ctx, nd + 1, sizeof *sorted);
+    size_t ns = 0;
+    size_t *owner = NULL, *cand = NULL;
+    int *inside = NULL;
+    GEOSSTRtree *vtree = NULL;
     d->dname = ccgis_calloc(ctx, nd + 1, sizeof *d->dname);
     d->district_of = ccgis_calloc(ctx, nd + 1, sizeof *d->district_of);
     d->dgeom = ccgis_calloc(ctx, nd + 1, sizeof *d->dgeom);
@@ -370,8 +412,8 @@ static ccgis_status aggregate_districts(run_data *d)
     d->d_confl_m2 = ccgis_calloc(ctx, nd + 1, sizeof *d->d_confl_m2);
     d->d_villages = ccgis_calloc(ctx, nd + 1, sizeof *d->d_villages);
     d->cluster_district = ccgis_calloc(ctx, nc + 1, sizeof *d->cluster_district);
-    if (!keys || !d->dname || !d->district_of || !d->dgeom || !d->d_clusters || !d->d_area_m2 ||
-        !d->d_confl_m2 || !d->d_villages || !d->cluster_district) {
+    if (!keys || !sorted || !d->dname || !d->district_of || !d->dgeom || !d->d_clusters ||
+        !d->d_area_m2 || !d->d_confl_m2 || !d->d_villages || !d->cluster_district) {
         st = CCGIS_ERR_NOMEM;
         goto done;
     }
@@ -395,19 +437,16 @@ static ccgis_status aggregate_districts(run_data *d)
                 goto done;
             continue;
         }
-        for (size_t j = 0; j < k && d->district_of[k] == SIZE_MAX; j++)
-            if (strcmp(keys[j], keys[k]) == 0)
-                d->district_of[k] = d->district_of[j];
-        if (d->district_of[k] == SIZE_MAX)
-            d->district_of[k] = k;
+        sorted[ns++] = (dkey){keys[k], k};
     }
-    /* Each district's geometry: the union of its features. */
-    for (size_t k = 0; k < nd; k++) {
-        if (d->district_of[k] != k)
-            continue;
-        size_t n = 0;
-        for (size_t j = k; j < nd; j++)
-            n += d->district_of[j] == k;
+    qsort(sorted, ns, sizeof *sorted, by_dkey);
+    /* Each run of one key is a district, led by its first feature: the union
+     * of its features is its geometry. */
+    for (size_t a = 0; a < ns;) {
+        size_t b = a, k = sorted[a].k;
+        while (b < ns && strcmp(sorted[b].key, sorted[a].key) == 0)
+            d->district_of[sorted[b++].k] = k;
+        size_t n = b - a;
         if (n == 1) {
             d->dgeom[k] = GEOSGeom_clone_r(h, dl->f[k].geom);
         } else {
@@ -416,12 +455,10 @@ static ccgis_status aggregate_districts(run_data *d)
                 st = CCGIS_ERR_NOMEM;
                 goto done;
             }
-            size_t m = 0;
-            for (size_t j = k; j < nd; j++)
-                if (d->district_of[j] == k)
-                    parts[m++] = GEOSGeom_clone_r(h, dl->f[j].geom);
+            for (size_t m = 0; m < n; m++) /* in feature order */
+                parts[m] = GEOSGeom_clone_r(h, dl->f[sorted[a + m].k].geom);
             GEOSGeometry *coll =
-                GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m);
+                GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
             free(parts);
             d->dgeom[k] = coll ? ccgis_geom_polygonal(ctx, GEOSUnaryUnion_r(h, coll)) : NULL;
             if (coll)
@@ -432,6 +469,7 @@ static ccgis_status aggregate_districts(run_data *d)
                              dl->source, d->dname[k], ccgis_geos_reason(ctx, "no reason"));
             goto done;
         }
+        a = b;
     }
     /* Clusters by assignment (the assigned name's key). */
     for (size_t i = 0; i < nc; i++) {
@@ -444,9 +482,17 @@ static ccgis_status aggregate_districts(run_data *d)
             st = CCGIS_ERR_NOMEM;
             goto done;
         }
-        for (size_t k = 0; k < nd && d->cluster_district[i] == SIZE_MAX; k++)
-            if (d->district_of[k] == k && strcmp(keys[k], ckey) == 0)
-                d->cluster_district[i] = k;
+        dkey probe = {ckey, 0}; /* k 0 sorts first among equal keys */
+        size_t lo = 0, hi = ns;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (by_dkey(&sorted[mid], &probe) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < ns && strcmp(sorted[lo].key, ckey) == 0)
+            d->cluster_district[i] = sorted[lo].k;
         free(ckey);
         size_t k = d->cluster_district[i];
         if (k == SIZE_MAX)
@@ -459,16 +505,18 @@ static ccgis_status aggregate_districts(run_data *d)
     if (!d->villages)
         goto done;
     /* Villages: inside one district, else on the boundary of the first by key. */
-    size_t *owner = ccgis_calloc(ctx, d->villages->n + 1, sizeof *owner);
-    int *inside = ccgis_calloc(ctx, d->villages->n + 1, sizeof *inside);
-    if (!owner || !inside) {
-        free(owner);
-        free(inside);
-        st = CCGIS_ERR_NOMEM;
+    owner = ccgis_calloc(ctx, nv + 1, sizeof *owner);
+    inside = ccgis_calloc(ctx, nv + 1, sizeof *inside);
+    cand = ccgis_calloc(ctx, nv + 1, sizeof *cand);
+    vtree = GEOSSTRtree_create_r(h, 10);
+    if (!owner || !inside || !cand || !vtree) {
+        st = ccgis_nomem(ctx);
         goto done;
     }
-    for (size_t v = 0; v < d->villages->n; v++)
+    for (size_t v = 0; v < nv; v++) {
         owner[v] = SIZE_MAX;
+        GEOSSTRtree_insert_r(h, vtree, d->villages->f[v].geom, (void *)(v + 1));
+    }
     for (size_t k = 0; k < nd && st == CCGIS_OK; k++) {
         if (d->district_of[k] != k)
             continue;
@@ -477,7 +525,10 @@ static ccgis_status aggregate_districts(run_data *d)
             st = ccgis_nomem(ctx);
             break;
         }
-        for (size_t v = 0; v < d->villages->n; v++) {
+        size_t *end = cand;
+        GEOSSTRtree_query_r(h, vtree, d->dgeom[k], collect_village, &end);
+        for (const size_t *c = cand; c < end; c++) {
+            size_t v = *c;
             const GEOSGeometry *pt = d->villages->f[v].geom;
             if (GEOSPreparedIntersects_r(h, pg, pt) != 1)
                 continue;
@@ -491,12 +542,16 @@ static ccgis_status aggregate_districts(run_data *d)
         }
         GEOSPreparedGeom_destroy_r(h, pg);
     }
-    for (size_t v = 0; v < d->villages->n; v++)
+    for (size_t v = 0; v < nv; v++)
         if (owner[v] != SIZE_MAX)
             d->d_villages[owner[v]]++;
+done:
+    if (vtree)
+        GEOSSTRtree_destroy_r(h, vtree);
     free(owner);
     free(inside);
-done:
+    free(cand);
+    free(sorted);
     for (size_t k = 0; keys && k < nd; k++)
         free(keys[k]);
     free(keys);
@@ -511,6 +566,8 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     size_t nc = d->clusters->n;
     ccgis_status st;
 
+    d->progress = fn; /* for build_layers() */
+    d->progress_arg = arg;
     d->area_m2 = ccgis_calloc(ctx, nc, sizeof *d->area_m2);
     d->plan_m2 = ccgis_calloc(ctx, nc, sizeof *d->plan_m2);
     d->flags = ccgis_calloc(ctx, nc, sizeof *d->flags);
@@ -549,23 +606,27 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
             CCGIS_OK)
             return st;
         st = zone_findings(d);
+        size_t ov_at = 0, note_at = 0;
         for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
-            st = zoning_findings(d, i);
+            st = zoning_findings(d, i, &ov_at, &note_at);
         if (st != CCGIS_OK)
             return st;
     }
     lap(d, CCGIS_PHASE_ZONING, &mark);
     if ((st = tick(ctx, fn, arg, 0.8, "zoning done")) != CCGIS_OK)
         return st;
-    if (d->villages &&
-        (st = ccgis_near(ctx, d->villages, d->clusters, job->radius_m, &d->near)) != CCGIS_OK)
+    step sv = {fn, arg, 0.8, 0.02};
+    if (d->villages && (st = ccgis_near(ctx, d->villages, d->clusters, job->radius_m,
+                                        step_progress, &sv, &d->near)) != CCGIS_OK)
         return st;
     lap(d, CCGIS_PHASE_VILLAGES, &mark);
+    step so = {fn, arg, 0.82, 0.01}, su = {fn, arg, 0.83, 0.01};
     if ((st = ccgis_self_overlaps(ctx, d->clusters,
-                                  &(ccgis_overlaps_options){CCGIS_CLUSTER_OVERLAP, 0}, &d->findings,
-                                  NULL)) != CCGIS_OK)
+                                  &(ccgis_overlaps_options){CCGIS_CLUSTER_OVERLAP, 0},
+                                  step_progress, &so, &d->findings, NULL)) != CCGIS_OK)
         return st;
-    if ((st = ccgis_union_area(ctx, d->clusters, &d->sum_m2, &d->union_m2)) != CCGIS_OK)
+    if ((st = ccgis_union_area(ctx, d->clusters, step_progress, &su, &d->sum_m2,
+                               &d->union_m2)) != CCGIS_OK)
         return st;
     for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
         st = area_findings(d, i);
@@ -610,6 +671,10 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
         return ccgis_errcode(d->ctx);
     ccgis_status st = CCGIS_OK;
     for (size_t i = 0; i < d->clusters->n && st == CCGIS_OK; i++) {
+        if (i % 1000 == 999 &&
+            (st = tick(d->ctx, d->progress, d->progress_arg,
+                       0.85 + 0.02 * (double)i / (double)d->clusters->n, "layers")) != CCGIS_OK)
+            break;
         ccgis_value all_v[C_N], v[C_N];
         double a = d->area_m2[i];
         all_v[C_AREA] = CCGIS_VREAL(a / 1e4);
@@ -669,7 +734,49 @@ static ccgis_status districts_table(run_data *d, GDALDatasetH *out)
     return ccgis_table_finish(st, ds, (void **)out);
 }
 
-/* district_status.csv: clusters and hectares per district x status. */
+/* A cluster's place in district_status.csv: its district (nd: none), status, index. */
+typedef struct dist_status {
+    size_t k;
+    const char *status;
+    size_t i;
+} dist_status;
+
+/* One row of district_status.csv: district, status, its first cluster, figures. */
+typedef struct dist_row {
+    size_t k;
+    const char *status;
+    size_t first;
+    long long n;
+    double ha;
+} dist_row;
+
+/* Order of clusters: district, status (bytes), reading order. */
+static int by_district_status(const void *a, const void *b)
+{
+    const dist_status *x = a, *y = b;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    int c = strcmp(x->status, y->status);
+    if (c)
+        return c;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Order of rows: district, then the status's first appearance in it. */
+static int by_district_first(const void *a, const void *b)
+{
+    const dist_row *x = a, *y = b;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/*
+ * district_status.csv: clusters and hectares per district x status, districts
+ * in layer order (then "no district"), statuses in order of first appearance
+ * in the district.  The clusters are sorted once by (district, status), so the
+ * table costs O(n log n) whatever the number of statuses.
+ */
 static ccgis_status district_status_table(run_data *d, GDALDatasetH *out)
 {
     static const ccgis_field_spec cols[] = {
@@ -678,60 +785,71 @@ static ccgis_status district_status_table(run_data *d, GDALDatasetH *out)
         {"n_clusters", CCGIS_F_INT, 0, 0},
         {"area_ha", CCGIS_F_REAL, 0, 0},
     };
+    size_t nd = d->districts->n, nc = d->clusters->n;
+    dist_status *all = ccgis_calloc(d->ctx, nc + 1, sizeof *all);
+    dist_row *rows = ccgis_calloc(d->ctx, nc + 1, sizeof *rows);
+    if (!all || !rows) {
+        free(all);
+        free(rows);
+        return CCGIS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < nc; i++)
+        all[i] = (dist_status){d->cluster_district[i] == SIZE_MAX ? nd : d->cluster_district[i],
+                               d->status[i], i};
+    qsort(all, nc, sizeof *all, by_district_status);
+    size_t nr = 0;
+    for (size_t a = 0; a < nc;) {
+        dist_row *r = &rows[nr++];
+        *r = (dist_row){all[a].k, all[a].status, all[a].i, 0, 0.0};
+        size_t b = a;
+        for (; b < nc && all[b].k == r->k && strcmp(all[b].status, r->status) == 0; b++) {
+            r->n++;
+            r->ha += d->area_m2[all[b].i] / 1e4; /* in reading order */
+        }
+        a = b;
+    }
+    free(all);
+    qsort(rows, nr, sizeof *rows, by_district_first);
     OGRLayerH l;
     GDALDatasetH ds = ccgis_table_new(d->ctx, "district_status", wkbNone, NULL, cols, 4, &l);
-    if (!ds)
+    if (!ds) {
+        free(rows);
         return ccgis_errcode(d->ctx);
-    ccgis_status st = CCGIS_OK;
-    size_t nd = d->districts->n, nc = d->clusters->n;
-    /* Districts in layer order (then "no district"), statuses in order of first appearance. */
-    for (size_t k = 0; k <= nd && st == CCGIS_OK; k++) {
-        for (size_t i = 0; i < nc && st == CCGIS_OK; i++) {
-            size_t ki = d->cluster_district[i] == SIZE_MAX ? nd : d->cluster_district[i];
-            if (ki != k)
-                continue;
-            size_t first = i; /* skip statuses already counted for this district */
-            for (size_t j = 0; j < i; j++) {
-                size_t kj = d->cluster_district[j] == SIZE_MAX ? nd : d->cluster_district[j];
-                if (kj == k && strcmp(d->status[j], d->status[i]) == 0) {
-                    first = j;
-                    break;
-                }
-            }
-            if (first != i)
-                continue;
-            long long n = 0;
-            double ha = 0;
-            for (size_t j = i; j < nc; j++) {
-                size_t kj = d->cluster_district[j] == SIZE_MAX ? nd : d->cluster_district[j];
-                if (kj == k && strcmp(d->status[j], d->status[i]) == 0) {
-                    n++;
-                    ha += d->area_m2[j] / 1e4;
-                }
-            }
-            ccgis_value v[4] = {CCGIS_VSTR(k < nd ? d->dname[k] : ""), CCGIS_VSTR(d->status[i]),
-                                CCGIS_VINT(n), CCGIS_VREAL(ha)};
-            st = ccgis_result_add(d->ctx, l, NULL, NULL, v, 4);
-        }
     }
+    ccgis_status st = CCGIS_OK;
+    for (size_t r = 0; r < nr && st == CCGIS_OK; r++) {
+        size_t k = rows[r].k;
+        ccgis_value v[4] = {CCGIS_VSTR(k < nd ? d->dname[k] : ""), CCGIS_VSTR(rows[r].status),
+                            CCGIS_VINT(rows[r].n), CCGIS_VREAL(rows[r].ha)};
+        st = ccgis_result_add(d->ctx, l, NULL, NULL, v, 4);
+    }
+    free(rows);
     return ccgis_table_finish(st, ds, (void **)out);
 }
 
-/* Build every layer of the job into d->layers[] (NULL where not asked). */
+/* Build every layer of the job into d->layers[] (NULL where not asked),
+ * with a progress report between layers (d->progress). */
 static ccgis_status build_layers(run_data *d)
 {
+    ccgis_ctx *ctx = d->ctx;
     ccgis_status st;
-    if ((st = clusters_table(d, &d->layers[L_CLUSTERS])) != CCGIS_OK)
+    if ((st = clusters_table(d, &d->layers[L_CLUSTERS])) != CCGIS_OK ||
+        (st = tick(ctx, d->progress, d->progress_arg, 0.87, "layers")) != CCGIS_OK)
         return st;
-    if (d->zoning && (st = ccgis_pieces_table(d->ctx, d->clusters, d->zoning, "cluster_zones",
-                                              "cluster_id", &d->layers[L_ZONES])) != CCGIS_OK)
+    if (d->zoning && ((st = ccgis_pieces_table(ctx, d->clusters, d->zoning, "cluster_zones",
+                                               "cluster_id", &d->layers[L_ZONES])) != CCGIS_OK ||
+                      (st = tick(ctx, d->progress, d->progress_arg, 0.88, "layers")) != CCGIS_OK))
         return st;
     if (d->districts && (st = districts_table(d, &d->layers[L_DISTRICTS])) != CCGIS_OK)
         return st;
-    if (d->villages && (st = ccgis_near_points_table(d->ctx, d->villages, d->clusters, d->near,
-                                                     &d->layers[L_VILLAGES])) != CCGIS_OK)
+    if (d->villages &&
+        ((st = ccgis_near_points_table(ctx, d->villages, d->clusters, d->near,
+                                       &d->layers[L_VILLAGES])) != CCGIS_OK ||
+         (st = tick(ctx, d->progress, d->progress_arg, 0.885, "layers")) != CCGIS_OK))
         return st;
-    return ccgis_findings_table(d->ctx, &d->findings, &d->layers[L_FINDINGS]);
+    if ((st = ccgis_findings_table(ctx, &d->findings, &d->layers[L_FINDINGS])) != CCGIS_OK)
+        return st;
+    return tick(ctx, d->progress, d->progress_arg, 0.89, "layers");
 }
 
 static const char *const layer_names[L_COUNT] = {"clusters", "cluster_zones", "districts",

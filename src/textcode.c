@@ -885,6 +885,51 @@ done:
     return st;
 }
 
+/* ccgis_text_is_utf8: see textcode.h. */
+size_t ccgis_text_is_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_step(p + i, n - i, &cp);
+        if (!k)
+            return i + 1;
+        i += k;
+    }
+    return 0;
+}
+
+/* ccgis_text_repair: see textcode.h. */
+ccgis_status ccgis_text_repair(ccgis_ctx *ctx, const char *s, char **out, size_t *replaced)
+{
+    sbuf b = {NULL, 0, 0};
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), bad = 0;
+    uint32_t cp;
+    *out = NULL;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_step(p + i, n - i, &cp);
+        if (!k) {
+            cp = 0xFFFD; /* one replacement per byte that starts no sequence */
+            k = 1;
+            bad++;
+        }
+        if (sb_cp(&b, cp)) {
+            free(b.p);
+            return ccgis_nomem(ctx);
+        }
+        i += k;
+    }
+    *out = sb_dup(&b);
+    free(b.p);
+    if (!*out)
+        return ccgis_nomem(ctx);
+    if (replaced)
+        *replaced = bad;
+    return CCGIS_OK;
+}
+
 /* ---- detection: does a word look like a Vietnamese syllable? --------------------- */
 
 /*

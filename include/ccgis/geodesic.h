@@ -148,7 +148,9 @@ extern "C" {
  *
  * Returns CCGIS_OK; CCGIS_ERR_GEOMETRY if a vertex of a ring is not finite
  * or has a latitude outside [-90, 90]; CCGIS_ERR_INTERNAL if GEOS fails to
- * give up the coordinates.
+ * give up the coordinates; CCGIS_ERR_USAGE ("cancelled by the caller") when
+ * ccgis_interrupt_request() came (progress.h; looked at every 65,536
+ * vertices).
  */
 ccgis_status ccgis_geod_area(ccgis_ctx *ctx, const GEOSGeometry *g, double *area_m2);
 
@@ -172,7 +174,9 @@ ccgis_status ccgis_geod_area(ccgis_ctx *ctx, const GEOSGeometry *g, double *area
  *
  * Returns CCGIS_OK; CCGIS_ERR_GEOMETRY if the point or a vertex of g is not
  * finite or has a latitude outside [-90, 90], or if g is empty;
- * CCGIS_ERR_INTERNAL if GEOS fails to give up the coordinates.
+ * CCGIS_ERR_INTERNAL if GEOS fails to give up the coordinates;
+ * CCGIS_ERR_USAGE ("cancelled by the caller") when ccgis_interrupt_request()
+ * came (progress.h; looked at every 65,536 vertices).
  */
 ccgis_status ccgis_geod_distance(ccgis_ctx *ctx, double lon, double lat, const GEOSGeometry *g,
                                  double *dist_m);

@@ -23,6 +23,12 @@
  *     polygon where points are expected...) is skipped the same way, unless
  *     the role allows a conversion (points role: a point on the polygon's
  *     surface, GEOS PointOnSurface, which lies inside it as a centroid may not);
+ *   - text that is not UTF-8 once decoded: an id is refused (it must be read
+ *     exactly); any other value keeps each byte that starts no UTF-8
+ *     sequence as U+FFFD, with one warning for the layer, so that every
+ *     output shows the same text;
+ *   - what GDAL leaves out without a word is warned about: .dbf records
+ *     flagged deleted, values cut at a NUL (\u0000) in a GeoJSON file;
  *   - an invalid polygon is repaired with GEOS MakeValid (the same algorithm
  *     as PostGIS ST_MakeValid), its polygonal part kept, and it becomes a
  *     GEOMETRY_REPAIRED finding stating GEOS's reason and the geodesic area
@@ -43,6 +49,7 @@
 #include "ccgis/crs.h"
 #include "ccgis/ctx.h"
 #include "ccgis/findings.h"
+#include "ccgis/progress.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -116,12 +123,24 @@ typedef struct ccgis_layer {
  * Returns CCGIS_OK, or: the failures of opening a source (info.h);
  * CCGIS_ERR_NO_LAYER; CCGIS_ERR_USAGE (several layers and none named; an
  * id field that is not in the layer: the message lists the fields);
- * CCGIS_ERR_INPUT (a duplicate or empty id, naming both features);
+ * CCGIS_ERR_INPUT (a duplicate or empty id, naming both features; an id
+ * that is not UTF-8);
  * CCGIS_ERR_CRS_NONE (no CRS and none assigned: pass srs);
  * CCGIS_ERR_TRANSFORM; CCGIS_ERR_READ; CCGIS_ERR_GEOMETRY (no usable feature).
  */
 ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
                               ccgis_findings *findings, ccgis_layer **out);
+
+/*
+ * ccgis_layer_load_progress -- ccgis_layer_load() with a progress callback
+ * (progress.h; may be NULL), called every 64 features read with the share
+ * read so far and the layer's `what` as note.  Returns what
+ * ccgis_layer_load() returns, or CCGIS_ERR_USAGE ("cancelled by the caller")
+ * when the callback returns 0.
+ */
+ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
+                                       ccgis_findings *findings, ccgis_progress_fn progress,
+                                       void *progress_arg, ccgis_layer **out);
 
 /* ccgis_layer_free -- release a layer; NULL is accepted.  Returns NULL. */
 ccgis_layer *ccgis_layer_free(ccgis_ctx *ctx, ccgis_layer *layer);

@@ -12,9 +12,10 @@
  * the reading order.
  *
  * Every point-polygon pair whose boxes can be within the radius is measured;
- * the nearest polygon is searched over all polygons, pruned by a bound from
- * their boxes.  Cost grows as points x polygons; city-sized layers (1,350
- * villages, 200 clusters) take well under a second.
+ * the nearest polygon is searched nearest first in a tree of the polygons'
+ * boxes, pruned by a lower bound of the distance to a box.  Cost grows as
+ * points x log(polygons) plus the pairs within reach: 10,000 villages and
+ * 100,000 clusters take about a second.
  */
 #ifndef CCGIS_NEAR_H
 #define CCGIS_NEAR_H
@@ -23,6 +24,7 @@
 
 #include "ccgis/ctx.h"
 #include "ccgis/layer.h"
+#include "ccgis/progress.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,13 +48,17 @@ typedef struct ccgis_near_result {
  *   points    in: loaded with CCGIS_ROLE_POINTS.
  *   targets   in: loaded with CCGIS_ROLE_POLYGONS.
  *   radius_m  in: metres, >= 0.
+ *   progress, progress_arg
+ *             in: called about every 1,000 points (progress.h); may be NULL.
  *   out       out: the result (ccgis_near_result_free); NULL on failure.
  *
- * Returns CCGIS_OK, CCGIS_ERR_USAGE (negative or non-finite radius) or
- * CCGIS_ERR_GEOMETRY.
+ * Returns CCGIS_OK, CCGIS_ERR_USAGE (negative or non-finite radius; or
+ * cancelled by the progress callback: "cancelled by the caller"),
+ * CCGIS_ERR_GEOMETRY or CCGIS_ERR_NOMEM.
  */
 ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_layer *targets,
-                        double radius_m, ccgis_near_result **out);
+                        double radius_m, ccgis_progress_fn progress, void *progress_arg,
+                        ccgis_near_result **out);
 
 /* ccgis_near_result_free -- release a result; NULL is accepted.  Returns NULL. */
 ccgis_near_result *ccgis_near_result_free(ccgis_near_result *r);

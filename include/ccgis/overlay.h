@@ -6,10 +6,21 @@
  * The overlay (land-use zones: up to millions of polygons) is streamed, never
  * held in memory whole.  Where the source has a spatial index (GeoPackage,
  * SpatiaLite, PostGIS, FlatGeobuf, a shapefile's .qix) only the zones whose
- * box meets an input's box are read, one index query per input, each zone
- * once; otherwise the zones in the box around all inputs are read in one
- * pass and each zone's box is tested against the inputs' before anything
- * else is done with it.
+ * box meets an input's box are read, one index query per input (beyond 256
+ * inputs, per tile of up to 16 neighbouring inputs), each zone once;
+ * otherwise the zones in the box around all inputs are read in one pass and
+ * each zone's box is tested against the inputs' before anything else is
+ * done with it.  An index that disagrees with its table (a GeoPackage
+ * R-tree or SpatiaLite index holding another number of entries than the
+ * layer has geometries, a .qix made for another number of shapes) would
+ * hide zones without an error: it is not used -- every zone is read, with a
+ * warning naming the index, both counts and how to rebuild it.
+ *
+ * Nothing is dropped silently: an overlay layer with no feature at all is
+ * refused (an empty zoning layer would put every input on no zone); a class
+ * or zone id that is not UTF-8 keeps its bad bytes as U+FFFD, with one
+ * warning; .dbf records flagged deleted and values cut at a NUL in a
+ * GeoJSON file are counted in a warning (they are not read).
  * Each zone near an input is transformed to WGS 84 and intersected with the
  * inputs its box meets (GEOS STRtree), using prepared geometries; a zone
  * entirely inside an input is taken whole, and an input entirely inside a
@@ -136,7 +147,8 @@ typedef struct ccgis_overlay_result {
     long long overlaps_small;        /* overlapping pairs under the tolerance */
     size_t n_notes, cap_notes;
     ccgis_overlay_note *notes; /* repaired / skipped zones in reading order (at most
-                                  CCGIS_OVERLAY_NOTES_MAX of each), then unclassified */
+                                  CCGIS_OVERLAY_NOTES_MAX of each), then unclassified
+                                  ones by input */
     size_t n_classes;
     char **classes; /* the classes met near the inputs, as spelled, by key */
 
@@ -154,12 +166,14 @@ typedef struct ccgis_overlay_result {
  *
  *   input     in: polygons, loaded with ccgis_layer_load().
  *   options   in: the overlay layer and its class field.
- *   progress  in: may be NULL; reports the fraction of zones read.
+ *   progress  in: may be NULL; reports the fraction of zones read, at least
+ *             every 100 ms while there is work (progress.h).
  *   out       out: the result (ccgis_overlay_result_free); NULL on failure.
  *
  * Returns CCGIS_OK, or a failure of opening the zones (info.h),
- * CCGIS_ERR_USAGE (class field not in the layer, several layers and none
- * named, cancelled), CCGIS_ERR_CRS_NONE / CCGIS_ERR_TRANSFORM,
+ * CCGIS_ERR_INPUT (the overlay layer has no feature, or none passes its
+ * where filter), CCGIS_ERR_USAGE (class field not in the layer, several
+ * layers and none named, cancelled), CCGIS_ERR_CRS_NONE / CCGIS_ERR_TRANSFORM,
  * CCGIS_ERR_READ, CCGIS_ERR_GEOMETRY (a zone GEOS cannot intersect even
  * after MakeValid: the message names it).  A zones layer whose extent does
  * not meet the input's at all gives a warning: one of the two is probably in

@@ -16,6 +16,26 @@ extern "C" {
 
 typedef int (*ccgis_progress_fn)(double fraction, const char *note, void *arg);
 
+/*
+ * Long calls report progress often enough (every few hundred features,
+ * zones or clusters, and at least every 100 ms while threads work) that a
+ * callback returning 0 takes effect within a second -- except inside one
+ * geometry operation on a huge polygon (MakeValid, an intersection of
+ * millions of vertices), which can take seconds.  For that:
+ *
+ * ccgis_interrupt_request -- ask every geometry operation running in the
+ * process (GEOS, any context, any thread) to stop at its next check; the
+ * call then fails and the ccgis call around it returns.  Safe to call from
+ * a signal handler.  The request is consumed by the first operation that
+ * sees it: a caller that cancels should also make its progress callback
+ * return 0, so that the work after it stops too.
+ *
+ * ccgis_interrupt_cancel -- withdraw a request no operation has seen yet
+ * (call it once the cancelled call has returned, before new work).
+ */
+void ccgis_interrupt_request(void);
+void ccgis_interrupt_cancel(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -79,11 +79,22 @@ typedef struct ccgis_run_summary {
 } ccgis_run_summary;
 
 /*
+ * The progress fraction from which ccgis_run is writing its output into the
+ * temporary folder (the note is then "writing").  Before it nothing is on
+ * disk, so a caller that must end the process by force (a read blocked in a
+ * driver never reports progress) leaves nothing behind; after it, ending by
+ * force may leave the hidden temporary folder.
+ */
+#define CCGIS_RUN_WRITING 0.9
+
+/*
  * ccgis_run -- run a job.
  *
  *   job       in: read with ccgis_job_read().
  *   options   in: may be NULL (defaults: no overwrite).
- *   progress  in: may be NULL; returning 0 cancels the run cleanly.
+ *   progress  in: may be NULL; returning 0 cancels the run cleanly.  It is
+ *             called at least every second of work in every phase (progress.h)
+ *             -- but not while GDAL waits for a source's server to answer.
  *   summary   out: may be NULL.
  *
  * Returns CCGIS_OK, or the first failure: the job's (job.h), loading's

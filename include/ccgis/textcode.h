@@ -190,6 +190,26 @@ ccgis_status ccgis_text_decode(ccgis_ctx *ctx, ccgis_textcode code, const char *
 ccgis_status ccgis_text_nfc(ccgis_ctx *ctx, const char *utf8, char **out);
 
 /*
+ * ccgis_text_is_utf8 -- where the NUL-terminated `s` stops being well-formed
+ * UTF-8 (overlong forms, surrogates, values past U+10FFFF and truncated
+ * sequences are not, as for ccgis_text_nfc): 0 when all of it is, else the
+ * 1-based offset of the first byte that starts no valid sequence.
+ */
+size_t ccgis_text_is_utf8(const char *s);
+
+/*
+ * ccgis_text_repair -- a copy of `s` that is well-formed UTF-8: every byte
+ * that starts no valid sequence becomes U+FFFD (the replacement character,
+ * shown as a question mark in a box), the rest is kept as it is.
+ *
+ *   out       out  the copy (free()); NULL on failure
+ *   replaced  out  the bytes replaced (may be NULL); 0 when s was valid
+ *
+ * Returns CCGIS_OK or CCGIS_ERR_NOMEM.
+ */
+ccgis_status ccgis_text_repair(ccgis_ctx *ctx, const char *s, char **out, size_t *replaced);
+
+/*
  * ccgis_text_detect -- guess the encoding of a set of strings.
  *
  *   strings     in   n strings (a NULL entry is skipped)

@@ -108,6 +108,27 @@ int cli_fail(ccgis_ctx *ctx);
 /* Exit code for a status (CLI_EXIT_*). */
 int cli_exit_code(ccgis_status st);
 
+/* interrupt.c: SIGINT and SIGTERM during `ccgis run` (see interrupt.c for
+ * what happens when). */
+
+/* Catch SIGINT and SIGTERM (and SIGALRM) until cli_interrupt_remove();
+ * `output` names what would have been written, for the message printed when
+ * a blocked read forces the process to end. */
+void cli_interrupt_install(const char *output);
+
+/* For the progress callback, at each report of `fraction` (ccgis_run's):
+ * 1 when a signal came (the report acknowledges it: the call is
+ * cancelled), else 0; from CCGIS_RUN_WRITING on, the command counts as
+ * writing and is no longer ended by force after the first signal. */
+int cli_interrupt_check(double fraction);
+
+/* 1 once SIGINT or SIGTERM came. */
+int cli_interrupted(void);
+
+/* Restore the default actions, cancel the timer and any pending GEOS
+ * interruption. */
+void cli_interrupt_remove(void);
+
 /* output.c */
 
 /*

@@ -67,7 +67,7 @@ static int run_near(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     int rc;
     if (ccgis_layer_load(ctx, &ps, &findings, &points) != CCGIS_OK ||
         ccgis_layer_load(ctx, &ts, &findings, &targets) != CCGIS_OK ||
-        ccgis_near(ctx, points, targets, radius, &r) != CCGIS_OK ||
+        ccgis_near(ctx, points, targets, radius, NULL, NULL, &r) != CCGIS_OK ||
         ccgis_near_points_table(ctx, points, targets, r, &out[0]) != CCGIS_OK ||
         (v[OPT_TARGETS_OUT] && ccgis_near_targets_table(ctx, targets, r, &out[1]) != CCGIS_OK)) {
         rc = cli_fail(ctx);

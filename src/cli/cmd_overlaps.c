@@ -88,7 +88,7 @@ static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx 
     void *out = NULL;
     int rc;
     if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
-        ccgis_self_overlaps(ctx, input, &opts, &findings, &summary) != CCGIS_OK ||
+        ccgis_self_overlaps(ctx, input, &opts, NULL, NULL, &findings, &summary) != CCGIS_OK ||
         ccgis_findings_table(ctx, &findings, &out) != CCGIS_OK) {
         rc = cli_fail(ctx);
     } else {

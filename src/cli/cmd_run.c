@@ -1,16 +1,16 @@
 /*
  * cmd_run.c -- `ccgis run JOB.ini`: the main job.
  *
- * Ctrl-C (SIGINT) and SIGTERM are caught and turned into a cancellation at
- * the next progress report: the library then removes its temporary folder,
- * so an interrupted run leaves no output folder and an earlier one intact.
- * (SIGKILL cannot be caught: what it leaves is only the hidden temporary
- * folder ".NAME.ccgis-tmp-XXXXXX" and the lock file ".NAME.ccgis-lock",
- * never a partial output folder; the next run on that output removes them.)
+ * Ctrl-C (SIGINT) and SIGTERM are caught (interrupt.c) and turned into a
+ * cancellation at the next progress report: the library then removes its
+ * temporary folder, so an interrupted run leaves no output folder and an
+ * earlier one intact.  A read blocked in a driver is ended by force one
+ * second later, before anything was written.  (SIGKILL cannot be caught:
+ * what it leaves is only the hidden temporary folder
+ * ".NAME.ccgis-tmp-XXXXXX" and the lock file ".NAME.ccgis-lock", never a
+ * partial output folder; the next run on that output removes them.)
  */
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -82,22 +82,15 @@ static const char run_description[] =
     "\n"
     "Exit status: 0 success; 1 the analysis found problems and --strict was given;\n"
     "2 bad input or usage (the message names the job file line, file, feature);\n"
-    "3 internal error; 130 interrupted: Ctrl-C or SIGTERM stops cleanly, no output\n"
-    "folder is left.\n";
-
-static volatile sig_atomic_t interrupted;
-
-/* SIGINT / SIGTERM: ask the run to stop at its next progress report. */
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
+    "3 internal error; 130 interrupted: Ctrl-C (or SIGTERM) stops cleanly within a\n"
+    "second, no output folder is left; a source that does not answer (a hung\n"
+    "database server) is left by ending the process one second later (exit 130, or\n"
+    "143 for SIGTERM); a second Ctrl-C ends it at once.\n";
 
 /* Progress: the terminal bar, and the interruption check. */
 static int run_progress(double fraction, const char *note, void *arg)
 {
-    if (interrupted)
+    if (cli_interrupt_check(fraction))
         return 0;
     return arg ? cli_progress(fraction, note, NULL) : 1;
 }
@@ -123,15 +116,13 @@ static int run_run(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx)
         ccgis_job_free(job);
         return rc;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
+    cli_interrupt_install(job->output);
     ccgis_run_options o = {args->value[OPT_OVERWRITE] != NULL};
     ccgis_run_summary sum;
-    if (ccgis_run(ctx, job, &o, run_progress, quiet ? NULL : (void *)1, &sum) != CCGIS_OK) {
+    ccgis_status st = ccgis_run(ctx, job, &o, run_progress, quiet ? NULL : (void *)1, &sum);
+    int interrupted = cli_interrupted();
+    cli_interrupt_remove();
+    if (st != CCGIS_OK) {
         if (interrupted)
             fprintf(stderr, "ccgis: interrupted: nothing was written to %s\n", job->output);
         rc = interrupted ? CLI_EXIT_CANCELLED : cli_fail(ctx);

@@ -15,6 +15,8 @@
  *   $S  the sample layers (shapes/)   $W  this case's folder
  *   $C  the ccgis binary               mkjob [sed args]  writes $W/job.ini from
  *   samples/hanoi.ini with its sources in $S and its output in $W/out.
+ *   $L  silent_listener (a TCP server on 127.0.0.1 that never answers:
+ *       `$L PORTFILE` writes its port to PORTFILE)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,6 +58,11 @@ typedef struct bad_case {
  * the listed SHA-256 (coreutils sha256sum). */
 #define VALID_OUT                                                                                 \
     "(cd out && sed '1d;/^#/d' .ccgis-manifest | cut -d' ' -f2- | sha256sum -c --quiet)"
+/* Start silent_listener in the background ($lp) and wait for its port ($port). */
+#define LISTEN                                                                                    \
+    "$L port 60 & lp=$!; while [ ! -s port ]; do sleep 0.05; done; port=$(cat port); "
+/* Milliseconds since the epoch. */
+#define NOW_MS "$(($(date +%s%N) / 1000000))"
 /* Run as an unprivileged user when root (root reads any file). */
 #define AS_USER(c) "if [ $(id -u) = 0 ]; then runuser -u nobody -- " c "; else " c "; fi"
 
@@ -90,6 +97,35 @@ static const bad_case cases[] = {
     {"a directory instead of a file", "mkdir d", "$C area d -o out.gpkg", 2,
      "d: a folder in which GDAL finds no vector data -- name a file inside it", "out.gpkg",
      NULL},
+
+    /* ---- sources that would keep ccgis waiting ---- */
+    {"a named pipe (FIFO) as a source", "mkfifo f.geojson", "timeout -s KILL 10 $C info f.geojson",
+     2, "f.geojson: is a named pipe (FIFO), not a file -- ccgis reads only regular files", NULL,
+     NULL},
+    {"a named pipe behind a GDAL prefix, in a job",
+     "mkfifo z.gpkg && mkjob -e \"s|^source .*landuse.gpkg.*|source = GPKG:$W/z.gpkg:landuse|\"",
+     "timeout -s KILL 10 $C run job.ini", 2,
+     "z.gpkg is a named pipe (FIFO), not a file", "out",
+     "grep -q 'job.ini:22: \\[zoning\\]' .err"},
+    {"a shapefile whose .dbf is a named pipe",
+     "for e in shp shx prj cpg; do cp $S/clusters.$e c.$e; done && mkfifo c.dbf",
+     "timeout -s KILL 10 $C area c.shp -o out.gpkg", 2,
+     "c.shp: c.dbf is a named pipe (FIFO), not a file", "out.gpkg", NULL},
+    {"a device as a source", NULL, "timeout -s KILL 10 $C info /dev/zero", 2,
+     "/dev/zero: is a character device, not a file", NULL, NULL},
+    {"a PostgreSQL server that never answers (connect timeout)", NULL,
+     LISTEN "t0=" NOW_MS "; $C info \"PG:host=127.0.0.1 port=$port dbname=x\"; rc=$?; "
+     "echo \"answered after $((" NOW_MS " - t0)) ms\"; kill $lp; exit $rc",
+     2, "the database server did not answer in time", NULL,
+     "ms=$(sed -n 's/^answered after \\([0-9]*\\) ms$/\\1/p' .out) && [ \"$ms\" -ge 9000 ] && "
+     "[ \"$ms\" -lt 15000 ]"},
+    {"a PostgreSQL server that never answers, ended by SIGTERM", NULL,
+     LISTEN "mkjob -e \"s|^source .*landuse.gpkg.*|source = PG:host=127.0.0.1 port=$port "
+     "dbname=x|\"; $C run job.ini & pid=$!; sleep 1; t0=" NOW_MS "; kill -TERM $pid; wait $pid; "
+     "rc=$?; echo \"ended $((" NOW_MS " - t0)) ms after SIGTERM\"; kill $lp; exit $rc",
+     143, "did not stop within a second, so ccgis stopped at once; nothing was written", "out",
+     "ms=$(sed -n 's/^ended \\([0-9]*\\) ms after SIGTERM$/\\1/p' .out) && [ \"$ms\" -lt 2000 ] "
+     "&& ! ls -a | grep -q ccgis-tmp"},
 
     /* ---- geometry ---- */
     {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', feature 0: skipped: no "
@@ -280,6 +316,86 @@ static const bad_case cases[] = {
      "$C area -q t.shp --id ma_ccn --encoding VNI -o out.gpkg", 2,
      "t.shp, layer 't', feature 0: field 'ten' cannot be read as VNI", "out.gpkg", NULL},
 
+    /* ---- answers that must not come out silently wrong ---- */
+    {"an empty zoning layer",
+     "ogr2ogr -f GPKG z.gpkg $S/landuse.gpkg -where '1=0' -nln landuse && "
+     "mkjob -e \"s|^source .*landuse.gpkg.*|source = $W/z.gpkg|\"",
+     "$C run job.ini", 2,
+     "layer 'landuse': the layer has no features -- is this the right file or layer?", "out",
+     "grep -q 'job.ini:22: \\[zoning\\]' .err"},
+    {"an empty zoning layer in ccgis overlay",
+     "ogr2ogr -f GPKG z.gpkg $S/landuse.gpkg -where '1=0' -nln landuse",
+     "$C overlay $S/clusters.shp z.gpkg --class loai_dat --allowed SKN -o out.gpkg", 2,
+     "z.gpkg, layer 'landuse': the layer has no features -- is this the right file or layer? "
+     "Every input would lie on no zone",
+     "out.gpkg", NULL},
+    {"a GeoPackage whose R-tree lost half its entries",
+     "cp $S/landuse.gpkg z.gpkg && "
+     "ogrinfo z.gpkg -q -sql 'DELETE FROM rtree_landuse_geom WHERE id % 2 = 0' && "
+     "mkjob -e \"s|^output .*|output = $W/ref|\" && mv job.ini ref.ini && "
+     "mkjob -e \"s|^source .*landuse.gpkg.*|source = $W/z.gpkg|\"",
+     "$C run -q ref.ini && $C run job.ini", 0,
+     "layer 'landuse': its spatial index rtree_landuse_geom holds 1012 entries but the layer has "
+     "2024 geometries: the index is out of date and would hide part of the zones -- ccgis reads "
+     "every zone instead",
+     NULL,
+     "grep -q '219.70 ha in all' out/report.md && grep -q '2024 read' out/report.md && "
+     "grep -v 'Produced by\\|^| zoning' out/report.md > a.md && "
+     "grep -v 'Produced by\\|^| zoning' ref/report.md > b.md && cmp a.md b.md && "
+     "cmp out/clusters.geojson ref/clusters.geojson && "
+     "sed -n '/\"zoning\": {/,/}/p' out/summary.json > a.json && "
+     "sed -n '/\"zoning\": {/,/}/p' ref/summary.json > b.json && cmp a.json b.json && "
+     "grep -q '\"conflict_ha\": 219.69' a.json"},
+    {"a shapefile whose .qix was made for another version of it",
+     "ogr2ogr -lco ENCODING=UTF-8 lu.shp $S/landuse.gpkg -nln lu && "
+     "ogr2ogr -lco ENCODING=UTF-8 half.shp $S/landuse.gpkg -nln half -where 'fid % 2 = 0' && "
+     "ogrinfo -q half.shp -sql 'CREATE SPATIAL INDEX ON half' && cp half.qix lu.qix && "
+     "mkjob -e \"s|^source .*landuse.gpkg.*|source = $W/lu.shp|\"",
+     "$C run job.ini", 0,
+     "lu.qix was made for 1012 shapes but the shapefile has 2024: the index is out of date", NULL,
+     "grep -q '219.70 ha in all' out/report.md"},
+    {"cluster ids that are not UTF-8",
+     "ogr2ogr -f GeoJSON c.geojson $S/clusters.shp -t_srs EPSG:4326 && "
+     "sed 's/\"CCN03\"/\"CCN\\xe003\"/' c.geojson > ids.geojson && "
+     "mkjob -e \"s|^source .*clusters.shp.*|source = $W/ids.geojson|\"",
+     "$C run job.ini", 2,
+     "ids.geojson, layer 'clusters', feature 2: the id in field 'ma_ccn' is not valid UTF-8 (byte "
+     "0xE0 at offset 3) -- an id must be read exactly",
+     "out", "grep -q 'job.ini:13: \\[clusters\\]' .err"},
+    {"cluster names that are not UTF-8: report.md and summary.json agree",
+     "ogr2ogr -f GeoJSON c.geojson $S/clusters.shp -t_srs EPSG:4326 && "
+     "sed -e 's/\"ten\": \"CCN Ngọc Hồi\"/\"ten\": \"CCN Ng\\xe0c H\\xf4i\"/' "
+     "-e 's/\"ten\": \"CCN Phùng Xá\"/\"ten\": \"CCN Ph\\xf9ng X\\xe1\"/' c.geojson > n.geojson && "
+     "mkjob -e \"s|^source .*clusters.shp.*|source = $W/n.geojson|\"",
+     "$C run job.ini", 0,
+     "n.geojson, layer 'clusters': 2 features have text that is not valid UTF-8 (first: feature "
+     "0, field 'ten') -- the attribute encoding is probably not UTF-8",
+     NULL,
+     "[ $(sed -n '/^## Clusters on land not zoned/,/^## Craft/p' out/report.md | "
+     "grep -c '^| CCN') = 30 ] && [ $(grep -c '\"confl_top\"' out/summary.json) = 30 ] && "
+     "grep -q '| CCN Ng�c H�i |' out/report.md && grep -q '\"CCN Ng�c H�i\"' out/summary.json && "
+     "grep -q 'CCN Ph�ng X�' out/clusters.geojson"},
+    {"a job name that is not UTF-8", "mkjob -e 's|^name .*|name = H\\xe0 N\\xf4i|'",
+     "$C run job.ini", 2, "job.ini:6: this line is not UTF-8 text (byte 0xE0 at byte 9)", "out",
+     NULL},
+    {".dbf records flagged deleted",
+     "for e in shp shx dbf prj cpg; do cp $S/clusters.$e c.$e; done && "
+     "hl=$(od -An -tu2 -j8 -N2 c.dbf | tr -d ' ') && rl=$(od -An -tu2 -j10 -N2 c.dbf | tr -d ' ') "
+     "&& for r in 3 7; do printf '*' | dd of=c.dbf bs=1 seek=$((hl + r * rl)) conv=notrunc "
+     "2>/dev/null; done",
+     "$C area c.shp --id ma_ccn -o out.gpkg", 0,
+     "c.shp, layer 'c': 2 records of its .dbf are flagged deleted (the first is record 3): GDAL "
+     "does not read them, so those 2 features are left out of every figure",
+     NULL, COUNT("out.gpkg", 28)},
+    {"a NUL character inside a GeoJSON string",
+     "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+     "\"properties\":{\"id\":\"a\\u0000b\"},\"geometry\":" POLY("[[105.8,21.0],[105.81,21.0],"
+     "[105.81,21.01],[105.8,21.0]]") "}]}' > in.geojson",
+     AREA, 0,
+     "in.geojson, layer 'in': 1 text values hold a NUL character (\\u0000; the first on line 1) "
+     "and are read cut short there -- ids and names included",
+     NULL, COUNT("out.gpkg", 1)},
+
     /* ---- job files ---- */
     {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
      "job.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
@@ -379,10 +495,10 @@ static void run_case(void **state)
     run_free(&r);
     char prelude[2048];
     snprintf(prelude, sizeof prelude,
-             "S=%s; W=%s; C=%s; cd \"$W\" || exit 99\n"
+             "S=%s; W=%s; C=%s; L=%s; cd \"$W\" || exit 99\n"
              "mkjob() { sed -e \"s|\\.\\./shapes/|$S/|\" -e \"s|^output .*|output = $W/out|\" "
              "\"$@\" %s/../samples/hanoi.ini > \"$W/job.ini\"; }\n",
-             SHAPES_DIR, dir, CCGIS_BIN, SHAPES_DIR);
+             SHAPES_DIR, dir, CCGIS_BIN, SILENT_LISTENER, SHAPES_DIR);
     char script[16384];
     if (c->setup) {
         snprintf(script, sizeof script, "%s%s\n", prelude, c->setup);

@@ -92,7 +92,7 @@ static void union_area_of_clusters_matches_st_union(void **state)
 {
     fixture *fx = *state;
     double sum = -1, uni = -1;
-    assert_int_equal(ccgis_union_area(fx->ctx, fx->clusters, &sum, &uni), CCGIS_OK);
+    assert_int_equal(ccgis_union_area(fx->ctx, fx->clusters, NULL, NULL, &sum, &uni), CCGIS_OK);
     double ref_sum = pg_scalar_double(pg, "SELECT SUM(ST_Area(g::geography)) FROM cv");
     double ref_uni = pg_scalar_double(pg, "SELECT ST_Area(ST_Union(g)::geography) FROM cv");
     double ref_ovl = pg_scalar_double(pg, "SELECT ST_Area(ST_Intersection(a.g, b.g)::geography) "
@@ -111,9 +111,10 @@ static void union_area_of_clusters_matches_st_union(void **state)
     assert_true(uni < sum);
     /* Outputs may be NULL. */
     double only_sum = -1;
-    assert_int_equal(ccgis_union_area(fx->ctx, fx->clusters, &only_sum, NULL), CCGIS_OK);
+    assert_int_equal(ccgis_union_area(fx->ctx, fx->clusters, NULL, NULL, &only_sum, NULL),
+                     CCGIS_OK);
     assert_true(only_sum == sum);
-    assert_int_equal(ccgis_union_area(fx->ctx, fx->clusters, NULL, NULL), CCGIS_OK);
+    assert_int_equal(ccgis_union_area(fx->ctx, fx->clusters, NULL, NULL, NULL, NULL), CCGIS_OK);
 }
 
 /* Districts share edges but no area: no union is computed and the union is
@@ -122,7 +123,7 @@ static void union_area_of_touching_districts_is_the_sum(void **state)
 {
     fixture *fx = *state;
     double sum = -1, uni = -1;
-    assert_int_equal(ccgis_union_area(fx->ctx, fx->districts, &sum, &uni), CCGIS_OK);
+    assert_int_equal(ccgis_union_area(fx->ctx, fx->districts, NULL, NULL, &sum, &uni), CCGIS_OK);
     assert_true(uni == sum);
     double ref_sum = pg_scalar_double(pg, "SELECT SUM(ST_Area(g::geography)) FROM dv");
     double ref_uni = pg_scalar_double(pg, "SELECT ST_Area(ST_Union(g)::geography) FROM dv");
@@ -146,7 +147,8 @@ static void self_overlaps_options_and_summary(void **state)
     /* NULL options: every overlap, as OVERLAP. */
     ccgis_findings f = CCGIS_FINDINGS_INIT;
     ccgis_overlaps_summary s = {9, 9, 9.0};
-    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, NULL, &f, &s), CCGIS_OK);
+    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, NULL, NULL, NULL, &f, &s),
+                     CCGIS_OK);
     assert_int_equal(f.n, 1);
     assert_int_equal(f.items[0].kind, CCGIS_OVERLAP);
     assert_string_equal(f.items[0].layer, "clusters");
@@ -161,14 +163,14 @@ static void self_overlaps_options_and_summary(void **state)
 
     /* The job's kind. */
     ccgis_overlaps_options o = {CCGIS_CLUSTER_OVERLAP, 0};
-    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, &f, &s), CCGIS_OK);
+    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, NULL, NULL, &f, &s), CCGIS_OK);
     assert_int_equal(ccgis_findings_count(&f, CCGIS_CLUSTER_OVERLAP), 1);
     assert_int_equal(ccgis_findings_count(&f, CCGIS_OVERLAP), 0);
     ccgis_findings_clear(&f);
 
     /* A threshold above the overlap: counted, not listed. */
     o = (ccgis_overlaps_options){CCGIS_OVERLAP, ref_ovl * 1.001};
-    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, &f, &s), CCGIS_OK);
+    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, NULL, NULL, &f, &s), CCGIS_OK);
     assert_int_equal(f.n, 0);
     assert_int_equal(s.n_listed, 0);
     assert_int_equal(s.n_small, 1);
@@ -176,16 +178,19 @@ static void self_overlaps_options_and_summary(void **state)
 
     /* No list: counted only. */
     o.min_area_m2 = 0;
-    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, NULL, &s), CCGIS_OK);
+    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, NULL, NULL, NULL, &s),
+                     CCGIS_OK);
     assert_int_equal(s.n_listed, 1);
 
     /* Bad options: refused, summary zeroed, nothing appended. */
     o.min_area_m2 = -1;
-    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, &f, &s), CCGIS_ERR_USAGE);
+    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, NULL, NULL, &f, &s),
+                     CCGIS_ERR_USAGE);
     assert_non_null(strstr(ccgis_errmsg(fx->ctx), "0 m² or more"));
     assert_int_equal(s.n_listed + s.n_small, 0);
     o = (ccgis_overlaps_options){CCGIS_FINDING_KINDS, 0};
-    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, &f, &s), CCGIS_ERR_USAGE);
+    assert_int_equal(ccgis_self_overlaps(fx->ctx, fx->clusters, &o, NULL, NULL, &f, &s),
+                     CCGIS_ERR_USAGE);
     assert_int_equal(f.n, 0);
     ccgis_clear_error(fx->ctx);
 }
