@@ -729,7 +729,8 @@ static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
         st = CCGIS_ERR_NOMEM;
         goto done;
     }
-    memcpy(notes, *rnotes, *n_rnotes * sizeof *notes);
+    if (*n_rnotes) /* *rnotes is NULL when the reader skipped nothing */
+        memcpy(notes, *rnotes, *n_rnotes * sizeof *notes);
     nn += *n_rnotes;
     *n_rnotes = 0;
     for (int t = 0; t < nthreads; t++) {
