@@ -1003,7 +1003,7 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     if (ccgis_layer_is_empty(*layer))
         return ccgis_error_at(ctx, CCGIS_ERR_INPUT, where,
                               "the layer has no features%s -- is this the right file or layer? "
-                              "Every %s would lie on no zone",
+                              "(All the %s would lie on no zone.)",
                               z->where ? " (none passes where =)" : "", input->what);
     *class_index = -1;
     *id_index = -1;

@@ -323,7 +323,7 @@ static const bad_case cases[] = {
      "ogr2ogr -f GPKG z.gpkg $S/landuse.gpkg -where '1=0' -nln landuse",
      "$C overlay $S/clusters.shp z.gpkg --class loai_dat --allowed SKN -o out.gpkg", 2,
      "z.gpkg, layer 'landuse': the layer has no features -- is this the right file or layer? "
-     "Every input would lie on no zone",
+     "(All the input would lie on no zone.)",
      "out.gpkg", NULL},
     {"a GeoPackage whose R-tree lost half its entries",
      "cp $S/landuse.gpkg z.gpkg && "
