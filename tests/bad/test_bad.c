@@ -122,6 +122,18 @@ static const bad_case cases[] = {
      143, "did not stop within a second, so ccgis stopped at once; nothing was written", "out",
      "ms=$(sed -n 's/^ended \\([0-9]*\\) ms after SIGTERM$/\\1/p' .out) && [ \"$ms\" -lt 2000 ] "
      "&& ! ls -a | grep -q ccgis-tmp"},
+    {"a WFS server that never answers, ended by SIGTERM", NULL,
+     LISTEN "mkjob -e \"s|^source .*landuse.gpkg.*|source = WFS:http://127.0.0.1:$port/wfs|\"; "
+     "$C run job.ini & pid=$!; sleep 1.5; t0=" NOW_MS "; kill -TERM $pid; wait $pid; rc=$?; "
+     "echo \"ended $((" NOW_MS " - t0)) ms after SIGTERM\"; kill $lp; exit $rc",
+     143, "did not stop within a second, so ccgis stopped at once; nothing was written", "out",
+     "ms=$(sed -n 's/^ended \\([0-9]*\\) ms after SIGTERM$/\\1/p' .out) && [ \"$ms\" -lt 2000 ] "
+     "&& ! ls -a | grep -q ccgis-tmp"},
+    {"a WFS server that stops sending (stall limit, set to 2 s here; 60 s by default)", NULL,
+     LISTEN "GDAL_HTTP_LOW_SPEED_TIME=2 timeout -s KILL 30 $C info WFS:http://127.0.0.1:$port/wfs; "
+     "rc=$?; kill $lp; exit $rc",
+     2, "GDAL cannot open it as vector data: Error returned by server : Operation too slow", NULL,
+     NULL},
 
     /* ---- geometry ---- */
     {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', feature 0: skipped: no "
