@@ -744,7 +744,7 @@ static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
         st = CCGIS_ERR_NOMEM;
         goto done;
     }
-    if (*n_rnotes) /* memcpy from NULL is undefined even for 0 bytes */
+    if (*n_rnotes) /* *rnotes is NULL when the reader skipped nothing */
         memcpy(notes, *rnotes, *n_rnotes * sizeof *notes);
     nn += *n_rnotes;
     *n_rnotes = 0;
@@ -1018,7 +1018,7 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     if (ccgis_layer_is_empty(*layer))
         return ccgis_error_at(ctx, CCGIS_ERR_INPUT, where,
                               "the layer has no features%s -- is this the right file or layer? "
-                              "Every %s would lie on no zone",
+                              "(All the %s would lie on no zone.)",
                               z->where ? " (none passes where =)" : "", input->what);
     *class_index = -1;
     *id_index = -1;

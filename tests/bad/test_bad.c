@@ -126,6 +126,18 @@ static const bad_case cases[] = {
      143, "did not stop within a second, so ccgis stopped at once; nothing was written", "out",
      "ms=$(sed -n 's/^ended \\([0-9]*\\) ms after SIGTERM$/\\1/p' .out) && [ \"$ms\" -lt 2000 ] "
      "&& ! ls -a | grep -q ccgis-tmp"},
+    {"a WFS server that never answers, ended by SIGTERM", NULL,
+     LISTEN "mkjob -e \"s|^source .*landuse.gpkg.*|source = WFS:http://127.0.0.1:$port/wfs|\"; "
+     "$C run job.ini & pid=$!; sleep 1.5; t0=" NOW_MS "; kill -TERM $pid; wait $pid; rc=$?; "
+     "echo \"ended $((" NOW_MS " - t0)) ms after SIGTERM\"; kill $lp; exit $rc",
+     143, "did not stop within a second, so ccgis stopped at once; nothing was written", "out",
+     "ms=$(sed -n 's/^ended \\([0-9]*\\) ms after SIGTERM$/\\1/p' .out) && [ \"$ms\" -lt 2000 ] "
+     "&& ! ls -a | grep -q ccgis-tmp"},
+    {"a WFS server that stops sending (stall limit, set to 2 s here; 60 s by default)", NULL,
+     LISTEN "GDAL_HTTP_LOW_SPEED_TIME=2 timeout -s KILL 30 $C info WFS:http://127.0.0.1:$port/wfs; "
+     "rc=$?; kill $lp; exit $rc",
+     2, "GDAL cannot open it as vector data: Error returned by server : Operation too slow", NULL,
+     NULL},
 
     /* ---- geometry ---- */
     {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', feature 0: skipped: no "
@@ -327,7 +339,7 @@ static const bad_case cases[] = {
      "ogr2ogr -f GPKG z.gpkg $S/landuse.gpkg -where '1=0' -nln landuse",
      "$C overlay $S/clusters.shp z.gpkg --class loai_dat --allowed SKN -o out.gpkg", 2,
      "z.gpkg, layer 'landuse': the layer has no features -- is this the right file or layer? "
-     "Every input would lie on no zone",
+     "(All the input would lie on no zone.)",
      "out.gpkg", NULL},
     {"a GeoPackage whose R-tree lost half its entries",
      "cp $S/landuse.gpkg z.gpkg && "
@@ -404,6 +416,10 @@ static const bad_case cases[] = {
     {"missing required key", "mkjob -e '/^id .*= ma_ccn/d'", "$C run job.ini", 2,
      "job.ini:11: [clusters] needs id = FIELD -- the field holding each cluster's id", "out",
      NULL},
+    {"a job file line longer than the limit, counted in bytes",
+     "n=$(for i in $(seq 150); do printf 'Hà Nội '; done) && mkjob -e \"s|^name .*|name = $n|\"",
+     "$C run job.ini", 2, "job.ini:6: line longer than ", "out",
+     "grep -q 'bytes (a Vietnamese letter takes 2 or 3) -- shorten it' .err"},
     {"wrong field name", "mkjob -e 's|^name     = ten|name = tên|'", "$C run job.ini", 2,
      "job.ini:14: [clusters] name = tên: " /* SHAPES_DIR */, "out",
      "grep -q \"has no field 'tên' -- the fields are: ma_ccn, ten, huyen\" .err"},

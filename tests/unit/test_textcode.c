@@ -597,6 +597,42 @@ static void invalid_utf8_is_an_input_error_with_its_offset(void **state)
     assert_non_null(strstr(ccgis_errmsg(ctx), "offset 3"));
 }
 
+/* ccgis_text_is_utf8 finds the first byte that starts no well-formed sequence,
+ * as strictly as JSON writers check (overlong forms, surrogates, truncation). */
+static void utf8_check_is_strict_and_names_the_byte(void **state)
+{
+    (void)state;
+    assert_int_equal(ccgis_text_is_utf8(""), 0);
+    assert_int_equal(ccgis_text_is_utf8("H\xc3\xa0 N\xe1\xbb\x99i"), 0); /* Hà Nội */
+    assert_int_equal(ccgis_text_is_utf8("L\xe0ng"), 2);                  /* CP1258 à */
+    assert_int_equal(ccgis_text_is_utf8("ab\xc0\xaf"), 3);               /* overlong '/' */
+    assert_int_equal(ccgis_text_is_utf8("\xed\xa0\x80x"), 1);            /* a surrogate */
+    assert_int_equal(ccgis_text_is_utf8("x\xf4\x90\x80\x80"), 2);        /* past U+10FFFF */
+    assert_int_equal(ccgis_text_is_utf8("abc\xe1\xbb"), 4);              /* cut short */
+}
+
+/* ccgis_text_repair replaces each bad byte by U+FFFD and keeps the rest. */
+static void repair_replaces_each_bad_byte_with_u_fffd(void **state)
+{
+    ccgis_ctx *ctx = *state;
+    char *out = NULL;
+    size_t replaced = 99;
+    assert_int_equal(ccgis_text_repair(ctx, "L\xe0ng g\xf4m", &out, &replaced), CCGIS_OK);
+    assert_string_equal(out, "L\xef\xbf\xbdng g\xef\xbf\xbdm");
+    assert_int_equal(replaced, 2);
+    assert_int_equal(ccgis_text_is_utf8(out), 0);
+    free(out);
+    assert_int_equal(ccgis_text_repair(ctx, "a\xe1\xbb", &out, &replaced), CCGIS_OK);
+    assert_string_equal(out, "a\xef\xbf\xbd\xef\xbf\xbd");
+    assert_int_equal(replaced, 2);
+    free(out);
+    assert_int_equal(ccgis_text_repair(ctx, "H\xc3\xa0 N\xe1\xbb\x99i", &out, &replaced),
+                     CCGIS_OK);
+    assert_string_equal(out, "H\xc3\xa0 N\xe1\xbb\x99i");
+    assert_int_equal(replaced, 0);
+    free(out);
+}
+
 /* ---- detection ------------------------------------------------------------------------- */
 
 /* Detect the names written in `code` (with explicit lengths) and return the
@@ -709,6 +745,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(names_and_aliases_are_recognised),
+        cmocka_unit_test(utf8_check_is_strict_and_names_the_byte),
+        cmocka_unit_test_setup_teardown(repair_replaces_each_bad_byte_with_u_fffd, setup, teardown),
         cmocka_unit_test(vni_reference_table_covers_all_134_letters),
         cmocka_unit_test_setup_teardown(every_letter_round_trips_through_cp1258, setup, teardown),
         cmocka_unit_test_setup_teardown(every_letter_round_trips_through_viscii, setup, teardown),
