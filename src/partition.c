@@ -100,6 +100,21 @@ static GEOSGeometry *collect(ccgis_ctx *ctx, GEOSGeometry **parts, size_t n)
     return c;
 }
 
+/* The measured union (union_measured) of parts[0..*n), which it takes over
+ * (*n set to 0); their areas add up to `sum`.  NULL (recorded) on failure. */
+static GEOSGeometry *union_of(ccgis_ctx *ctx, GEOSGeometry **parts, size_t *n, double sum,
+                              double *area)
+{
+    size_t k = *n;
+    *n = 0;
+    GEOSGeometry *coll = collect(ctx, parts, k);
+    if (!coll)
+        return NULL;
+    GEOSGeometry *u = union_measured(ctx, coll, (int)k, sum, area);
+    GEOSGeom_destroy_r(ctx->geos, coll);
+    return u;
+}
+
 /* 1 if key is in the NULL-terminated list of keys. */
 static int key_in(const char *const *keys, const char *key)
 {
@@ -337,29 +352,10 @@ ccgis_status ccgis_partition(ccgis_ctx *ctx, const GEOSGeometry *input_geom, siz
         goto done;
 
     /* A and C. */
-    if (na) {
-        GEOSGeometry *coll = collect(ctx, ua, na);
-        na = 0;
-        A = coll ? union_measured(ctx, coll, GEOSGetNumGeometries_r(h, coll), sum_a, &area_a)
-                 : NULL;
-        if (coll)
-            GEOSGeom_destroy_r(h, coll);
-        if (!A) {
-            st = ccgis_errcode(ctx) != CCGIS_OK ? ccgis_errcode(ctx) : CCGIS_ERR_GEOMETRY;
-            goto done;
-        }
-    }
-    if (nc) {
-        GEOSGeometry *coll = collect(ctx, uc, nc);
-        nc = 0;
-        C = coll ? union_measured(ctx, coll, GEOSGetNumGeometries_r(h, coll), sum_c, &area_c)
-                 : NULL;
-        if (coll)
-            GEOSGeom_destroy_r(h, coll);
-        if (!C) {
-            st = ccgis_errcode(ctx) != CCGIS_OK ? ccgis_errcode(ctx) : CCGIS_ERR_GEOMETRY;
-            goto done;
-        }
+    if ((na && !(A = union_of(ctx, ua, &na, sum_a, &area_a))) ||
+        (nc && !(C = union_of(ctx, uc, &nc, sum_c, &area_c)))) {
+        st = ccgis_errcode(ctx) != CCGIS_OK ? ccgis_errcode(ctx) : CCGIS_ERR_GEOMETRY;
+        goto done;
     }
     if (A && C) {
         GEOSGeometry *x = GEOSIntersection_r(h, A, C);

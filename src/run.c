@@ -1038,10 +1038,12 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
         goto done;
     lap(&d, CCGIS_PHASE_LAYERS, &mark);
 
-    /* Write into a temporary folder beside the output. */
-    if ((st = ccgis_outdir_stage(ctx, od, &tmp)) != CCGIS_OK)
+    /* Write into a temporary folder beside the output, made only once the
+     * progress says "writing" (CCGIS_RUN_WRITING): a host that ends the
+     * process before that point leaves no folder behind (run.h). */
+    if ((st = tick(ctx, progress, progress_arg, CCGIS_RUN_WRITING, "writing")) != CCGIS_OK)
         goto done;
-    if ((st = tick(ctx, progress, progress_arg, 0.9, "writing")) != CCGIS_OK)
+    if ((st = ccgis_outdir_stage(ctx, od, &tmp)) != CCGIS_OK)
         goto done;
     if ((st = write_layers(&d, tmp, ccgis_outdir_name(od))) != CCGIS_OK)
         goto done;
