@@ -488,14 +488,19 @@ ccgis_status ccgis_outdir_stage(ccgis_ctx *ctx, ccgis_outdir *od, const char **p
         }
         od->tmp = full;
         od->tmpname = full + strlen(od->dirpart);
-        mode_t mask = umask(0); /* mkdtemp makes 0700: give it the usual rights */
-        umask(mask);
-        if (od->kind == CCGIS_OUTDIR_FOLDER)
-            fchmodat(od->pfd, od->tmpname, 0777 & ~mask, 0);
         od->tmpfd = openat(od->pfd, od->tmpname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (od->tmpfd < 0)
             return ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot open the folder beside it (%s)",
                                od->dest, strerror(errno));
+        /* mkdtemp makes 0700: give the folder the rights mkdir would, read off a
+         * probe folder made inside it -- not with umask(), which would change
+         * the whole process's mask for a moment (another thread's files). */
+        struct stat sb;
+        if (od->kind == CCGIS_OUTDIR_FOLDER && mkdirat(od->tmpfd, ".mode", 0777) == 0) {
+            if (fstatat(od->tmpfd, ".mode", &sb, AT_SYMLINK_NOFOLLOW) == 0)
+                fchmodat(od->pfd, od->tmpname, sb.st_mode & 0777, 0);
+            unlinkat(od->tmpfd, ".mode", AT_REMOVEDIR);
+        }
     }
     *path = od->tmp;
     return CCGIS_OK;

@@ -203,6 +203,20 @@ static void two_outputs_of_a_command_are_replaced_together(void **state)
     run_free(&r);
 }
 
+/* The output folder gets the rights the user's umask gives a new folder
+ * (750 under umask 027, 755 under 022), found without changing the
+ * process's umask (two jobs in one process must not see each other's). */
+static void the_folder_gets_the_umask_rights(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out && (umask 027; %s run -q %s) && stat -c '%%a' %s && "
+                       "rm -rf %s/out && (umask 022; %s run -q %s) && stat -c '%%a' %s",
+                       WORK_DIR, CCGIS_BIN, JOB, OUT, WORK_DIR, CCGIS_BIN, JOB, OUT);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "750\n755\n");
+    run_free(&r);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -211,6 +225,7 @@ int main(void)
         cmocka_unit_test(two_runs_at_once_one_wins),
         cmocka_unit_test(twenty_kills_leave_nothing_behind),
         cmocka_unit_test(two_outputs_of_a_command_are_replaced_together),
+        cmocka_unit_test(the_folder_gets_the_umask_rights),
     };
     return cmocka_run_group_tests_name("outputs", tests, setup, NULL);
 }
