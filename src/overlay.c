@@ -758,13 +758,11 @@ static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
     size_t counted[CCGIS_FINDING_KINDS] = {0};
     for (size_t k = 0; k < nn; k++) {
         ccgis_overlay_note *src = &notes[k].note;
-        if (++counted[src->kind] > CCGIS_OVERLAY_NOTES_MAX ||
-            !ccgis_grow(ctx, (void **)&r->notes, &r->cap_notes, r->n_notes, sizeof *r->notes)) {
-            if (counted[src->kind] <= CCGIS_OVERLAY_NOTES_MAX) {
-                st = CCGIS_ERR_NOMEM;
-                break;
-            }
-            continue;
+        if (++counted[src->kind] > CCGIS_OVERLAY_NOTES_MAX)
+            continue; /* counted in zones_repaired / zones_skipped, not noted */
+        if (!ccgis_grow(ctx, (void **)&r->notes, &r->cap_notes, r->n_notes, sizeof *r->notes)) {
+            st = CCGIS_ERR_NOMEM;
+            break;
         }
         r->notes[r->n_notes++] = *src;
         src->zone = src->reason = NULL;
