@@ -495,7 +495,8 @@ static const bad_case cases[] = {
 static void put(const char *dir, const char *name, const char *text)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_true(n > 0 && (size_t)n < sizeof path); /* checked: no silent cut */
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
