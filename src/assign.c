@@ -31,14 +31,14 @@ static ccgis_status add_findings(ccgis_ctx *ctx, const ccgis_layer *input, size_
     if (out > 0 && out >= o->tol_m2[i]) {
         GEOSGeometry *g = o->nozone_geom[i] ? GEOSGeom_clone_r(h, o->nozone_geom[i]) : NULL;
         if (r->n_zones[i] == 0)
-            st = ccgis_finding_add(ctx, findings, CCGIS_OUTSIDE_DISTRICTS, input->what, f->key,
-                                   NULL, out, g, "%s %s lies in no district (%.2f ha)",
-                                   input->what, f->key, out / 1e4);
+            st = ccgis_finding_say(ctx, findings, CCGIS_OUTSIDE_DISTRICTS, input->what, f->key,
+                                   NULL, out, g, CCGIS_SAY_OUTSIDE_ALL,
+                                   &(ccgis_say_args){{input->what, f->key}, {out / 1e4}});
         else
-            st = ccgis_finding_add(ctx, findings, CCGIS_OUTSIDE_DISTRICTS, input->what, f->key,
-                                   NULL, out, g,
-                                   "%s %s: %.2f ha (%.1f%% of its area) lie in no district",
-                                   input->what, f->key, out / 1e4, 100.0 * out / area);
+            st = ccgis_finding_say(
+                ctx, findings, CCGIS_OUTSIDE_DISTRICTS, input->what, f->key, NULL, out, g,
+                CCGIS_SAY_OUTSIDE_PART,
+                &(ccgis_say_args){{input->what, f->key}, {out / 1e4, 100.0 * out / area}});
     }
     while (*note_at < o->n_notes && (o->notes[*note_at].kind != CCGIS_ZONE_UNCLASSIFIED ||
                                      o->notes[*note_at].input < i))
@@ -48,16 +48,15 @@ static ccgis_status add_findings(ccgis_ctx *ctx, const ccgis_layer *input, size_
         const ccgis_overlay_note *nt = &o->notes[*note_at];
         if (nt->kind != CCGIS_ZONE_UNCLASSIFIED || nt->area_m2 < o->tol_m2[i])
             continue;
-        st = ccgis_finding_add(ctx, findings, CCGIS_ZONE_UNCLASSIFIED, input->what, f->key,
-                               nt->zone, nt->area_m2,
-                               nt->geom ? GEOSGeom_clone_r(h, nt->geom) : NULL,
-                               "district feature %s has no name: the %.2f ha of %s %s on it "
-                               "count as in no district -- give it its name",
-                               nt->zone, nt->area_m2 / 1e4, input->what, f->key);
+        st = ccgis_finding_say(
+            ctx, findings, CCGIS_ZONE_UNCLASSIFIED, input->what, f->key, nt->zone, nt->area_m2,
+            nt->geom ? GEOSGeom_clone_r(h, nt->geom) : NULL, CCGIS_SAY_UNNAMED_UNDER,
+            &(ccgis_say_args){{nt->zone, input->what, f->key}, {nt->area_m2 / 1e4}});
     }
     if (st != CCGIS_OK || r->n_zones[i] < 2)
         return st;
-    /* "60.0% Chương Mỹ, 40.0% Quốc Oai" from the pieces of input i. */
+    /* "60.0% Chương Mỹ, 40.0% Quốc Oai" from the pieces of input i, as a list of
+     * shares (lang.h {sN}): "60.0\x1fChương Mỹ\x1e40.0\x1fQuốc Oai". */
     char shares[512] = "";
     size_t used = 0;
     const char *second = NULL;
@@ -69,14 +68,15 @@ static ccgis_status add_findings(ccgis_ctx *ctx, const ccgis_layer *input, size_
             continue;
         if (!second && strcmp(p->klass, r->zone[i]) != 0)
             second = p->klass;
-        int w = snprintf(shares + used, sizeof shares - used, "%s%.1f%% %s", used ? ", " : "",
-                         100.0 * p->area_m2 / area, p->klass);
+        int w = snprintf(shares + used, sizeof shares - used, "%s%.1f" CCGIS_SHARE_SEP "%s",
+                         used ? CCGIS_SHARES_SEP : "", 100.0 * p->area_m2 / area, p->klass);
         if (w > 0 && (size_t)w < sizeof shares - used)
             used += (size_t)w;
     }
-    return ccgis_finding_add(ctx, findings, CCGIS_STRADDLES_DISTRICTS, input->what, f->key,
-                             second, area, NULL, "%s %s lies in %d districts: %s; assigned to %s",
-                             input->what, f->key, r->n_zones[i], shares, r->zone[i]);
+    return ccgis_finding_say(
+        ctx, findings, CCGIS_STRADDLES_DISTRICTS, input->what, f->key, second, area, NULL,
+        CCGIS_SAY_STRADDLES,
+        &(ccgis_say_args){{input->what, f->key, shares, r->zone[i]}, {r->n_zones[i]}});
 }
 
 /* ccgis_assign: see assign.h. */

@@ -25,6 +25,7 @@
 #include "ccgis/ccgis.h"
 #include "ccgis/job.h"
 #include "ccgis/run.h"
+#include "lang.h"
 
 #if defined(__GNUC__)
 #define CCGIS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -367,6 +368,44 @@ ccgis_status ccgis_finding_add(ccgis_ctx *ctx, ccgis_findings *list, ccgis_findi
                                double area_m2, GEOSGeometry *geom, const char *fmt, ...)
     CCGIS_PRINTF(9, 10);
 
+/* The findings' sentences (findings.c), each in English and Vietnamese; the
+ * comment gives the words (w) and figures (x) each takes. */
+typedef enum ccgis_finding_form {
+    CCGIS_SAY_NONE = 0,      /* ccgis_finding_add: the detail as given */
+    CCGIS_SAY_SKIPPED,       /* w0 layer, w1 why; x0 FID */
+    CCGIS_SAY_REPAIRED,      /* w0 layer, w1 id, w2 GEOS's reason; x0 m² before (NaN:
+                                unknown), x1 m² after */
+    CCGIS_SAY_OVERLAP,       /* w0 layer, w1 id, w2 other id; x0 m², x1 ha */
+    CCGIS_SAY_STRADDLES,     /* w0 layer, w1 id, w2 shares (lang.h {sN}), w3 assigned
+                                district; x0 districts */
+    CCGIS_SAY_OUTSIDE_ALL,   /* w0 layer, w1 id; x0 ha */
+    CCGIS_SAY_OUTSIDE_PART,  /* w0 layer, w1 id; x0 ha, x1 % */
+    CCGIS_SAY_UNNAMED_UNDER, /* w0 district feature, w1 layer, w2 id; x0 ha */
+    CCGIS_SAY_CONFLICT,      /* w0 cluster, w1 class; x0 ha, x1 % */
+    CCGIS_SAY_GAP_ALL,       /* w0 cluster; x0 ha */
+    CCGIS_SAY_GAP_PART,      /* w0 cluster; x0 ha, x1 % */
+    CCGIS_SAY_ZONES_MIXED,   /* w0 zone, w1 class, w2 zone, w3 class, w4 cluster; x0 ha */
+    CCGIS_SAY_ZONES_ONCE,    /* the same, zones of one kind */
+    CCGIS_SAY_NO_CLASS,      /* w0 zone, w1 cluster; x0 ha */
+    CCGIS_SAY_ZONE_REPAIRED, /* w0 zone, w1 reason; x0 m² before, x1 m² after */
+    CCGIS_SAY_ZONE_SKIPPED,  /* w0 zone, w1 why */
+    CCGIS_SAY_MANUAL_FIX,    /* w0 cluster; x0 ha drawn, x1 ha repaired, x2 % change */
+    CCGIS_SAY_DECLARED_BAD,  /* w0 cluster, w1 field, w2 its value; x0 ha */
+    CCGIS_SAY_MISMATCH,      /* w0 cluster, w1 field; x0 ha, x1 ha declared, x2 %, x3 % allowed */
+    CCGIS_SAY_DISTRICT_NO_NAME, /* w0 district feature, w1 name field; x0 ha */
+    CCGIS_SAY_FORMS
+} ccgis_finding_form;
+
+/*
+ * ccgis_finding_say -- ccgis_finding_add() with the detail made from sentence
+ * `form` (in English, plain numbers), whose words and figures the finding
+ * keeps so that ccgis_finding_text() can tell it in another language.
+ */
+ccgis_status ccgis_finding_say(ccgis_ctx *ctx, ccgis_findings *list, ccgis_finding_kind kind,
+                               const char *layer, const char *subject, const char *other,
+                               double area_m2, GEOSGeometry *geom, ccgis_finding_form form,
+                               const ccgis_say_args *args);
+
 /*
  * ccgis_geom_polygonal -- the polygonal part of g, which it takes over: g
  * itself if a Polygon or MultiPolygon, else a MultiPolygon of the polygons
@@ -472,9 +511,6 @@ typedef struct run_data {
  * analysis into folder `dir`.  Returns CCGIS_OK or CCGIS_ERR_OUTPUT.
  */
 ccgis_status ccgis_write_report(run_data *d, const char *dir);
-
-/* Languages of what a job writes for people: headings, labels. */
-typedef enum ccgis_lang { CCGIS_LANG_VI = 0, CCGIS_LANG_EN = 1 } ccgis_lang;
 
 /*
  * ccgis_write_workbook -- write <dir>/<base>.xlsx for a finished analysis:

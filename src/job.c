@@ -20,7 +20,7 @@
 #include "internal.h"
 
 /* How a key's value is kept. */
-typedef enum { K_TEXT, K_PATH, K_FORMATS, K_LIST, K_NUMBER } key_kind;
+typedef enum { K_TEXT, K_PATH, K_FORMATS, K_LIST, K_NUMBER, K_LANG } key_kind;
 
 /* One allowed key of a section: where its value and its line go. */
 typedef struct key_def {
@@ -41,6 +41,7 @@ static const key_def job_keys[] = {
     {"plan_crs", K_TEXT, JOB(plan_crs), NO_LINE},
     {"sliver", K_NUMBER, JOB(sliver), NO_LINE},
     {"sliver_m2", K_NUMBER, JOB(sliver_m2), NO_LINE},
+    {"lang", K_LANG, JOB(lang), NO_LINE},
     {NULL, 0, 0, 0},
 };
 
@@ -373,6 +374,12 @@ static int on_key(void *arg, const char *section, const char *name, const char *
     case K_LIST:
         job->line_allowed = p->line;
         return parse_allowed(p, value);
+    case K_LANG:
+        if (!ccgis_lang_from_name(value, &job->lang))
+            return fail(p, "[%s] lang = %s is not a language ccgis writes -- give vi "
+                           "(Vietnamese, the default) or en (English)",
+                        section, value);
+        return 1;
     case K_NUMBER: {
         char *end;
         double v = strtod(value, &end);

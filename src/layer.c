@@ -44,9 +44,9 @@ static ccgis_status skip(loader *L, long long fid, const char *key, const char *
     ccgis_msg_at(L->ctx, CCGIS_WARNING, at, "skipped: %s", why);
     if (!L->findings)
         return CCGIS_OK;
-    return ccgis_finding_add(L->ctx, L->findings, CCGIS_GEOMETRY_SKIPPED, L->layer->what, key,
-                             NULL, NAN, NULL, "feature %lld of %s skipped: %s", fid,
-                             L->layer->what, why);
+    return ccgis_finding_say(L->ctx, L->findings, CCGIS_GEOMETRY_SKIPPED, L->layer->what, key, NULL,
+                             NAN, NULL, CCGIS_SAY_SKIPPED,
+                             &(ccgis_say_args){{L->layer->what, why}, {(double)fid}});
 }
 
 /* The feature's key: the id field as text, or the FID.  Returns a new
@@ -462,11 +462,9 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
                      after);
         if (L->findings) {
             GEOSGeometry *copy = GEOSGeom_clone_r(ctx->geos, wgs);
-            st = ccgis_finding_add(ctx, L->findings, CCGIS_GEOMETRY_REPAIRED, layer->what, key,
-                                   NULL, after, copy,
-                                   "%s %s: invalid polygon (%s) repaired with MakeValid; "
-                                   "geodesic area %s before, %.1f m² after",
-                                   layer->what, key, reason, before_txt, after);
+            st = ccgis_finding_say(ctx, L->findings, CCGIS_GEOMETRY_REPAIRED, layer->what, key,
+                                   NULL, after, copy, CCGIS_SAY_REPAIRED,
+                                   &(ccgis_say_args){{layer->what, key, reason}, {before, after}});
             if (st != CCGIS_OK)
                 goto done;
         }

@@ -168,9 +168,9 @@ static ccgis_status add_overlap(pass *p, size_t i, size_t j, GEOSGeometry *x, do
     GEOSGeom_destroy_r(ctx->geos, x);
     if (!m)
         return ccgis_nomem(ctx);
-    return ccgis_finding_add(ctx, p->findings, p->opts.kind, layer->what, a->key, b->key, area_m2,
-                             m, "%s %s and %s overlap on %.1f m² (%.2f ha)", layer->what, a->key,
-                             b->key, area_m2, area_m2 / 1e4);
+    return ccgis_finding_say(
+        ctx, p->findings, p->opts.kind, layer->what, a->key, b->key, area_m2, m, CCGIS_SAY_OVERLAP,
+        &(ccgis_say_args){{layer->what, a->key, b->key}, {area_m2, area_m2 / 1e4}});
 }
 
 /* ccgis_self_overlaps: see overlaps.h. */

@@ -987,14 +987,16 @@ static int query_boxes(ccgis_ctx *ctx, const box_index *bi, double (**qbox)[4], 
 }
 
 /*
- * Open the zones, establish their CRS and transformation to WGS 84, the
- * class field, and set the spatial filter to the input's extent.
+ * Open the zones, establish their CRS (*crs_out, the caller frees) and
+ * transformation to WGS 84, the class field, how their text is read
+ * (*encoding, the caller frees), and set the spatial filter to the input's
+ * extent.
  */
 static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
-                               const ccgis_overlay_options *o, GDALDatasetH *ds,
-                               OGRLayerH *layer, int *class_index, int *id_index,
-                               ccgis_transform **to_wgs84, double *margin,
-                               ccgis_text_plan *text)
+                               const ccgis_overlay_options *o, GDALDatasetH *ds, OGRLayerH *layer,
+                               int *class_index, int *id_index, ccgis_transform **to_wgs84,
+                               double *margin, ccgis_text_plan *text, ccgis_crs **crs_out,
+                               char **encoding)
 {
     const ccgis_layer_spec *z = &o->zones;
     ccgis_status st = ccgis_source_open_enc(ctx, z->source, z->encoding, ds);
@@ -1050,9 +1052,11 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     if (st == CCGIS_OK)
         st = ccgis_transform_to_wgs84(ctx, crs, to_wgs84);
     int geographic = crs ? ccgis_crs_is_geographic(crs) : 0;
-    ccgis_crs_free(crs);
-    if (st != CCGIS_OK)
+    if (st != CCGIS_OK) {
+        ccgis_crs_free(crs);
         return st;
+    }
+    *crs_out = crs;
 
     /* The zones' own extent against the input's: no overlap at all means a
      * CRS is wrong somewhere. */
@@ -1071,9 +1075,25 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
     *margin = geographic ? 1e-5 : 1.0; /* about a metre */
     /* A class in a legacy encoding is decoded when the encoding is given (a
      * zoning layer is too big to guess from; its codes are usually ASCII). */
-    if (z->encoding && *z->encoding && strcasecmp(z->encoding, "auto") != 0 &&
-        (st = ccgis_text_plan_make(ctx, *ds, *layer, z->encoding, where, text)) != CCGIS_OK)
-        return st;
+    if (z->encoding && *z->encoding && strcasecmp(z->encoding, "auto") != 0) {
+        if ((st = ccgis_text_plan_make(ctx, *ds, *layer, z->encoding, where, text)) != CCGIS_OK)
+            return st;
+        if (!(*encoding = ccgis_strdup(ctx, text->label)))
+            return CCGIS_ERR_NOMEM;
+    } else {
+        /* Not decoded: what the layer declares, for the report's inputs. */
+        char *declared = NULL, *why = NULL, label[200];
+        if ((st = ccgis_layer_encoding(ctx, *ds, *layer, &declared, &why)) == CCGIS_OK) {
+            snprintf(label, sizeof label, "%s (%s)", declared ? declared : "UTF-8",
+                     why ? why : "assumed");
+            if (!(*encoding = ccgis_strdup(ctx, label)))
+                st = CCGIS_ERR_NOMEM;
+        }
+        free(declared);
+        free(why);
+        if (st != CCGIS_OK)
+            return st;
+    }
 
     /* Only the geometry and the class are used: GDAL need not decode the rest. */
     int nf = OGR_FD_GetFieldCount(defn);
@@ -1185,12 +1205,14 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     size_t n_qbox = 0;
     fid_set seen = {NULL, 0, 0};
     ccgis_text_plan text = {NULL, NULL};
+    ccgis_crs *zones_crs = NULL; /* kept in the result */
+    char *zones_encoding = NULL;
     ccgis_status st;
 
     *out = NULL;
     ccgis_gdal_begin(ctx);
     if ((st = open_zones(ctx, input, options, &ds, &layer, &class_index, &id_index, &to_wgs84,
-                         &margin, &text)) != CCGIS_OK)
+                         &margin, &text, &zones_crs, &zones_encoding)) != CCGIS_OK)
         goto done;
     sh.source = options->zones.source;
     sh.layer = OGR_L_GetName(layer);
@@ -1202,6 +1224,12 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     if (!r || !workers)
         goto done;
     r->geos = ctx->geos;
+    r->zones_crs = zones_crs;
+    r->zones_encoding = zones_encoding;
+    zones_crs = NULL;
+    zones_encoding = NULL;
+    if (!(r->zones_name = ccgis_strdup(ctx, OGR_L_GetName(layer))))
+        goto done;
     for (int t = 0; t < nthreads; t++)
         if ((st = worker_init(ctx, &workers[t], nthreads > 1, input, to_wgs84, &sh)) !=
             CCGIS_OK)
@@ -1489,6 +1517,8 @@ done:
     free(qbox);
     free(seen.slot);
     ccgis_text_plan_clear(&text);
+    ccgis_crs_free(zones_crs);
+    free(zones_encoding);
     ccgis_overlay_result_free(r);
     ccgis_transform_free(to_wgs84);
     if (ds)
@@ -1545,6 +1575,9 @@ ccgis_overlay_result *ccgis_overlay_result_free(ccgis_overlay_result *r)
     free(r->conflict_top);
     free(r->conflict_geom);
     free(r->nozone_geom);
+    free(r->zones_name);
+    free(r->zones_encoding);
+    ccgis_crs_free(r->zones_crs);
     free(r);
     return NULL;
 }

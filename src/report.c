@@ -5,9 +5,11 @@
  * many clusters and hectares, per status and per district; which clusters
  * lie on land not zoned for industry and by how much; which craft villages
  * are far from any cluster; what data problems were found; and exactly
- * which inputs were used.  summary.json holds the same facts as data
- * (jansson).  Neither holds a date, so that a rerun on the same inputs gives
- * the same files.
+ * which inputs were used -- in the job's language ([job] lang, lang.h:
+ * headings, labels and the findings' sentences, numbers written its way,
+ * 2.344,50 ha in Vietnamese).  summary.json holds the same facts as data
+ * (jansson), with machine names and plain numbers in any language.  Neither holds a date, so that a
+ * rerun on the same inputs gives the same files.
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <math.h>
@@ -93,6 +95,7 @@ static const char *village_name(const run_data *d, size_t v)
  */
 typedef struct story {
     ccgis_ctx *ctx;
+    ccgis_lang lang; /* report.md's; summary.json has machine names and plain numbers */
     FILE *f;
     char failed[256]; /* the first part of summary.json that could not be built; "" */
 } story;
@@ -204,28 +207,96 @@ static int by_distance(const void *a, const void *b, void *arg)
     return strcmp(d->villages->f[i].key, d->villages->f[j].key);
 }
 
+/* Text `id` in the report's language, its placeholders filled from `w`
+ * (lang.h), into report.md. */
+static void say(story *st, ccgis_text_id id, const char *const *w, size_t nw)
+{
+    char buf[4096];
+    ccgis_say_args a = {{NULL}, {0}};
+    for (size_t k = 0; k < nw && k < CCGIS_SAY_WORDS; k++)
+        a.w[k] = w[k];
+    text(st, ccgis_say(st->lang, 0, ccgis_tr(st->lang, id), &a, buf, sizeof buf));
+}
+
+#define SAY(st, id, ...)                                                                           \
+    say((st), (id), (const char *const[]){__VA_ARGS__},                                            \
+        sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+
+/* A number in the report's way into buf (64 bytes); returns buf. */
+static const char *num(const story *st, char *buf, double v, int decimals)
+{
+    return ccgis_format_number(st->lang, v, decimals, buf, 64);
+}
+
+/* A number in a table cell, the report's way. */
+static void put_num(story *st, double v, int decimals)
+{
+    char b[64];
+    fputs(num(st, b, v, decimals), st->f);
+}
+
+/* A count in a table cell, the report's way. */
+static void put_count(story *st, long long n)
+{
+    put_num(st, (double)n, 0);
+}
+
+/* A "## heading". */
+static void heading(story *st, ccgis_text_id id)
+{
+    fprintf(st->f, "\n## ");
+    text(st, ccgis_tr(st->lang, id));
+    fprintf(st->f, "\n\n");
+}
+
 /* One row of the inputs table, and its JSON. */
-static void input_row(story *st, json_t *inputs, const char *what, const ccgis_layer *l)
+static void input_row(story *st, json_t *inputs, const char *what, const char *source,
+                      const char *name, const ccgis_crs *crs, const char *encoding, long long read,
+                      long long used, long long skipped, long long repaired)
 {
     FILE *f = st->f;
-    int epsg = ccgis_crs_epsg(l->crs, NULL);
-    fprintf(f, "| %s | `", what);
-    text(st, l->source);
-    fprintf(f, "` (");
-    text(st, l->name);
-    fprintf(f, ") | ");
-    text(st, ccgis_crs_name(l->crs));
+    int epsg = crs ? ccgis_crs_epsg(crs, NULL) : 0;
+    const char *crs_name = crs ? ccgis_crs_name(crs) : "";
+    fprintf(f, "| ");
+    cell(st, ccgis_tr_layer(st->lang, what));
+    fprintf(f, " | `");
+    cell(st, source);
+    fprintf(f, "` | ");
+    cell(st, name);
+    fprintf(f, " | ");
+    cell(st, crs_name);
+    fprintf(f, " | ");
     if (epsg)
-        fprintf(f, " (EPSG:%d)", epsg);
-    fprintf(f, " | %lld | %zu | %lld | %lld |\n", l->n_read, l->n, l->n_skipped, l->n_repaired);
-    jadd(st, inputs,
-         json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "layer", what, "source",
-                   jstr(st, l->source), "name", jstr(st, l->name), "crs",
-                   jstr(st, ccgis_crs_name(l->crs)), "epsg",
-                   epsg ? json_integer(epsg) : json_null(), "read", (json_int_t)l->n_read, "used",
-                   (json_int_t)l->n, "skipped", (json_int_t)l->n_skipped, "repaired",
-                   (json_int_t)l->n_repaired),
-         "inputs");
+        fprintf(f, "EPSG:%d", epsg);
+    fprintf(f, " | ");
+    cell(st, encoding);
+    fprintf(f, " | ");
+    put_count(st, read);
+    fprintf(f, " | ");
+    put_count(st, used);
+    fprintf(f, " | ");
+    put_count(st, skipped);
+    fprintf(f, " | ");
+    put_count(st, repaired);
+    fprintf(f, " |\n");
+    json_t *row =
+        json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "layer", what, "source",
+                  jstr(st, source), "name", jstr(st, name), "crs", jstr(st, crs_name), "epsg",
+                  epsg ? json_integer(epsg) : json_null(), "encoding", jstr(st, encoding), "read",
+                  (json_int_t)read, strcmp(what, "zoning") == 0 ? "near" : "used", (json_int_t)used,
+                  "skipped", (json_int_t)skipped, "repaired", (json_int_t)repaired);
+    jadd(st, inputs, row, "inputs");
+}
+
+/* A finding as a list item: "- its kind: its sentence", both in the report's language. */
+static void finding_item(story *st, const ccgis_finding *fi)
+{
+    char buf[CCGIS_MSG_MAX * 2];
+    fprintf(st->f, "- ");
+    text(st, ccgis_tr(st->lang, (ccgis_text_id)(T_FK_FIRST + fi->kind)));
+    fprintf(st->f, ": ");
+    cell(st, ccgis_finding_text(fi, st->lang, buf, sizeof buf));
+    fprintf(st->f, "\n");
 }
 
 /* Write report.md to st->f and fill the JSON document `doc`; what could not
@@ -236,6 +307,7 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
     const ccgis_job *job = d->job;
     const ccgis_layer *c = d->clusters;
     size_t nc = c->n;
+    char n1[64], n2[64], n3[64], n4[64], n5[64];
     double total = 0, plan_total = 0;
     for (size_t i = 0; i < nc; i++) {
         total += d->area_m2[i];
@@ -244,27 +316,26 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
 
     fprintf(f, "# ");
     text(st, job->name);
-    fprintf(f, "\n\nProduced by ccgis %s (%s) from the job file `", ccgis_version(),
-            ccgis_library_versions());
-    text(st, job->path);
-    fprintf(f, "`.\n");
-    fprintf(f, "Areas are geodesic, on the WGS 84 ellipsoid, in hectares");
-    if (d->plan) {
-        fprintf(f, "; *planar* areas are in the plane of ");
-        text(st, ccgis_crs_name(d->plan));
-    }
-    fprintf(f, ". Distances are geodesic metres.\n\n");
+    fprintf(f, "\n\n");
+    SAY(st, R_MADE_BY, ccgis_version(), ccgis_library_versions(), job->path);
+    fprintf(f, "\n");
+    SAY(st, R_MEASURES);
+    if (d->plan)
+        SAY(st, R_PLANAR, ccgis_crs_name(d->plan));
+    SAY(st, R_DISTANCES);
+    fprintf(f, "\n");
 
     /* Clusters by status. */
     status_row *rows = calloc(nc + 1, sizeof *rows);
     if (!rows)
         story_fail(st, "clusters by status (out of memory)");
     size_t nrows = rows ? status_rows(d, rows) : 0;
-    fprintf(f, "## Clusters\n\n%zu clusters, %.2f ha", nc, total / 1e4);
+    heading(st, R_H_CLUSTERS);
+    SAY(st, R_CLUSTERS, num(st, n1, (double)nc, 0), num(st, n2, total / 1e4, 2));
     /* Overlapping clusters: say what the area is with the shared ground once. */
     int overlapping = d->sum_m2 - d->union_m2 > 1e-9 * d->sum_m2;
     if (overlapping) {
-        fprintf(f, "; %.2f ha counting the ", d->union_m2 / 1e4);
+        SAY(st, R_UNION_FIRST, num(st, n1, d->union_m2 / 1e4, 2));
         size_t shown = 0, n_pairs = ccgis_findings_count(&d->findings, CCGIS_CLUSTER_OVERLAP);
         for (size_t k = 0; k < d->findings.n && shown < 5; k++) {
             const ccgis_finding *fi = &d->findings.items[k];
@@ -277,17 +348,22 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
             shown++;
         }
         if (n_pairs > shown)
-            fprintf(f, " and %zu more", n_pairs - shown);
-        fprintf(f, " overlap%s once", n_pairs == 1 ? "" : "s");
+            SAY(st, R_PAIRS_MORE, num(st, n1, (double)(n_pairs - shown), 0));
+        SAY(st, n_pairs == 1 ? R_UNION_LAST_1 : R_UNION_LAST_N);
     }
     if (d->plan)
-        fprintf(f, " (planar: %.2f ha)", plan_total / 1e4);
-    fprintf(f, ".\n\n| status | clusters | ha |\n| --- | ---: | ---: |\n");
+        SAY(st, R_PLAN_TOTAL, num(st, n1, plan_total / 1e4, 2));
+    fprintf(f, ".\n\n");
+    SAY(st, R_TH_STATUS);
     json_t *by_status = json_array();
     for (size_t k = 0; k < nrows; k++) {
         fprintf(f, "| ");
-        cell(st, rows[k].status[0] ? rows[k].status : "(no status)");
-        fprintf(f, " | %lld | %.2f |\n", rows[k].n, rows[k].area_m2 / 1e4);
+        cell(st, rows[k].status[0] ? rows[k].status : ccgis_tr(st->lang, T_NO_STATUS));
+        fprintf(f, " | ");
+        put_count(st, rows[k].n);
+        fprintf(f, " | ");
+        put_num(st, rows[k].area_m2 / 1e4, 2);
+        fprintf(f, " |\n");
         jadd(st, by_status,
              json_pack("{s:o, s:I, s:f}", "status", jstr(st, rows[k].status), "count",
                        (json_int_t)rows[k].n, "area_ha", rows[k].area_m2 / 1e4),
@@ -300,14 +376,15 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
                    "union_ha", d->union_m2 / 1e4, "plan_ha",
                    d->plan ? json_real(plan_total / 1e4) : json_null(), "by_status", by_status));
 
-    /* Districts. */
+    /* Districts: every one, with zeros where it has no cluster. */
     if (d->districts) {
-        fprintf(f, "\n## By district\n\nClusters are counted in the district holding the "
-                   "largest share of their area; villages in the district they lie in.\n\n"
-                   "| district | clusters | ha | conflict ha | villages |\n"
-                   "| --- | ---: | ---: | ---: | ---: |\n");
+        heading(st, R_H_DISTRICTS);
+        SAY(st, R_DISTRICTS_HOW);
+        fprintf(f, "\n\n");
+        SAY(st, R_TH_DISTRICTS);
         json_t *dj = json_array();
         size_t empty = 0, listed = 0;
+        long long placed = 0;
         for (size_t k = 0; k < d->districts->n; k++) {
             if (d->district_of[k] != k)
                 continue; /* a second feature of a district, or nameless */
@@ -319,27 +396,34 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
                            "n_villages",
                            d->villages ? json_integer(d->d_villages[k]) : json_null()),
                  "districts");
-            if (d->d_clusters[k] == 0) {
-                empty++;
-                continue;
-            }
+            empty += d->d_clusters[k] == 0;
             listed++;
+            placed += d->villages ? d->d_villages[k] : 0;
             fprintf(f, "| ");
             cell(st, d->dname[k]);
-            fprintf(f, " | %lld | %.2f | ", d->d_clusters[k], d->d_area_m2[k] / 1e4);
-            d->zoning ? fprintf(f, "%.2f", d->d_confl_m2[k] / 1e4) : fprintf(f, "-");
             fprintf(f, " | ");
-            d->villages ? fprintf(f, "%lld", d->d_villages[k]) : fprintf(f, "-");
+            put_count(st, d->d_clusters[k]);
+            fprintf(f, " | ");
+            put_num(st, d->d_area_m2[k] / 1e4, 2);
+            fprintf(f, " | ");
+            d->zoning ? put_num(st, d->d_confl_m2[k] / 1e4, 2) : (void)fprintf(f, "-");
+            fprintf(f, " | ");
+            d->villages ? put_count(st, d->d_villages[k]) : (void)fprintf(f, "-");
             fprintf(f, " |\n");
         }
         size_t outside = 0;
         for (size_t i = 0; i < nc; i++)
             outside += d->cluster_district[i] == SIZE_MAX;
-        fprintf(f, "\n%zu districts have no cluster", empty);
+        fprintf(f, "\n");
+        SAY(st, R_NO_CLUSTER, num(st, n1, (double)empty, 0), num(st, n2, (double)listed, 0));
         if (outside)
-            fprintf(f, "; %zu clusters lie in no district", outside);
-        fprintf(f, ". Per district and status: `district_status.csv`.\n");
-        agree(st, "districts", listed + empty, dj ? json_array_size(dj) : 0);
+            SAY(st, R_OUTSIDE_CLUSTERS, num(st, n1, (double)outside, 0));
+        if (d->villages && (long long)d->villages->n > placed)
+            SAY(st, R_OUTSIDE_VILLAGES,
+                num(st, n1, (double)((long long)d->villages->n - placed), 0));
+        SAY(st, R_PER_STATUS);
+        fprintf(f, "\n");
+        agree(st, "districts", listed, dj ? json_array_size(dj) : 0);
         jset(st, doc, "districts", dj);
     }
 
@@ -357,29 +441,26 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
                 order[n++] = i;
         }
         qsort_r(order, n, sizeof *order, by_conflict, (void *)d);
-        fprintf(f, "\n## Clusters on land not zoned for industry\n\n%zu of %zu clusters have "
-                   "part of their area on land whose class is not one of ",
-                n, nc);
+        heading(st, R_H_CONFLICTS);
+        char allowed[1024] = "";
         for (char **a = job->allowed; a && *a; a++) {
-            fprintf(f, "%s", a == job->allowed ? "" : ", ");
-            text(st, *a);
+            size_t used = strlen(allowed);
+            snprintf(allowed + used, sizeof allowed - used, "%s%s", a == job->allowed ? "" : ", ",
+                     *a);
         }
-        fprintf(f, ": %.2f ha in all.\n\n", sum[1] / 1e4);
-        fprintf(f, "Every cluster's area is split four ways, which add up to it: on allowed "
-                   "classes only %.2f ha, on other classes only %.2f ha, on zones of both "
-                   "kinds (overlapping zones: the zoning contradicts itself) %.2f ha, on no "
-                   "classified zone %.2f ha; %.2f ha in all.\n\n",
-                sum[0] / 1e4, sum[1] / 1e4, sum[2] / 1e4, sum[3] / 1e4,
-                (sum[0] + sum[1] + sum[2] + sum[3]) / 1e4);
+        SAY(st, R_CONFLICTS, num(st, n1, (double)n, 0), num(st, n2, (double)nc, 0), allowed,
+            num(st, n3, sum[1] / 1e4, 2));
+        fprintf(f, "\n\n");
+        SAY(st, R_FOUR_WAYS, num(st, n1, sum[0] / 1e4, 2), num(st, n2, sum[1] / 1e4, 2),
+            num(st, n3, sum[2] / 1e4, 2), num(st, n4, sum[3] / 1e4, 2),
+            num(st, n5, (sum[0] + sum[1] + sum[2] + sum[3]) / 1e4, 2));
+        fprintf(f, "\n\n");
         jset(st, doc, "zoning",
              json_pack("{s:f, s:f, s:f, s:f}", "allowed_ha", sum[0] / 1e4, "conflict_ha",
                        sum[1] / 1e4, "mixed_ha", sum[2] / 1e4, "nozone_ha", sum[3] / 1e4));
         json_t *cj = json_array();
-        if (n) {
-            fprintf(f, "| cluster | name | district | ha | conflict ha | conflict %% | "
-                       "most on | mixed ha | no zone ha |\n"
-                       "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: |\n");
-        }
+        if (n)
+            SAY(st, R_TH_CONFLICTS);
         for (size_t k = 0; k < n; k++) {
             size_t i = order[k];
             const char *dist = d->assign ? d->assign->zone[i] : "";
@@ -391,10 +472,19 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
             cell(st, cluster_name(d, i));
             fprintf(f, " | ");
             cell(st, dist);
-            fprintf(f, " | %.2f | %.2f | %.1f | ", d->area_m2[i] / 1e4,
-                    d->zoning->conflict_m2[i] / 1e4, pct);
+            fprintf(f, " | ");
+            put_num(st, d->area_m2[i] / 1e4, 2);
+            fprintf(f, " | ");
+            put_num(st, d->zoning->conflict_m2[i] / 1e4, 2);
+            fprintf(f, " | ");
+            put_num(st, pct, 1);
+            fprintf(f, " | ");
             cell(st, top);
-            fprintf(f, " | %.2f | %.2f |\n", z->mixed_m2[i] / 1e4, z->nozone_m2[i] / 1e4);
+            fprintf(f, " | ");
+            put_num(st, z->mixed_m2[i] / 1e4, 2);
+            fprintf(f, " | ");
+            put_num(st, z->nozone_m2[i] / 1e4, 2);
+            fprintf(f, " |\n");
             char what[160];
             snprintf(what, sizeof what, "the conflicts entry of cluster %.100s", c->f[i].key);
             jadd(st, cj,
@@ -419,11 +509,14 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
             order[v] = v;
         }
         qsort_r(order, nv, sizeof *order, by_distance, (void *)d);
-        fprintf(f, "\n## Craft villages\n\n%zu villages: %zu within %.0f m of a cluster (%zu "
-                   "inside one), %zu farther.\n\nThe villages farthest from any cluster:\n\n"
-                   "| village | name | nearest cluster | distance km |\n"
-                   "| --- | --- | --- | ---: |\n",
-                nv, within, job->radius_m, inside, nv - within);
+        heading(st, R_H_VILLAGES);
+        SAY(st, R_VILLAGES, num(st, n1, (double)nv, 0), num(st, n2, (double)within, 0),
+            num(st, n3, job->radius_m, 0), num(st, n4, (double)inside, 0),
+            num(st, n5, (double)(nv - within), 0));
+        fprintf(f, "\n\n");
+        SAY(st, R_FARTHEST);
+        fprintf(f, "\n\n");
+        SAY(st, R_TH_VILLAGES);
         json_t *far = json_array();
         size_t shown = 0;
         for (size_t k = 0; k < nv && k < 10; k++) {
@@ -435,7 +528,9 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
             cell(st, village_name(d, v));
             fprintf(f, " | ");
             cell(st, near_id);
-            fprintf(f, " | %.2f |\n", d->near->dist_m[v] / 1000.0);
+            fprintf(f, " | ");
+            put_num(st, d->near->dist_m[v] / 1000.0, 2);
+            fprintf(f, " |\n");
             shown++;
             jadd(st, far,
                  json_pack("{s:o, s:o, s:o, s:f}", "id", jstr(st, d->villages->f[v].key), "name",
@@ -454,25 +549,27 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
     size_t n_fix = ccgis_findings_count(&d->findings, CCGIS_NEEDS_MANUAL_FIX) +
                    ccgis_findings_count(&d->findings, CCGIS_AREA_MISMATCH);
     if (n_fix) {
-        fprintf(f, "\n## Cluster boundaries to check by hand\n\nThe figures above use these "
-                   "clusters' boundaries as ccgis could read them; each needs a look before "
-                   "they are handed in.\n\n");
+        heading(st, R_H_BOUNDARIES);
+        SAY(st, R_BOUNDARIES);
+        fprintf(f, "\n\n");
         for (size_t i = 0; i < d->findings.n; i++) {
             const ccgis_finding *fi = &d->findings.items[i];
-            if (fi->kind != CCGIS_NEEDS_MANUAL_FIX && fi->kind != CCGIS_AREA_MISMATCH)
-                continue;
-            fprintf(f, "- %s: ", ccgis_finding_kind_name(fi->kind));
-            cell(st, fi->detail);
-            fprintf(f, "\n");
+            if (fi->kind == CCGIS_NEEDS_MANUAL_FIX || fi->kind == CCGIS_AREA_MISMATCH)
+                finding_item(st, fi);
         }
     }
 
     /* Findings. */
-    fprintf(f, "\n## Findings\n\n| kind | count |\n| --- | ---: |\n");
+    heading(st, R_H_FINDINGS);
+    SAY(st, R_TH_FINDINGS);
     json_t *fj = json_object();
     for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
         size_t n = ccgis_findings_count(&d->findings, (ccgis_finding_kind)k);
-        fprintf(f, "| %s | %zu |\n", ccgis_finding_kind_name((ccgis_finding_kind)k), n);
+        fprintf(f, "| ");
+        text(st, ccgis_tr(st->lang, (ccgis_text_id)(T_FK_FIRST + k)));
+        fprintf(f, " | `%s` | ", ccgis_finding_kind_name((ccgis_finding_kind)k));
+        put_count(st, (long long)n);
+        fprintf(f, " |\n");
         if (!fj || json_object_set_new(fj, ccgis_finding_kind_name((ccgis_finding_kind)k),
                                        json_integer((json_int_t)n)) != 0)
             story_fail(st, "findings");
@@ -480,42 +577,37 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
     jset(st, doc, "findings", fj);
     if (d->findings.n)
         fprintf(f, "\n");
-    for (size_t i = 0; i < d->findings.n && i < 50; i++) {
-        fprintf(f, "- %s: ", ccgis_finding_kind_name(d->findings.items[i].kind));
-        cell(st, d->findings.items[i].detail);
+    for (size_t i = 0; i < d->findings.n && i < 50; i++)
+        finding_item(st, &d->findings.items[i]);
+    if (d->findings.n > 50) {
+        SAY(st, R_FINDINGS_MORE, num(st, n1, (double)(d->findings.n - 50), 0));
         fprintf(f, "\n");
     }
-    if (d->findings.n > 50)
-        fprintf(f, "- … and %zu more in the findings layer\n", d->findings.n - 50);
 
-    /* Inputs. */
-    fprintf(f, "\n## Inputs\n\n| layer | source | CRS | read | used | skipped | repaired |\n"
-               "| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+    /* Inputs: each layer read, its CRS, encoding and counts. */
+    heading(st, R_H_INPUTS);
+    SAY(st, R_TH_INPUTS);
     json_t *inputs = json_array();
-    size_t n_inputs = 1;
-    input_row(st, inputs, "clusters", c);
-    if (d->districts) {
-        input_row(st, inputs, "districts", d->districts);
-        n_inputs++;
-    }
-    if (d->villages) {
-        input_row(st, inputs, "villages", d->villages);
+    size_t n_inputs = 0;
+    const ccgis_layer *layers[] = {c, d->districts, d->villages};
+    const char *whats[] = {"clusters", "districts", "villages"};
+    for (size_t k = 0; k < 3; k++) {
+        const ccgis_layer *l = layers[k];
+        if (!l)
+            continue;
+        input_row(st, inputs, whats[k], l->source, l->name, l->crs, l->encoding, l->n_read,
+                  (long long)l->n, l->n_skipped, l->n_repaired);
         n_inputs++;
     }
     if (d->zoning) {
         const ccgis_overlay_result *z = d->zoning;
-        fprintf(f, "| zoning | `");
-        text(st, job->zoning.source);
-        fprintf(f, "` | | %lld read (box near a cluster) | %lld met a cluster's box | %lld | %lld "
-                   "|\n",
-                z->zones_read, z->zones_near, z->zones_skipped, z->zones_repaired);
+        input_row(st, inputs, "zoning", job->zoning.source, z->zones_name, z->zones_crs,
+                  z->zones_encoding, z->zones_read, z->zones_near, z->zones_skipped,
+                  z->zones_repaired);
         n_inputs++;
-        jadd(st, inputs,
-             json_pack("{s:s, s:o, s:I, s:I, s:I, s:I}", "layer", "zoning", "source",
-                       jstr(st, job->zoning.source), "read", (json_int_t)z->zones_read, "near",
-                       (json_int_t)z->zones_near, "skipped", (json_int_t)z->zones_skipped,
-                       "repaired", (json_int_t)z->zones_repaired),
-             "inputs");
+        fprintf(f, "\n");
+        SAY(st, R_ZONING_NOTE);
+        fprintf(f, "\n");
     }
     agree(st, "inputs", n_inputs, inputs ? json_array_size(inputs) : 0);
     jset(st, doc, "inputs", inputs);
@@ -529,7 +621,7 @@ ccgis_status ccgis_write_report(run_data *d, const char *dir)
     size_t n = d->clusters->n;
     if (d->villages && d->villages->n > n)
         n = d->villages->n;
-    story st = {ctx, NULL, ""};
+    story st = {ctx, d->job->lang, NULL, ""};
     size_t *order = ccgis_calloc(ctx, n + 1, sizeof *order);
     json_t *doc = json_pack("{s:s, s:s, s:o, s:o}", "ccgis", ccgis_version(), "libraries",
                             ccgis_library_versions(), "job", jstr(&st, d->job->path), "name",

@@ -156,27 +156,22 @@ static ccgis_status zoning_findings(run_data *d, size_t i, size_t *ov_at, size_t
     double a = z->area_m2[i], tol = z->tol_m2[i];
     ccgis_status st = CCGIS_OK;
     if (z->conflict_m2[i] > 0 && z->conflict_m2[i] >= tol)
-        st = ccgis_finding_add(
+        st = ccgis_finding_say(
             ctx, &d->findings, CCGIS_ZONING_CONFLICT, "clusters", f->key, z->conflict_top[i],
-            z->conflict_m2[i], copy_geom(d, z->conflict_geom[i]),
-            "cluster %s: %.2f ha (%.1f%% of its area) on land not zoned for industry, most on "
-            "%s",
-            f->key, z->conflict_m2[i] / 1e4, ccgis_pct(z->conflict_m2[i], a),
-            z->conflict_top[i] ? z->conflict_top[i] : "?");
+            z->conflict_m2[i], copy_geom(d, z->conflict_geom[i]), CCGIS_SAY_CONFLICT,
+            &(ccgis_say_args){{f->key, z->conflict_top[i]},
+                              {z->conflict_m2[i] / 1e4, ccgis_pct(z->conflict_m2[i], a)}});
     if (st == CCGIS_OK && z->nozone_m2[i] > 0 && z->nozone_m2[i] >= tol) {
         if (z->nozone_m2[i] >= a * (1 - 1e-9))
-            st = ccgis_finding_add(ctx, &d->findings, CCGIS_ZONING_GAP, "clusters", f->key,
-                                   NULL, z->nozone_m2[i], copy_geom(d, z->nozone_geom[i]),
-                                   "cluster %s lies on no classified zone (%.2f ha): its "
-                                   "zoning cannot be checked -- the zoning layer does not "
-                                   "cover it",
-                                   f->key, a / 1e4);
+            st = ccgis_finding_say(ctx, &d->findings, CCGIS_ZONING_GAP, "clusters", f->key, NULL,
+                                   z->nozone_m2[i], copy_geom(d, z->nozone_geom[i]),
+                                   CCGIS_SAY_GAP_ALL, &(ccgis_say_args){{f->key}, {a / 1e4}});
         else
-            st = ccgis_finding_add(ctx, &d->findings, CCGIS_ZONING_GAP, "clusters", f->key,
-                                   NULL, z->nozone_m2[i], copy_geom(d, z->nozone_geom[i]),
-                                   "cluster %s: %.2f ha (%.1f%% of its area) on no classified "
-                                   "zone -- the zoning layer leaves a gap there",
-                                   f->key, z->nozone_m2[i] / 1e4, ccgis_pct(z->nozone_m2[i], a));
+            st = ccgis_finding_say(
+                ctx, &d->findings, CCGIS_ZONING_GAP, "clusters", f->key, NULL, z->nozone_m2[i],
+                copy_geom(d, z->nozone_geom[i]), CCGIS_SAY_GAP_PART,
+                &(ccgis_say_args){{f->key},
+                                  {z->nozone_m2[i] / 1e4, ccgis_pct(z->nozone_m2[i], a)}});
     }
     while (*ov_at < z->n_overlaps && z->overlaps[*ov_at].input < i)
         (*ov_at)++;
@@ -185,14 +180,11 @@ static ccgis_status zoning_findings(run_data *d, size_t i, size_t *ov_at, size_t
         const ccgis_overlay_overlap *o = &z->overlaps[*ov_at];
         char pair[256];
         snprintf(pair, sizeof pair, "%s,%s", o->zone_a, o->zone_b);
-        st = ccgis_finding_add(
+        st = ccgis_finding_say(
             ctx, &d->findings, CCGIS_ZONING_OVERLAP, "clusters", f->key, pair, o->area_m2,
-            copy_geom(d, o->geom),
-            "zones %s (%s) and %s (%s) overlap on %.2f ha inside cluster %s%s", o->zone_a,
-            o->class_a, o->zone_b, o->class_b, o->area_m2 / 1e4, f->key,
-            o->mixed ? ": mixed -- one allows industry and the other does not, so the zoning "
-                       "contradicts itself there (counted as mixed_ha)"
-                     : ": counted once");
+            copy_geom(d, o->geom), o->mixed ? CCGIS_SAY_ZONES_MIXED : CCGIS_SAY_ZONES_ONCE,
+            &(ccgis_say_args){{o->zone_a, o->class_a, o->zone_b, o->class_b, f->key},
+                              {o->area_m2 / 1e4}});
     }
     while (*note_at < z->n_notes && (z->notes[*note_at].kind != CCGIS_ZONE_UNCLASSIFIED ||
                                      z->notes[*note_at].input < i))
@@ -202,11 +194,9 @@ static ccgis_status zoning_findings(run_data *d, size_t i, size_t *ov_at, size_t
         const ccgis_overlay_note *nt = &z->notes[*note_at];
         if (nt->kind != CCGIS_ZONE_UNCLASSIFIED || nt->area_m2 < tol || !(nt->area_m2 > 0))
             continue;
-        st = ccgis_finding_add(ctx, &d->findings, CCGIS_ZONE_UNCLASSIFIED, "clusters", f->key,
-                               nt->zone, nt->area_m2, copy_geom(d, nt->geom),
-                               "zone %s has no land-use class (blank or NULL): the %.2f ha of "
-                               "cluster %s on it count as on no zone -- give it its code",
-                               nt->zone, nt->area_m2 / 1e4, f->key);
+        st = ccgis_finding_say(ctx, &d->findings, CCGIS_ZONE_UNCLASSIFIED, "clusters", f->key,
+                               nt->zone, nt->area_m2, copy_geom(d, nt->geom), CCGIS_SAY_NO_CLASS,
+                               &(ccgis_say_args){{nt->zone, f->key}, {nt->area_m2 / 1e4}});
     }
     return st;
 }
@@ -219,16 +209,15 @@ static ccgis_status zone_findings(run_data *d)
     for (size_t k = 0; k < z->n_notes && st == CCGIS_OK; k++) {
         const ccgis_overlay_note *nt = &z->notes[k];
         if (nt->kind == CCGIS_ZONE_REPAIRED)
-            st = ccgis_finding_add(d->ctx, &d->findings, CCGIS_ZONE_REPAIRED, "zoning",
-                                   nt->zone, NULL, nt->area_m2, NULL,
-                                   "zone %s: invalid polygon (%s) repaired with MakeValid; "
-                                   "geodesic area %.1f m² before, %.1f m² after",
-                                   nt->zone, nt->reason ? nt->reason : "?", nt->before_m2,
-                                   nt->area_m2);
+            st = ccgis_finding_say(
+                d->ctx, &d->findings, CCGIS_ZONE_REPAIRED, "zoning", nt->zone, NULL, nt->area_m2,
+                NULL, CCGIS_SAY_ZONE_REPAIRED,
+                &(ccgis_say_args){{nt->zone, nt->reason}, {nt->before_m2, nt->area_m2}});
         else if (nt->kind == CCGIS_ZONE_SKIPPED)
-            st = ccgis_finding_add(d->ctx, &d->findings, CCGIS_ZONE_SKIPPED, "zoning", nt->zone,
-                                   NULL, NAN, NULL, "zone %s skipped: %s", nt->zone,
-                                   nt->reason ? nt->reason : "no usable polygon");
+            st = ccgis_finding_say(
+                d->ctx, &d->findings, CCGIS_ZONE_SKIPPED, "zoning", nt->zone, NULL, NAN, NULL,
+                CCGIS_SAY_ZONE_SKIPPED,
+                &(ccgis_say_args){{nt->zone, nt->reason ? nt->reason : "no usable polygon"}, {0}});
     }
     return st;
 }
@@ -247,13 +236,11 @@ static ccgis_status area_findings(run_data *d, size_t i)
     ccgis_status st = CCGIS_OK;
     if (f->repaired && isfinite(f->drawn_m2) && f->drawn_m2 > 0 &&
         fabs(a - f->drawn_m2) > 0.10 * f->drawn_m2)
-        st = ccgis_finding_add(ctx, &d->findings, CCGIS_NEEDS_MANUAL_FIX, "clusters", f->key,
-                               NULL, a, NULL,
-                               "cluster %s was drawn invalid: as drawn it measures %.2f ha, "
-                               "once repaired %.2f ha (%+.0f%%) -- its figures use %.2f ha; "
-                               "redraw its boundary by hand",
-                               f->key, f->drawn_m2 / 1e4, a / 1e4,
-                               100.0 * (a - f->drawn_m2) / f->drawn_m2, a / 1e4);
+        st = ccgis_finding_say(
+            ctx, &d->findings, CCGIS_NEEDS_MANUAL_FIX, "clusters", f->key, NULL, a, NULL,
+            CCGIS_SAY_MANUAL_FIX,
+            &(ccgis_say_args){
+                {f->key}, {f->drawn_m2 / 1e4, a / 1e4, 100.0 * (a - f->drawn_m2) / f->drawn_m2}});
     const char *field = d->job->clusters.declared;
     int k = field ? OGR_FD_GetFieldIndex(l->defn, field) : -1;
     if (st != CCGIS_OK || k < 0 || !OGR_F_IsFieldSetAndNotNull(f->attrs, k))
@@ -261,21 +248,18 @@ static ccgis_status area_findings(run_data *d, size_t i)
     double declared_ha = OGR_F_GetFieldAsDouble(f->attrs, k);
     double tol = d->job->declared_tol_pct;
     if (!(declared_ha > 0)) {
-        return ccgis_finding_add(ctx, &d->findings, CCGIS_AREA_MISMATCH, "clusters", f->key,
-                                 NULL, a, NULL,
-                                 "cluster %s: declared area %s = '%s' is not a positive "
-                                 "number of hectares; its geometry measures %.2f ha",
-                                 f->key, field, OGR_F_GetFieldAsString(f->attrs, k), a / 1e4);
+        return ccgis_finding_say(
+            ctx, &d->findings, CCGIS_AREA_MISMATCH, "clusters", f->key, NULL, a, NULL,
+            CCGIS_SAY_DECLARED_BAD,
+            &(ccgis_say_args){{f->key, field, OGR_F_GetFieldAsString(f->attrs, k)}, {a / 1e4}});
     }
     double diff_pct = 100.0 * (a / 1e4 - declared_ha) / declared_ha;
     if (fabs(diff_pct) <= tol)
         return CCGIS_OK;
-    return ccgis_finding_add(ctx, &d->findings, CCGIS_AREA_MISMATCH, "clusters", f->key, NULL,
-                             a, NULL,
-                             "cluster %s: its boundary measures %.2f ha but %.2f ha are "
-                             "declared (%s), %+.1f%% -- more than the %.0f%% allowed; check "
-                             "the boundary or the declaration",
-                             f->key, a / 1e4, declared_ha, field, diff_pct, tol);
+    return ccgis_finding_say(
+        ctx, &d->findings, CCGIS_AREA_MISMATCH, "clusters", f->key, NULL, a, NULL,
+        CCGIS_SAY_MISMATCH,
+        &(ccgis_say_args){{f->key, field}, {a / 1e4, declared_ha, diff_pct, tol}});
 }
 
 /* A cluster key and its index, for finding a finding's cluster. */
@@ -428,12 +412,11 @@ static ccgis_status aggregate_districts(run_data *d)
             double a = NAN;
             if (ccgis_geod_area(ctx, dl->f[k].geom, &a) != CCGIS_OK)
                 ccgis_clear_error(ctx);
-            if ((st = ccgis_finding_add(
-                     ctx, &d->findings, CCGIS_ZONE_UNCLASSIFIED, "districts", dl->f[k].key,
-                     NULL, a, GEOSGeom_clone_r(h, dl->f[k].geom),
-                     "district feature %s has no name (%s = NULL or blank): its %.2f ha count "
-                     "as in no district -- give it its name",
-                     dl->f[k].key, d->job->districts.name, a / 1e4)) != CCGIS_OK)
+            if ((st = ccgis_finding_say(
+                     ctx, &d->findings, CCGIS_ZONE_UNCLASSIFIED, "districts", dl->f[k].key, NULL, a,
+                     GEOSGeom_clone_r(h, dl->f[k].geom), CCGIS_SAY_DISTRICT_NO_NAME,
+                     &(ccgis_say_args){{dl->f[k].key, d->job->districts.name}, {a / 1e4}})) !=
+                CCGIS_OK)
                 goto done;
             continue;
         }
@@ -1049,7 +1032,7 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
         goto done;
     if ((st = ccgis_test_stall(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
         (st = ccgis_write_report(&d, tmp)) != CCGIS_OK ||
-        (st = ccgis_write_workbook(&d, tmp, ccgis_outdir_name(od), CCGIS_LANG_VI)) != CCGIS_OK)
+        (st = ccgis_write_workbook(&d, tmp, ccgis_outdir_name(od), job->lang)) != CCGIS_OK)
         goto done;
     if ((st = tick(ctx, progress, progress_arg, 0.99, "writing")) != CCGIS_OK)
         goto done;

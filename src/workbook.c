@@ -14,9 +14,9 @@
  *   findings            one row per finding;
  *   inputs              the layers read.
  *
- * Headings are in the report's language (a table of Vietnamese and English
- * strings below) and carry their units.  Numbers are stored as numbers, to
- * full precision, with formats: hectares to 2 decimals, percentages to 1,
+ * Headings are in the report's language (the table of Vietnamese and
+ * English words in lang.c, which report.md uses too) and carry their units.
+ * Numbers are stored as numbers, to full precision, with formats: hectares to 2 decimals, percentages to 1,
  * metres and counts whole.  Totals are formulas (SUM, COUNTIF) with their
  * value stored beside them, so that readers that do not recalculate show it.
  * Every sheet has its header row frozen, a filter on its table, and column
@@ -40,152 +40,7 @@
 #include <xlsxwriter.h>
 
 #include "internal.h"
-
-/* ---- the words ------------------------------------------------------------ */
-
-typedef enum text_id {
-    /* sheet names (at most 31 characters, none of []:*?/\) */
-    T_SH_SUMMARY, T_SH_CLUSTERS, T_SH_DISTRICTS, T_SH_CONFLICTS, T_SH_VILLAGES,
-    T_SH_FINDINGS, T_SH_INPUTS,
-    /* headings */
-    T_STATUS, T_N_CLUSTERS, T_AREA_HA, T_SHARE_PCT, T_ITEM, T_VALUE, T_TOTAL, T_NO_STATUS,
-    T_CL_ID, T_CL_NAME, T_PLAN_HA, T_DISTRICT, T_DIST_PCT, T_N_DIST, T_ALLOW_HA, T_CONFL_HA,
-    T_MIXED_HA, T_NOZONE_HA, T_CONFL_PCT, T_CONFL_TOP, T_VILL_NEAR, T_FLAGS,
-    T_BY_STATUS_N, T_BY_STATUS_HA, T_N_TOTAL, T_HA_TOTAL, T_D_CONFL_HA, T_D_VILLAGES,
-    T_NO_DISTRICT,
-    T_CLASS, T_PIECE_HA, T_PIECE_PCT, T_N_ZONES,
-    T_V_ID, T_V_NAME, T_NEAR_ID, T_NEAR_M, T_WITHIN, T_YES, T_NO,
-    T_F_PROBLEM, T_F_KIND, T_F_LAYER, T_F_SUBJECT, T_F_OTHER, T_F_AREA_HA, T_F_DETAIL,
-    T_I_LAYER, T_I_SOURCE, T_I_NAME, T_I_CRS, T_I_EPSG, T_I_READ, T_I_USED, T_I_SKIPPED,
-    T_I_REPAIRED, T_I_NOTE, T_I_ZONING_NOTE,
-    /* layer names as shown */
-    T_L_CLUSTERS, T_L_DISTRICTS, T_L_ZONING, T_L_VILLAGES,
-    /* the summary's items */
-    T_K_CLUSTERS, T_K_AREA, T_K_UNION, T_K_PLAN, T_K_ALLOW, T_K_CONFL, T_K_MIXED, T_K_NOZONE,
-    T_K_FOUR, T_K_N_CONFL, T_K_VILLAGES, T_K_WITHIN, T_K_INSIDE, T_K_FINDING, T_K_JOB,
-    T_K_JOBFILE, T_K_MADE_BY, T_K_MEASURES, T_MEASURES,
-    /* finding kinds, in ccgis_finding_kind order */
-    T_FK_FIRST,
-    T_FK_LAST = T_FK_FIRST + CCGIS_FINDING_KINDS - 1,
-    T_COUNT
-} text_id;
-
-/* [id][language]: Vietnamese, English. */
-static const char *const texts[T_COUNT][2] = {
-    [T_SH_SUMMARY] = {"Tổng hợp", "Summary"},
-    [T_SH_CLUSTERS] = {"Cụm công nghiệp", "Clusters"},
-    [T_SH_DISTRICTS] = {"Quận huyện × trạng thái", "Districts × status"},
-    [T_SH_CONFLICTS] = {"Xung đột theo loại đất", "Conflicts by class"},
-    [T_SH_VILLAGES] = {"Làng nghề", "Craft villages"},
-    [T_SH_FINDINGS] = {"Vấn đề dữ liệu", "Findings"},
-    [T_SH_INPUTS] = {"Nguồn dữ liệu", "Inputs"},
-
-    [T_STATUS] = {"Trạng thái", "Status"},
-    [T_N_CLUSTERS] = {"Số cụm", "Clusters"},
-    [T_AREA_HA] = {"Diện tích (ha)", "Area (ha)"},
-    [T_SHARE_PCT] = {"Tỷ lệ diện tích (%)", "Share of the area (%)"},
-    [T_ITEM] = {"Chỉ tiêu", "Item"},
-    [T_VALUE] = {"Giá trị", "Value"},
-    [T_TOTAL] = {"Tổng cộng", "Total"},
-    [T_NO_STATUS] = {"(không có trạng thái)", "(no status)"},
-    [T_CL_ID] = {"Mã cụm", "Cluster id"},
-    [T_CL_NAME] = {"Tên cụm", "Cluster name"},
-    [T_PLAN_HA] = {"Diện tích phẳng (ha)", "Planar area (ha)"},
-    [T_DISTRICT] = {"Quận/huyện", "District"},
-    [T_DIST_PCT] = {"Tỷ lệ diện tích trong quận/huyện (%)", "Share in the district (%)"},
-    [T_N_DIST] = {"Số quận/huyện", "Districts"},
-    [T_ALLOW_HA] = {"Đất được phép (ha)", "On allowed classes (ha)"},
-    [T_CONFL_HA] = {"Đất xung đột quy hoạch (ha)", "On other classes: conflict (ha)"},
-    [T_MIXED_HA] = {"Vùng quy hoạch chồng chéo (ha)", "On zones of both kinds (ha)"},
-    [T_NOZONE_HA] = {"Ngoài vùng quy hoạch (ha)", "On no classified zone (ha)"},
-    [T_CONFL_PCT] = {"Tỷ lệ xung đột (%)", "Conflict (%)"},
-    [T_CONFL_TOP] = {"Loại đất xung đột nhiều nhất", "Class with most conflict"},
-    [T_VILL_NEAR] = {"Số làng nghề trong bán kính", "Craft villages within"},
-    [T_FLAGS] = {"Vấn đề phát hiện", "Findings"},
-    [T_BY_STATUS_N] = {"Số cụm: ", "Clusters: "},
-    [T_BY_STATUS_HA] = {"Diện tích (ha): ", "Area (ha): "},
-    [T_N_TOTAL] = {"Tổng số cụm", "Clusters in all"},
-    [T_HA_TOTAL] = {"Tổng diện tích (ha)", "Area in all (ha)"},
-    [T_D_CONFL_HA] = {"Diện tích xung đột quy hoạch (ha)", "Conflict area (ha)"},
-    [T_D_VILLAGES] = {"Số làng nghề", "Craft villages"},
-    [T_NO_DISTRICT] = {"(ngoài các quận/huyện)", "(in no district)"},
-    [T_CLASS] = {"Loại đất", "Land-use class"},
-    [T_PIECE_HA] = {"Diện tích trên loại đất (ha)", "Area on the class (ha)"},
-    [T_PIECE_PCT] = {"Tỷ lệ diện tích cụm (%)", "Share of the cluster (%)"},
-    [T_N_ZONES] = {"Số vùng quy hoạch", "Zones"},
-    [T_V_ID] = {"Mã làng nghề", "Village id"},
-    [T_V_NAME] = {"Tên làng nghề", "Village name"},
-    [T_NEAR_ID] = {"Cụm gần nhất", "Nearest cluster"},
-    [T_NEAR_M] = {"Khoảng cách đến cụm gần nhất (m)", "Distance to it (m)"},
-    [T_WITHIN] = {"Trong bán kính", "Within"},
-    [T_YES] = {"có", "yes"},
-    [T_NO] = {"không", "no"},
-    [T_F_PROBLEM] = {"Vấn đề", "Problem"},
-    [T_F_KIND] = {"Mã vấn đề", "Code"},
-    [T_F_LAYER] = {"Lớp dữ liệu", "Layer"},
-    [T_F_SUBJECT] = {"Đối tượng", "Feature"},
-    [T_F_OTHER] = {"Đối tượng hoặc loại đất liên quan", "Other feature or class"},
-    [T_F_AREA_HA] = {"Diện tích (ha)", "Area (ha)"},
-    [T_F_DETAIL] = {"Chi tiết", "Detail"},
-    [T_I_LAYER] = {"Lớp dữ liệu", "Layer"},
-    [T_I_SOURCE] = {"Tệp nguồn", "Source"},
-    [T_I_NAME] = {"Tên lớp trong nguồn", "Layer in the source"},
-    [T_I_CRS] = {"Hệ tọa độ", "CRS"},
-    [T_I_EPSG] = {"Mã EPSG", "EPSG code"},
-    [T_I_READ] = {"Số đối tượng đã đọc", "Features read"},
-    [T_I_USED] = {"Đã dùng", "Used"},
-    [T_I_SKIPPED] = {"Bỏ qua", "Skipped"},
-    [T_I_REPAIRED] = {"Đã sửa", "Repaired"},
-    [T_I_NOTE] = {"Ghi chú", "Note"},
-    [T_I_ZONING_NOTE] = {"đã đọc: các vùng có khung bao gần một cụm; đã dùng: các vùng có "
-                         "khung bao giao với khung bao của một cụm",
-                         "read: zones whose box is near a cluster; used: zones whose box "
-                         "meets a cluster's"},
-    [T_L_CLUSTERS] = {"Cụm công nghiệp", "Industrial clusters"},
-    [T_L_DISTRICTS] = {"Quận/huyện", "Districts"},
-    [T_L_ZONING] = {"Quy hoạch sử dụng đất", "Land-use zoning"},
-    [T_L_VILLAGES] = {"Làng nghề", "Craft villages"},
-    [T_K_CLUSTERS] = {"Số cụm công nghiệp", "Industrial clusters"},
-    [T_K_AREA] = {"Tổng diện tích (ha)", "Area in all (ha)"},
-    [T_K_UNION] = {"Diện tích, phần chồng lấn tính một lần (ha)",
-                   "Area with overlaps counted once (ha)"},
-    [T_K_PLAN] = {"Diện tích phẳng theo ", "Planar area in "},
-    [T_K_ALLOW] = {"Đất được phép (ha)", "On allowed classes only (ha)"},
-    [T_K_CONFL] = {"Đất xung đột quy hoạch (ha)", "On other classes only: conflict (ha)"},
-    [T_K_MIXED] = {"Vùng quy hoạch chồng chéo (ha)", "On zones of both kinds (ha)"},
-    [T_K_NOZONE] = {"Ngoài vùng quy hoạch (ha)", "On no classified zone (ha)"},
-    [T_K_FOUR] = {"Cộng bốn phần trên (ha)", "The four parts above (ha)"},
-    [T_K_N_CONFL] = {"Số cụm có đất xung đột quy hoạch", "Clusters with conflict"},
-    [T_K_VILLAGES] = {"Số làng nghề", "Craft villages"},
-    [T_K_WITHIN] = {"Số làng nghề trong bán kính", "Craft villages within"},
-    [T_K_INSIDE] = {"Số làng nghề nằm trong một cụm", "Craft villages inside a cluster"},
-    [T_K_FINDING] = {"Vấn đề: ", "Findings: "},
-    [T_K_JOB] = {"Công việc", "Job"},
-    [T_K_JOBFILE] = {"Tệp công việc", "Job file"},
-    [T_K_MADE_BY] = {"Tạo bởi", "Made by"},
-    [T_K_MEASURES] = {"Cách đo", "Measures"},
-    [T_MEASURES] = {"diện tích trắc địa trên ellipsoid WGS 84, ha; khoảng cách trắc địa, m",
-                    "geodesic areas on the WGS 84 ellipsoid, ha; geodesic distances, m"},
-    [T_FK_FIRST + CCGIS_GEOMETRY_SKIPPED] = {"Hình học bị bỏ qua", "Geometry skipped"},
-    [T_FK_FIRST + CCGIS_GEOMETRY_REPAIRED] = {"Hình học đã được sửa", "Geometry repaired"},
-    [T_FK_FIRST + CCGIS_CLUSTER_OVERLAP] = {"Các cụm chồng lấn nhau", "Clusters overlap"},
-    [T_FK_FIRST + CCGIS_STRADDLES_DISTRICTS] = {"Cụm nằm trên nhiều quận/huyện",
-                                                "Cluster in several districts"},
-    [T_FK_FIRST + CCGIS_OUTSIDE_DISTRICTS] = {"Cụm nằm ngoài các quận/huyện",
-                                              "Cluster outside the districts"},
-    [T_FK_FIRST + CCGIS_ZONING_CONFLICT] = {"Xung đột quy hoạch", "Zoning conflict"},
-    [T_FK_FIRST + CCGIS_ZONING_OVERLAP] = {"Vùng quy hoạch chồng lấn nhau", "Zones overlap"},
-    [T_FK_FIRST + CCGIS_ZONING_GAP] = {"Khoảng trống quy hoạch", "Gap in the zoning"},
-    [T_FK_FIRST + CCGIS_ZONE_REPAIRED] = {"Vùng quy hoạch đã được sửa", "Zone repaired"},
-    [T_FK_FIRST + CCGIS_ZONE_SKIPPED] = {"Vùng quy hoạch bị bỏ qua", "Zone skipped"},
-    [T_FK_FIRST + CCGIS_ZONE_UNCLASSIFIED] = {"Vùng chưa có loại đất hoặc tên",
-                                              "Zone without a class or name"},
-    [T_FK_FIRST + CCGIS_AREA_MISMATCH] = {"Diện tích không khớp diện tích quyết định",
-                                          "Area differs from the declared area"},
-    [T_FK_FIRST + CCGIS_NEEDS_MANUAL_FIX] = {"Cần sửa ranh giới thủ công",
-                                             "Boundary to fix by hand"},
-    [T_FK_FIRST + CCGIS_OVERLAP] = {"Chồng lấn", "Overlap"},
-};
+#include "lang.h"
 
 /* ---- cells ------------------------------------------------------------------ */
 
@@ -220,9 +75,9 @@ typedef struct sheet {
 } sheet;
 
 /* The text `id` in the book's language. */
-static const char *tr(const book *b, text_id id)
+static const char *tr(const book *b, ccgis_text_id id)
 {
-    return texts[id][b->lang == CCGIS_LANG_EN];
+    return ccgis_tr(b->lang, id);
 }
 
 /* Remember the first failure. */
@@ -372,7 +227,8 @@ static char *join(book *b, const char *x, const char *y, const char *z)
  * Open a sheet: its name, and its header row from heads (copied).  Returns 1,
  * or 0 on failure (recorded in the book); sheet_close() it either way.
  */
-static int sheet_open(book *b, text_id name, size_t ncols, const char *const *heads, sheet *s)
+static int sheet_open(book *b, ccgis_text_id name, size_t ncols, const char *const *heads,
+                      sheet *s)
 {
     memset(s, 0, sizeof *s);
     s->b = b;
@@ -500,17 +356,7 @@ static const char *status_label(const book *b, const char *s)
 /* A layer's name as shown ("clusters" -> "Cụm công nghiệp"); others as they are. */
 static const char *layer_label(const book *b, const char *layer)
 {
-    static const struct {
-        const char *name;
-        text_id id;
-    } names[] = {{"clusters", T_L_CLUSTERS},
-                 {"districts", T_L_DISTRICTS},
-                 {"zoning", T_L_ZONING},
-                 {"villages", T_L_VILLAGES}};
-    for (size_t k = 0; layer && k < sizeof names / sizeof names[0]; k++)
-        if (strcmp(layer, names[k].name) == 0)
-            return tr(b, names[k].id);
-    return layer ? layer : "";
+    return ccgis_tr_layer(b->lang, layer);
 }
 
 /* `words` followed by the job's radius, " 2000 m", in a new string (NULL:
@@ -628,7 +474,7 @@ static void summary_sheet(book *b)
     lxw_rowcol_to_range(a, 1, 1, (lxw_row_t)d->findings.n, 1);
     for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
         size_t n = ccgis_findings_count(&d->findings, (ccgis_finding_kind)k);
-        char *label = join(b, tr(b, T_K_FINDING), tr(b, (text_id)(T_FK_FIRST + k)), "");
+        char *label = join(b, tr(b, T_K_FINDING), tr(b, (ccgis_text_id)(T_FK_FIRST + k)), "");
         if (!label)
             break;
         put_text(&s, r, 0, label, 0);
@@ -646,7 +492,7 @@ static void summary_sheet(book *b)
     char made[512];
     snprintf(made, sizeof made, "ccgis %s (%s)", ccgis_version(), ccgis_library_versions());
     const struct {
-        text_id label;
+        ccgis_text_id label;
         const char *value;
     } about[] = {{T_K_JOB, d->job->name},
                  {T_K_JOBFILE, d->job->path},
@@ -1017,7 +863,7 @@ static void findings_sheet(book *b)
     for (size_t k = 0; k < fl->n; k++) {
         const ccgis_finding *f = &fl->items[k];
         lxw_row_t r = (lxw_row_t)(k + 1);
-        put_text(&s, r, 0, tr(b, (text_id)(T_FK_FIRST + f->kind)), 0);
+        put_text(&s, r, 0, tr(b, (ccgis_text_id)(T_FK_FIRST + f->kind)), 0);
         put_text(&s, r, 1, ccgis_finding_kind_name(f->kind), 0);
         put_text(&s, r, 2, layer_label(b, f->layer), 0);
         put_text(&s, r, 3, f->subject, 0);
@@ -1078,6 +924,13 @@ static void inputs_sheet(book *b)
         const ccgis_overlay_result *z = d->zoning;
         put_text(&s, r, 0, layer_label(b, "zoning"), 0);
         put_text(&s, r, 1, d->job->zoning.source, 0);
+        put_text(&s, r, 2, z->zones_name, 0);
+        if (z->zones_crs) {
+            put_text(&s, r, 3, ccgis_crs_name(z->zones_crs), 0);
+            int epsg = ccgis_crs_epsg(z->zones_crs, NULL);
+            if (epsg)
+                put_num(&s, r, 4, epsg, K_CODE, 0);
+        }
         put_num(&s, r, 5, (double)z->zones_read, K_COUNT, 0);
         put_num(&s, r, 6, (double)z->zones_near, K_COUNT, 0);
         put_num(&s, r, 7, (double)z->zones_skipped, K_COUNT, 0);

@@ -27,6 +27,7 @@
  *               overlaps once
  *   tables.h    the results as layers, for write.h
  *   job.h       the job file of `ccgis run`
+ *   lang.h      the language of the report and workbook; numbers written its way
  *   run.h       the main job: every layer, the report
  *   textcode.h  Vietnamese legacy text encodings decoded to UTF-8 NFC
  *   convert.h   clean a legacy layer once (`ccgis convert`)
@@ -50,6 +51,7 @@
 #include "ccgis/near.h"
 #include "ccgis/overlaps.h"
 #include "ccgis/tables.h"
+#include "ccgis/lang.h"
 #include "ccgis/job.h"
 #include "ccgis/run.h"
 #include "ccgis/textcode.h"

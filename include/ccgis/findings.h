@@ -13,6 +13,8 @@
 
 #include <geos_c.h>
 
+#include "ccgis/lang.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,6 +38,10 @@ typedef enum ccgis_finding_kind {
     CCGIS_FINDING_KINDS          /* number of kinds */
 } ccgis_finding_kind;
 
+/* The words and figures a finding's sentence is made of (see ccgis_finding_text). */
+#define CCGIS_FINDING_WORDS 6
+#define CCGIS_FINDING_FIGURES 4
+
 /* One finding.  Strings are owned by the list. */
 typedef struct ccgis_finding {
     ccgis_finding_kind kind;
@@ -43,8 +49,15 @@ typedef struct ccgis_finding {
     char *subject;   /* the feature's id (its id field, or its FID as text) */
     char *other;     /* the other feature's id, or a class; NULL if none */
     double area_m2;  /* area concerned, geodesic m²; NaN when none applies */
-    char *detail;    /* one human sentence */
+    char *detail;    /* one human sentence, in English with plain numbers (2344.50) */
     GEOSGeometry *geom; /* in WGS 84 lon/lat, owned; NULL if none */
+    /* What `detail` says, kept to tell it in another language
+     * (ccgis_finding_text): which sentence (0: none, detail is the same in
+     * every language), its words (ids, classes, reasons; owned, NULL when
+     * unused) and its figures (m², ha, %, as the sentence uses them). */
+    int form;
+    char *words[CCGIS_FINDING_WORDS];
+    double figures[CCGIS_FINDING_FIGURES];
 } ccgis_finding;
 
 typedef struct ccgis_findings {
@@ -58,6 +71,20 @@ typedef struct ccgis_findings {
 
 /* ccgis_finding_kind_name -- "GEOMETRY_SKIPPED", "CLUSTER_OVERLAP", ... (static). */
 const char *ccgis_finding_kind_name(ccgis_finding_kind kind);
+
+/*
+ * ccgis_finding_text -- the finding's sentence in `lang`, numbers written
+ * its way: "cụm CCN01: 2,20 ha (13,4 % diện tích) trên đất không được quy
+ * hoạch cho công nghiệp, nhiều nhất là DGD" (vi), "cluster CCN01: 2.20 ha
+ * (13.4% of its area) on land not zoned for industry, most on DGD" (en).
+ * Reasons quoted from GDAL or GEOS ("Self-intersection") stay as they are.
+ * A finding without a form gives its detail.
+ *
+ *   buf, cap  out: the sentence, cut at a character to cap - 1 bytes.
+ *
+ * Returns buf.
+ */
+char *ccgis_finding_text(const ccgis_finding *f, ccgis_lang lang, char *buf, size_t cap);
 
 /* ccgis_findings_count -- how many findings of `kind` the list holds. */
 size_t ccgis_findings_count(const ccgis_findings *list, ccgis_finding_kind kind);

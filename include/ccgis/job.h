@@ -12,6 +12,8 @@
  *   output   = ../out/hanoi                    ; folder to create (required)
  *   formats  = geojson, shp, gpkg, sqlite      ; any subset; default geojson, shp
  *   plan_crs = EPSG:5897                       ; optional: planar areas (plan_ha) in this CRS
+ *   lang     = vi                              ; report.md and the workbook in Vietnamese
+ *                                              ; (vi, the default) or English (en)
  *   sliver   = 1e-4                            ; findings under this share of the cluster,
  *   sliver_m2 = 1                              ; or under this many m², are not listed
  *
@@ -55,6 +57,7 @@
 #include <stddef.h>
 
 #include "ccgis/ctx.h"
+#include "ccgis/lang.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -89,6 +92,7 @@ typedef struct ccgis_job {
     int line_output;
     unsigned formats;
     char *plan_crs; /* NULL: none */
+    ccgis_lang lang; /* [job] lang: report.md and the workbook (default CCGIS_LANG_VI) */
     ccgis_job_input clusters, districts, zoning, villages;
     char **allowed; /* NULL-terminated allowed classes, as written */
     int line_allowed;

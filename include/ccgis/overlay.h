@@ -158,6 +158,10 @@ typedef struct ccgis_overlay_result {
     long long zones_near;     /* zones whose WGS 84 box met an input's */
     long long zones_repaired; /* invalid zones made valid before use */
     long long zones_skipped;  /* NULL, empty or non-polygon zones */
+    char *zones_name;         /* the zones' layer name in its source */
+    ccgis_crs *zones_crs;     /* the zones' CRS as used (srs, or the layer's own) */
+    char *zones_encoding;     /* how their text was read, e.g. "UTF-8 (.cpg file)",
+                                 "TCVN3 (given)", "UTF-8 (GeoPackage: always UTF-8)" */
     GEOSContextHandle_t geos; /* handle the geometries were made in (for freeing) */
 } ccgis_overlay_result;
 

@@ -28,7 +28,8 @@ static const cli_opt run_opts[] = {
 static const char run_description[] =
     "Runs a job file (INI, UTF-8; paths relative to it; see samples/hanoi.ini):\n"
     "[job] name, output (folder to create), formats (geojson, shp, gpkg, sqlite;\n"
-    "default geojson, shp), plan_crs, sliver (1e-4) and sliver_m2 (1): findings\n"
+    "default geojson, shp), plan_crs, lang (vi or en: report.md and the workbook;\n"
+    "default vi), sliver (1e-4) and sliver_m2 (1): findings\n"
     "smaller than max(sliver x the cluster's area, sliver_m2) are not listed;\n"
     "[clusters] source, layer, id, name, status, srs, encoding, declared_ha (a field\n"
     "of declared hectares), declared_tol_pct (5); [districts] source, name;\n"

@@ -277,7 +277,7 @@ static const bad_case cases[] = {
      "ogr2ogr c.shp $S/clusters.shp -dialect sqlite -sql \"SELECT ma_ccn, ten, dt_qd_ha, CASE WHEN "
      "ma_ccn = 'CCN01' THEN NULL ELSE trang_thai END AS trang_thai, geometry FROM clusters\" && "
      "mkjob -e \"s|$S/clusters.shp|$W/c.shp|\"",
-     "$C run -q job.ini", 0, "", NULL, "grep -q '| (no status) | 1 |' out/report.md"},
+     "$C run -q job.ini", 0, "", NULL, "grep -q '| (không có trạng thái) | 1 |' out/report.md"},
     {"a 300-character name (Shapefile keeps 254)",
      "n=$(head -c 300 /dev/zero | tr '\\0' 'x') && printf '%s' \"{\\\"type\\\":"
      "\\\"FeatureCollection\\\",\\\"features\\\":[{\\\"type\\\":\\\"Feature\\\",\\\"properties\\\":"
@@ -351,9 +351,10 @@ static const bad_case cases[] = {
      "2024 geometries: the index is out of date and would hide part of the zones -- ccgis reads "
      "every zone instead",
      NULL,
-     "grep -q '219.70 ha in all' out/report.md && grep -q '2024 read' out/report.md && "
-     "grep -v 'Produced by\\|^| zoning' out/report.md > a.md && "
-     "grep -v 'Produced by\\|^| zoning' ref/report.md > b.md && cmp a.md b.md && "
+     "grep -q 'tổng cộng 219,70 ha' out/report.md && "
+     "grep -q '^| Quy hoạch sử dụng đất | .* | 2.024 | ' out/report.md && "
+     "grep -v 'Lập bằng\\|^| Quy hoạch sử dụng đất' out/report.md > a.md && "
+     "grep -v 'Lập bằng\\|^| Quy hoạch sử dụng đất' ref/report.md > b.md && cmp a.md b.md && "
      "cmp out/clusters.geojson ref/clusters.geojson && "
      "sed -n '/\"zoning\": {/,/}/p' out/summary.json > a.json && "
      "sed -n '/\"zoning\": {/,/}/p' ref/summary.json > b.json && cmp a.json b.json && "
@@ -365,7 +366,7 @@ static const bad_case cases[] = {
      "mkjob -e \"s|^source .*landuse.gpkg.*|source = $W/lu.shp|\"",
      "$C run job.ini", 0,
      "lu.qix was made for 1012 shapes but the shapefile has 2024: the index is out of date", NULL,
-     "grep -q '219.70 ha in all' out/report.md"},
+     "grep -q 'tổng cộng 219,70 ha' out/report.md"},
     {"cluster ids that are not UTF-8",
      "ogr2ogr -f GeoJSON c.geojson $S/clusters.shp -t_srs EPSG:4326 && "
      "sed 's/\"CCN03\"/\"CCN\\xe003\"/' c.geojson > ids.geojson && "
@@ -383,7 +384,7 @@ static const bad_case cases[] = {
      "n.geojson, layer 'clusters': 2 features have text that is not valid UTF-8 (first: feature "
      "0, field 'ten') -- the attribute encoding is probably not UTF-8",
      NULL,
-     "[ $(sed -n '/^## Clusters on land not zoned/,/^## Craft/p' out/report.md | "
+     "[ $(sed -n '/^## Cụm trên đất không được quy hoạch/,/^## Làng nghề/p' out/report.md | "
      "grep -c '^| CCN') = 30 ] && [ $(grep -c '\"confl_top\"' out/summary.json) = 30 ] && "
      "grep -q '| CCN Ng�c H�i |' out/report.md && grep -q '\"CCN Ng�c H�i\"' out/summary.json && "
      "grep -q 'CCN Ph�ng X�' out/clusters.geojson"},

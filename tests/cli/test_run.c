@@ -160,16 +160,18 @@ static void totals_agree_across_formats_and_report(void **state)
                      "SELECT sum(n_clusters) AS v FROM district_status");
     assert_int_equal(atoi(st), 30);
     free(st);
-    /* The report tells the total and the designed problems. */
+    /* The report (in Vietnamese, the sample job's language: decimal comma; test_report
+     * has both languages) tells the total and the designed problems. */
     char *report = slurp(OUT "/report.md");
     assert_non_null(report);
     char line[128];
-    snprintf(line, sizeof line, "30 clusters, %.2f ha", total);
+    snprintf(line, sizeof line, "30 cụm, %.2f ha", total);
+    *strrchr(line, '.') = ','; /* under 1,000 ha: no thousands separator */
     assert_non_null(strstr(report, line));
-    assert_non_null(strstr(report, "| CLUSTER_OVERLAP | 1 |"));
-    assert_non_null(strstr(report, "| STRADDLES_DISTRICTS | 1 |"));
-    assert_non_null(strstr(report, "| GEOMETRY_REPAIRED | 1 |"));
-    assert_non_null(strstr(report, "## Craft villages"));
+    assert_non_null(strstr(report, "| `CLUSTER_OVERLAP` | 1 |"));
+    assert_non_null(strstr(report, "| `STRADDLES_DISTRICTS` | 1 |"));
+    assert_non_null(strstr(report, "| `GEOMETRY_REPAIRED` | 1 |"));
+    assert_non_null(strstr(report, "## Làng nghề"));
     free(report);
     json_decref(doc);
 }
@@ -407,8 +409,8 @@ static void timings_name_every_phase(void **state)
 static void the_sample_report_is_current(void **state)
 {
     (void)state;
-    run_result r = run("rm -rf %s/out && %s run -q %s && sed -e 's|job file `[^`]*`|job file "
-                       "`samples/hanoi.ini`|' -e 's|%s/|shapes/|g' %s/report.md",
+    run_result r = run("rm -rf %s/out && %s run -q %s && sed -e 's|tệp công việc `[^`]*`|tệp "
+                       "công việc `samples/hanoi.ini`|' -e 's|%s/|shapes/|g' %s/report.md",
                        WORK_DIR, CCGIS_BIN, JOB, SHAPES_DIR, OUT);
     assert_int_equal(r.status, 0);
     char *committed = slurp(SHAPES_DIR "/../samples/hanoi/report.md");
