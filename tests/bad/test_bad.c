@@ -411,7 +411,7 @@ static const bad_case cases[] = {
     /* ---- job files ---- */
     {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
      "job.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
-     "where, x, y, class, id, allowed",
+     "where, x, y, keep_fields, class, id, allowed",
      "out", NULL},
     {"missing required key", "mkjob -e '/^id .*= ma_ccn/d'", "$C run job.ini", 2,
      "job.ini:11: [clusters] needs id = FIELD -- the field holding each cluster's id", "out",
