@@ -298,6 +298,72 @@ static ccgis_status guess_encoding(ccgis_ctx *ctx, OGRLayerH layer, ccgis_layer_
     return li->encoding_source ? CCGIS_OK : CCGIS_ERR_NOMEM;
 }
 
+/*
+ * The coordinates against the CRS (crscheck.c): a mislabel sets li->crs_hint,
+ * warns, and leaves the WGS 84 extent out.  A table without geometry gets
+ * its x / y columns, their extent, and a hint saying how ccgis reads it.
+ * Returns CCGIS_OK or CCGIS_ERR_NOMEM.
+ */
+static ccgis_status judge_crs(ccgis_ctx *ctx, OGRLayerH layer, scan *s)
+{
+    ccgis_layer_info *li = s->li;
+    char hint[CCGIS_MSG_MAX];
+    hint[0] = '\0';
+    if (OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(layer)) == 0) {
+        OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+        int xi = ccgis_xy_field(ctx, defn, NULL, 0), yi = ccgis_xy_field(ctx, defn, NULL, 1);
+        li->is_table = 1;
+        if (xi < 0 || yi < 0) {
+            snprintf(hint, sizeof hint, "a table without geometry: ccgis reads its rows as "
+                                        "points from the columns named with x = and y = in "
+                                        "the job file (--x, --y for ccgis near), and their "
+                                        "CRS from srs= (--srs)");
+        } else {
+            li->x_field = ccgis_strdup(ctx, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, xi)));
+            li->y_field = ccgis_strdup(ctx, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, yi)));
+            if (!li->x_field || !li->y_field)
+                return CCGIS_ERR_NOMEM;
+            li->has_extent = ccgis_xy_box(layer, xi, yi, li->extent);
+            char looks[256];
+            double sw[4] = {li->extent[1], li->extent[0], li->extent[3], li->extent[2]};
+            if (li->has_extent && ccgis_box_looks_vn2000(li->extent, looks, sizeof looks))
+                snprintf(hint, sizeof hint, "a table without geometry, read as points from "
+                                            "x = %s and y = %s; %s: give srs= (--srs), e.g. "
+                                            "vn2000:tm3:105 (Ha Noi)",
+                         li->x_field, li->y_field, looks);
+            else if (li->has_extent && ccgis_box_looks_vn2000(sw, looks, sizeof looks))
+                snprintf(hint, sizeof hint, "a table without geometry, read as points from "
+                                            "x = %s and y = %s; the coordinates look like "
+                                            "VN-2000 metres with X and Y exchanged (Vietnamese "
+                                            "surveys name the northing X): write x = %s and "
+                                            "y = %s, and srs= (--srs), e.g. vn2000:tm3:105",
+                         li->x_field, li->y_field, li->y_field, li->x_field);
+            else
+                snprintf(hint, sizeof hint, "a table without geometry, read as points from "
+                                            "x = %s and y = %s (x = / y = in the job file, "
+                                            "--x / --y for ccgis near, name others); give "
+                                            "their CRS with srs= (--srs): EPSG:4326 for "
+                                            "degrees, vn2000:tm3:105 for TM-3 metres",
+                         li->x_field, li->y_field);
+        }
+        if (!li->crs_name) {
+            li->crs_hint = ccgis_strdup(ctx, hint);
+            return li->crs_hint ? CCGIS_OK : CCGIS_ERR_NOMEM;
+        }
+        hint[0] = '\0';
+    }
+    if (!li->crs_name || !li->has_extent)
+        return CCGIS_OK;
+    if (ccgis_crs_check(ctx, li->crs_name, li->crs_geographic, s->to_wgs84, li->extent,
+                        li->x_field, li->y_field, hint, sizeof hint) == CCGIS_CRS_FITS)
+        return CCGIS_OK;
+    ccgis_msg_at(ctx, CCGIS_WARNING, s->where, "%s", hint);
+    li->has_extent_wgs84 = 0;
+    free(li->crs_hint);
+    li->crs_hint = ccgis_strdup(ctx, hint);
+    return li->crs_hint ? CCGIS_OK : CCGIS_ERR_NOMEM;
+}
+
 /* Describe one layer into li.  Progress runs from base to base + span. */
 static ccgis_status layer_info(ccgis_ctx *ctx, const char *source, OGRLayerH layer,
                                GDALDatasetH ds, const ccgis_crs *assumed, int max_examples,
@@ -361,6 +427,7 @@ static ccgis_status layer_info(ccgis_ctx *ctx, const char *source, OGRLayerH lay
     }
     if (!s.to_wgs84)
         li->has_extent_wgs84 = 0;
+    st = judge_crs(ctx, layer, &s);
 done:
     ccgis_transform_free(s.to_wgs84);
     free(s.vb.x);
@@ -438,6 +505,8 @@ static void layer_info_clear(ccgis_layer_info *li)
     free(li->geom_types);
     free(li->crs_name);
     free(li->crs_hint);
+    free(li->x_field);
+    free(li->y_field);
     for (size_t i = 0; i < li->n_fields; i++) {
         free(li->fields[i].name);
         free(li->fields[i].type);

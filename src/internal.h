@@ -273,6 +273,93 @@ int ccgis_layer_is_empty(OGRLayerH layer);
  */
 int ccgis_looks_vn2000(OGRLayerH layer, char *what, size_t cap);
 
+/* ---- crscheck.c ------------------------------------------------------- */
+
+/* What to write when coordinates look like VN-2000 metres (the end of a
+ * message; the same wherever a VN-2000 CRS is missing or mislabelled). */
+#define CCGIS_VN2000_SRS_ADVICE                                                                  \
+    "assign the right one with srs= (--srs), e.g. srs=vn2000:tm3:105 (Ha Noi), "                 \
+    "vn2000:tm3:105-30, vn2000:utm48 ('ccgis help crs' lists them); ccgis will not guess: "      \
+    "they differ by hundreds of metres"
+
+/*
+ * ccgis_box_looks_vn2000 -- 1 if a box (min x, min y, max x, max y) looks
+ * like projected VN-2000 metres (eastings 300-800 km, northings 900-2,700
+ * km: TM-3 or UTM 48N/49N over Vietnam), with a sentence saying so in
+ * `what` ("its coordinates (E ..., N ...) look like VN-2000 TM-3 or UTM 48N
+ * metres").  0 otherwise.
+ */
+int ccgis_box_looks_vn2000(const double box[4], char *what, size_t cap);
+
+/* What a layer's coordinates say about its declared CRS. */
+typedef enum ccgis_crs_verdict {
+    CCGIS_CRS_FITS = 0,            /* nothing wrong can be told from the box */
+    CCGIS_CRS_DEGREES_ARE_METRES,  /* a CRS in degrees on VN-2000 metres */
+    CCGIS_CRS_XY_EXCHANGED,        /* metres that fit (VN-2000 / Vietnam) only with x and y
+                                      exchanged: northing first, the survey habit */
+    CCGIS_CRS_LATLON_SWAPPED,      /* degrees stored latitude first */
+    CCGIS_CRS_OFF_GLOBE            /* degrees, but no coordinate fits the globe */
+} ccgis_crs_verdict;
+
+/*
+ * ccgis_crs_check -- judge the box of a layer's coordinates (min x, min y,
+ * max x, max y, in the units of its CRS) against that CRS: `crs_name` (for
+ * the message), `geographic` (1 for degrees) and `to_wgs84` (its
+ * transformation, for projected CRSs; may be NULL).  `xcol` and `ycol` name
+ * the columns of a table of points (NULL for a layer with geometry): the
+ * advice then spells out the x = / y = lines.  Returns the verdict; for any
+ * but CCGIS_CRS_FITS, `hint` (cap bytes) receives one sentence: what the
+ * coordinates look like -- what to write.  A box that fits in part (a few
+ * swapped rows) is CCGIS_CRS_FITS: those features are judged one by one.
+ */
+ccgis_crs_verdict ccgis_crs_check(ccgis_ctx *ctx, const char *crs_name, int geographic,
+                                  ccgis_transform *to_wgs84, const double box[4],
+                                  const char *xcol, const char *ycol, char *hint, size_t cap);
+
+/* ---- pointtable.c ----------------------------------------------------- */
+
+/*
+ * ccgis_xy_field -- the field of defn holding a table's x (want_y 0) or y
+ * (want_y 1): the one named `given` (exactly, or compared as headings are),
+ * or with given NULL the first recognised heading (pointtable.c lists
+ * them: x, lon, Kinh độ, X (m), easting...).  -1 if none.
+ */
+int ccgis_xy_field(ccgis_ctx *ctx, OGRFeatureDefnH defn, const char *given, int want_y);
+
+/*
+ * ccgis_coord_parse -- a coordinate as written in a cell: a number (decimal
+ * point or comma, thousands grouped) or degrees-minutes-seconds
+ * (21°01'28.5"N, 105 51 12 E).  Returns 1 and sets *v, or 0.
+ */
+int ccgis_coord_parse(const char *text, double *v);
+
+/* ccgis_xy_cell -- cell i of f as a coordinate: 1 (and *v), 0 when empty,
+ * -1 when it is neither a number nor degrees-minutes-seconds. */
+int ccgis_xy_cell(OGRFeatureH f, int i, double *v);
+
+/* ccgis_xy_box -- the box of the (x, y) pairs of columns xi, yi that read
+ * as coordinates, over the features the layer gives (its filter applies).
+ * Returns 1 and fills box (min x, min y, max x, max y), 0 if none reads.
+ * Leaves the reading reset. */
+int ccgis_xy_box(OGRLayerH layer, int xi, int yi, double box[4]);
+
+/* ---- kml.c ------------------------------------------------------------ */
+
+/*
+ * ccgis_kml_merge -- the layers (folders) of a KML / KMZ source `ds` as one
+ * layer in a new in-memory dataset *out (GDALClose it): every feature, with
+ * a `folder` field naming its folder, FIDs 1..n in reading order, and
+ * without Google Earth's housekeeping fields (timestamp, begin, end,
+ * altitudeMode, tessellate, extrude, visibility, drawOrder, icon) unless
+ * keep_all.  With `merge` 0 (a single layer was named) only the fields
+ * are dropped.  *out is NULL (and CCGIS_OK returned) when ds is not KML.
+ * Returns CCGIS_OK, CCGIS_ERR_USAGE when the folders hold different kinds
+ * of geometry (the message lists each folder with its kinds and counts:
+ * name one with layer=), CCGIS_ERR_READ or CCGIS_ERR_NOMEM.
+ */
+ccgis_status ccgis_kml_merge(ccgis_ctx *ctx, GDALDatasetH ds, const char *source,
+                             const char *layer, int keep_all, GDALDatasetH *out);
+
 /* ccgis_field_list -- "a, b, c" naming the fields of defn, or "(none)",
  * into buf (cap bytes, cut if longer). */
 void ccgis_field_list(OGRFeatureDefnH defn, char *buf, size_t cap);

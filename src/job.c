@@ -50,7 +50,7 @@ static const key_def job_keys[] = {
     {"source", K_PATH, IN(source), IN(line_source)}, {"layer", K_TEXT, IN(layer), NO_LINE},      \
         {"srs", K_TEXT, IN(srs), NO_LINE}, {"encoding", K_TEXT, IN(encoding), NO_LINE},           \
         {"where", K_TEXT, IN(where), NO_LINE}, {"x", K_TEXT, IN(x), NO_LINE},                     \
-        {"y", K_TEXT, IN(y), NO_LINE}
+        {"y", K_TEXT, IN(y), NO_LINE}, {"keep_fields", K_TEXT, IN(keep_fields), NO_LINE}
 
 static const key_def cluster_keys[] = {
     INPUT_KEYS,
@@ -577,7 +577,15 @@ static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgi
     ccgis_status st = ccgis_source_open_enc(ctx, in->source, in->encoding, &ds);
     if (st != CCGIS_OK)
         return at_line(ctx, st, job, in->line_source, section);
-    st = ccgis_source_pick_layer(ctx, ds, in->source, in->layer, &layer);
+    GDALDatasetH merged = NULL; /* a KML's folders read as one layer */
+    st = ccgis_kml_merge(ctx, ds, in->source, in->layer,
+                         in->keep_fields && strcasecmp(in->keep_fields, "all") == 0, &merged);
+    if (merged) {
+        GDALClose(ds);
+        ds = merged;
+    }
+    if (st == CCGIS_OK)
+        st = ccgis_source_pick_layer(ctx, ds, in->source, in->layer, &layer);
     if (st == CCGIS_OK && ccgis_layer_is_empty(layer))
         st = ccgis_error_at(ctx, CCGIS_ERR_INPUT,
                             (ccgis_where){in->source, OGR_L_GetName(layer), -1},
@@ -745,6 +753,7 @@ static void input_clear(ccgis_job_input *in)
     free(in->where);
     free(in->x);
     free(in->y);
+    free(in->keep_fields);
 }
 
 /* ccgis_job_free: see job.h. */

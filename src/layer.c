@@ -33,6 +33,9 @@ typedef struct loader {
     char closed[32]; /* "ring not closed" when usable_geometry closed a ring */
     ccgis_text_plan text; /* how attribute text becomes UTF-8 NFC */
     int x_index, y_index; /* columns of a table of points without geometry, -1 if not */
+    int has_box;          /* box holds the coordinates as stored (the CRS check) */
+    double box[4];
+    long long swapped;    /* features skipped off the globe that fit swapped */
 } loader;
 
 /* Record a skipped feature: a finding, a warning, a count. */
@@ -243,10 +246,13 @@ static const char *lonlat_problem(loader *L, const GEOSGeometry *g)
         return NULL;
     int swapped = isfinite(b[0]) && isfinite(b[2]) && b[0] >= -90 && b[2] <= 90 &&
                   isfinite(b[1]) && isfinite(b[3]) && b[1] >= -180 && b[3] <= 180;
+    char looks[160] = "";
+    if (!swapped && ccgis_box_looks_vn2000(b, looks, sizeof looks))
+        snprintf(looks, sizeof looks, ": they look like VN-2000 metres, not degrees");
     snprintf(L->why, sizeof L->why,
              "its WGS 84 position (lon %.6g..%.6g, lat %.6g..%.6g) is off the globe%s", b[0],
              b[2], b[1], b[3],
-             swapped ? ": the coordinates look like latitude, longitude -- swap the axes" : "");
+             swapped ? ": the coordinates look like latitude, longitude -- swap the axes" : looks);
     return L->why;
 }
 
@@ -265,74 +271,68 @@ static double area_of_src(loader *L, const GEOSGeometry *src)
     return a;
 }
 
-/* The field called `name` (case-insensitive), or -1. */
-static int field_nocase(OGRFeatureDefnH defn, const char *name)
-{
-    for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++)
-        if (strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name) == 0)
-            return i;
-    return -1;
-}
-
-/* The first field of defn named like one of `names` (NULL-terminated), or -1. */
-static int field_among(OGRFeatureDefnH defn, const char *const *names)
-{
-    for (; *names; names++) {
-        int i = field_nocase(defn, *names);
-        if (i >= 0)
-            return i;
-    }
-    return -1;
-}
-
 /*
  * For a layer without a geometry column: find its x and y columns (given, or
- * recognised by name).  Returns CCGIS_OK (L->x_index/y_index set, or -1 when
- * the layer has geometry), or CCGIS_ERR_USAGE naming the columns there are.
+ * recognised by their headings, pointtable.c).  Returns CCGIS_OK
+ * (L->x_index/y_index set, or -1 when the layer has geometry), or
+ * CCGIS_ERR_USAGE naming the columns there are.
  */
 static ccgis_status find_xy(loader *L, OGRFeatureDefnH defn)
 {
-    static const char *const xs[] = {"x", "lon", "lng", "long", "longitude", "kinh_do",
-                                     "kinhdo", "kinh do", "easting", NULL};
-    static const char *const ys[] = {"y", "lat", "latitude", "vi_do", "vido", "vi do",
-                                     "northing", NULL};
     L->x_index = L->y_index = -1;
     if (OGR_FD_GetGeomFieldCount(defn) > 0)
         return CCGIS_OK;
-    const char *gx[] = {L->spec->x_field, NULL}, *gy[] = {L->spec->y_field, NULL};
-    L->x_index = field_among(defn, L->spec->x_field ? gx : xs);
-    L->y_index = field_among(defn, L->spec->y_field ? gy : ys);
-    if (L->x_index >= 0 && L->y_index >= 0)
-        return CCGIS_OK;
     char names[512];
     ccgis_field_list(defn, names, sizeof names);
+    if (L->spec->role != CCGIS_ROLE_POINTS)
+        return ccgis_error_at(L->ctx, CCGIS_ERR_USAGE, L->where,
+                              "a table without geometry: its rows can only be points, and the "
+                              "%s must be polygons -- give a layer with polygons (the columns "
+                              "are: %s)",
+                              L->spec->what ? L->spec->what : "layer", names);
+    L->x_index = ccgis_xy_field(L->ctx, defn, L->spec->x_field, 0);
+    L->y_index = ccgis_xy_field(L->ctx, defn, L->spec->y_field, 1);
+    if (L->x_index >= 0 && L->y_index >= 0)
+        return CCGIS_OK;
+    const char *given = L->x_index < 0 ? L->spec->x_field : L->spec->y_field;
+    if (given)
+        return ccgis_error_at(L->ctx, CCGIS_ERR_USAGE, L->where,
+                              "no column named '%s' (%s =) -- the columns are: %s", given,
+                              L->x_index < 0 ? "x" : "y", names);
     return ccgis_error_at(L->ctx, CCGIS_ERR_USAGE, L->where,
                           "a table without geometry and no %s column found -- name the "
-                          "columns with x= and y= (--x, --y); the columns are: %s",
-                          L->x_index < 0 ? "x (lon, kinh_do...)" : "y (lat, vi_do...)", names);
+                          "columns with x = and y = in the job file (--x, --y for ccgis near); "
+                          "the columns are: %s",
+                          L->x_index < 0 ? "x (lon, Kinh độ, X (m), easting...)"
+                                         : "y (lat, Vĩ độ, Y (m), northing...)",
+                          names);
 }
 
-/* A number from a table cell, accepting a decimal comma.  1 and *v, or 0. */
-static int cell_number(OGRFeatureH f, int i, double *v)
+/* The name of field i of f. */
+static const char *field_name(OGRFeatureH f, int i)
 {
-    if (!OGR_F_IsFieldSetAndNotNull(f, i))
-        return 0;
-    OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
-    if (t == OFTReal || t == OFTInteger || t == OFTInteger64) {
-        *v = OGR_F_GetFieldAsDouble(f, i);
-        return isfinite(*v);
-    }
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", OGR_F_GetFieldAsString(f, i));
-    if (!strchr(buf, '.'))
-        for (char *c = buf; *c; c++)
-            if (*c == ',')
-                *c = '.';
-    char *end;
-    *v = strtod(buf, &end);
-    while (*end == ' ')
-        end++;
-    return end != buf && !*end && isfinite(*v);
+    return OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, i));
+}
+
+/*
+ * The point of a table row from its x and y cells: 1 and *x, *y, or 0 with
+ * L->why saying which cell is empty or unreadable, quoting it.
+ */
+static int row_point(loader *L, OGRFeatureH f, double *x, double *y)
+{
+    int cx = ccgis_xy_cell(f, L->x_index, x), cy = ccgis_xy_cell(f, L->y_index, y);
+    if (cx == 1 && cy == 1)
+        return 1;
+    int i = cx != 1 ? L->x_index : L->y_index, c = cx != 1 ? cx : cy;
+    if (c == 0)
+        snprintf(L->why, sizeof L->why, "its %s cell (column '%s') is empty",
+                 i == L->x_index ? "x" : "y", field_name(f, i));
+    else
+        snprintf(L->why, sizeof L->why,
+                 "its %s cell (column '%s') holds '%.60s', which is neither a number nor "
+                 "degrees-minutes-seconds (e.g. 105.8534, 105,8534 or 105°51'12\"E)",
+                 i == L->x_index ? "x" : "y", field_name(f, i), OGR_F_GetFieldAsString(f, i));
+    return 0;
 }
 
 /*
@@ -398,8 +398,8 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
     OGRGeometryH g = OGR_F_GetGeometryRef(f), made = NULL;
     if (!g && L->x_index >= 0) {
         double x, y;
-        if (!cell_number(f, L->x_index, &x) || !cell_number(f, L->y_index, &y)) {
-            st = skip(L, fid, key, "its x / y cells are empty or not numbers");
+        if (!row_point(L, f, &x, &y)) {
+            st = skip(L, fid, key, L->why);
             goto done;
         }
         g = made = OGR_G_CreateGeometry(wkbPoint);
@@ -426,6 +426,8 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
     }
     wgs = ccgis_transform_geom(ctx, L->to_wgs84, src);
     const char *range = wgs ? lonlat_problem(L, wgs) : NULL;
+    if (range && strstr(range, "latitude, longitude"))
+        L->swapped++;
     if (!wgs || range) {
         char why2[CCGIS_MSG_MAX];
         snprintf(why2, sizeof why2, "%s -- check the layer's CRS (%s) or pass the right srs",
@@ -575,6 +577,30 @@ static int has_prj(const char *source)
     return access(path, F_OK) == 0;
 }
 
+/*
+ * The coordinates against the CRS (crscheck.c), before any feature is used:
+ * a mislabel the box shows (degrees on metres, X and Y exchanged, latitude
+ * first) is refused, CCGIS_ERR_CRS, with what to write.  CCGIS_OK otherwise.
+ */
+static ccgis_status check_crs(loader *L)
+{
+    if (!L->has_box)
+        return CCGIS_OK;
+    char hint[CCGIS_MSG_MAX];
+    const char *xcol = NULL, *ycol = NULL;
+    if (L->x_index >= 0) {
+        OGRFeatureDefnH defn = L->layer->defn;
+        xcol = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, L->x_index));
+        ycol = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, L->y_index));
+    }
+    ccgis_crs_verdict v = ccgis_crs_check(L->ctx, ccgis_crs_name(L->layer->crs),
+                                          ccgis_crs_is_geographic(L->layer->crs), L->to_wgs84,
+                                          L->box, xcol, ycol, hint, sizeof hint);
+    if (v == CCGIS_CRS_FITS)
+        return CCGIS_OK;
+    return ccgis_error_at(L->ctx, CCGIS_ERR_CRS, L->where, "%s", hint);
+}
+
 /* Establish the CRS (assigned or own) and the transformation to WGS 84. */
 static ccgis_status setup_crs(loader *L, OGRLayerH layer)
 {
@@ -585,16 +611,33 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
     } else {
         OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
         char looks[256];
-        if (!srs && ccgis_looks_vn2000(layer, looks, sizeof looks))
+        int vn = L->x_index >= 0 ? L->has_box && ccgis_box_looks_vn2000(L->box, looks, sizeof looks)
+                                 : ccgis_looks_vn2000(layer, looks, sizeof looks);
+        if (!srs && vn)
             return ccgis_error_at(ctx, CCGIS_ERR_CRS_NONE, L->where,
-                                  "the layer has no CRS%s and %s -- assign the right one with "
-                                  "srs=, e.g. srs=vn2000:tm3:105 (Ha Noi), vn2000:tm3:105-30, "
-                                  "vn2000:utm48 ('ccgis help crs' lists them); ccgis will not "
-                                  "guess: they differ by hundreds of metres",
+                                  "the layer has no CRS%s and %s -- " CCGIS_VN2000_SRS_ADVICE,
                                   has_prj(L->spec->source)
                                       ? " (its .prj is not a CRS GDAL can read)"
                                       : "",
                                   looks);
+        double sw[4] = {L->box[1], L->box[0], L->box[3], L->box[2]};
+        if (!srs && L->x_index >= 0 && L->has_box && ccgis_box_looks_vn2000(sw, looks, sizeof looks))
+            return ccgis_error_at(ctx, CCGIS_ERR_CRS_NONE, L->where,
+                                  "a table of points says nothing of its CRS, and its "
+                                  "coordinates (x %.0f-%.0f, y %.0f-%.0f) look like VN-2000 "
+                                  "metres with X and Y exchanged (Vietnamese surveys name the "
+                                  "northing X and the easting Y) -- write  x = %s  and  y = %s  "
+                                  "in the job file (--x, --y for ccgis near), and "
+                                  CCGIS_VN2000_SRS_ADVICE,
+                                  L->box[0], L->box[2], L->box[1], L->box[3],
+                                  OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(L->layer->defn, L->y_index)),
+                                  OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(L->layer->defn, L->x_index)));
+        if (!srs && L->x_index >= 0)
+            return ccgis_error_at(ctx, CCGIS_ERR_CRS_NONE, L->where,
+                                  "a table of points says nothing of its CRS -- give it with "
+                                  "srs= (--srs): EPSG:4326 when the columns are longitude and "
+                                  "latitude in degrees (GPS, Google Earth), vn2000:tm3:105 "
+                                  "(EPSG:5897) for VN-2000 / TM-3 105 metres");
         if (!srs)
             return ccgis_error_at(ctx, CCGIS_ERR_CRS_NONE, L->where,
                                   "the layer has no CRS (%s) -- assign one with srs= (--srs), "
@@ -614,7 +657,9 @@ static ccgis_status setup_crs(loader *L, OGRLayerH layer)
     }
     if (st != CCGIS_OK)
         return st;
-    return ccgis_transform_to_wgs84(ctx, L->layer->crs, &L->to_wgs84);
+    if ((st = ccgis_transform_to_wgs84(ctx, L->layer->crs, &L->to_wgs84)) != CCGIS_OK)
+        return st;
+    return check_crs(L);
 }
 
 /* ccgis_layer_load: see layer.h. */
@@ -647,6 +692,15 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     }
     if ((st = ccgis_source_open_enc(ctx, spec->source, spec->encoding, &ds)) != CCGIS_OK)
         goto done;
+    GDALDatasetH merged = NULL; /* a KML's folders as one layer (kml.c) */
+    if ((st = ccgis_kml_merge(ctx, ds, spec->source, spec->layer,
+                              spec->keep_fields && strcasecmp(spec->keep_fields, "all") == 0,
+                              &merged)) != CCGIS_OK)
+        goto done;
+    if (merged) {
+        GDALClose(ds);
+        ds = merged;
+    }
     if ((st = ccgis_source_pick_layer(ctx, ds, spec->source, spec->layer, &olayer)) != CCGIS_OK)
         goto done;
     L.layer->source = ccgis_strdup(ctx, spec->source);
@@ -681,6 +735,14 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
                             "an SQL condition, e.g. Layer = 'RANH_GIOI'",
                             spec->where, ctx->gdal_msg[0] ? ctx->gdal_msg : "syntax");
         goto done;
+    }
+    if (L.x_index >= 0) {
+        L.has_box = ccgis_xy_box(olayer, L.x_index, L.y_index, L.box);
+    } else {
+        OGREnvelope e = {0, 0, 0, 0};
+        L.has_box = OGR_L_GetExtent(olayer, &e, TRUE) == OGRERR_NONE;
+        L.box[0] = e.MinX, L.box[1] = e.MinY, L.box[2] = e.MaxX, L.box[3] = e.MaxY;
+        ctx->gdal_msg[0] = '\0';
     }
     if ((st = setup_crs(&L, olayer)) != CCGIS_OK)
         goto done;
@@ -730,11 +792,21 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
                      L.bad_text, L.bad_text_fid,
                      OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, L.bad_text_field)));
     if (L.layer->n == 0) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, L.where,
-                            "no usable %s among %lld features read (%lld skipped) -- is this "
-                            "the right layer?",
-                            spec->role == CCGIS_ROLE_POINTS ? "point" : "polygon",
-                            L.layer->n_read, L.layer->n_skipped);
+        if (L.swapped)
+            st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, L.where,
+                                "no usable %s among %lld features read (%lld skipped; %lld of "
+                                "them off the globe as longitude, latitude and look like "
+                                "latitude, longitude) -- swap the axes%s",
+                                spec->role == CCGIS_ROLE_POINTS ? "point" : "polygon",
+                                L.layer->n_read, L.layer->n_skipped, L.swapped,
+                                L.x_index >= 0 ? ": take the x and y columns the other way round"
+                                               : " in the data");
+        else
+            st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, L.where,
+                                "no usable %s among %lld features read (%lld skipped) -- is "
+                                "this the right layer?",
+                                spec->role == CCGIS_ROLE_POINTS ? "point" : "polygon",
+                                L.layer->n_read, L.layer->n_skipped);
         goto done;
     }
     if (spec->id_field && (st = check_unique(&L)) != CCGIS_OK)

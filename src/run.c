@@ -88,7 +88,8 @@ static ccgis_status load_input(run_data *d, const ccgis_job_input *in, const cha
                                ccgis_progress_fn fn, void *arg, double base, double span)
 {
     ccgis_layer_spec spec = {in->source, in->layer, in->srs, id_field, role,
-                             what,       in->encoding, in->where, in->x, in->y};
+                             what,       in->encoding, in->where, in->x, in->y,
+                             in->keep_fields};
     step s = {fn, arg, base, span};
     ccgis_status st = ccgis_layer_load_progress(d->ctx, &spec, &d->findings, step_progress, &s,
                                                 out);
@@ -566,7 +567,7 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     if (job->districts.present) {
         ccgis_layer_spec zs = {job->districts.source, job->districts.layer, job->districts.srs,
                                NULL, CCGIS_ROLE_POLYGONS, "districts", job->districts.encoding,
-                               job->districts.where, NULL, NULL};
+                               job->districts.where, NULL, NULL, job->districts.keep_fields};
         step s = {fn, arg, 0.1, 0.1};
         if ((st = ccgis_assign(ctx, d->clusters, &zs, job->districts.name, job->sliver,
                                job->sliver_m2, &d->findings, step_progress, &s, &d->assign)) !=

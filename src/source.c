@@ -477,10 +477,6 @@ int ccgis_looks_vn2000(OGRLayerH layer, char *what, size_t cap)
     OGREnvelope e;
     if (OGR_L_GetExtent(layer, &e, TRUE) != OGRERR_NONE)
         return 0;
-    if (e.MinX < 300000 || e.MaxX > 800000 || e.MinY < 900000 || e.MaxY > 2700000)
-        return 0;
-    snprintf(what, cap, "its coordinates (E %.0f-%.0f, N %.0f-%.0f) look like VN-2000 "
-                        "TM-3 or UTM 48N metres",
-             e.MinX, e.MaxX, e.MinY, e.MaxY);
-    return 1;
+    const double box[4] = {e.MinX, e.MinY, e.MaxX, e.MaxY};
+    return ccgis_box_looks_vn2000(box, what, cap);
 }

@@ -75,7 +75,15 @@ typedef struct ccgis_layer_info {
     int crs_assumed;     /* 1 when the CRS is the one passed in options->srs */
     int crs_geographic;  /* 1 when coordinates are lon/lat degrees, 0 for metres/feet */
     char *crs_hint;      /* without a CRS: what the coordinates look like and what to pass
-                            (e.g. VN-2000 TM-3 metres); NULL if nothing can be said */
+                            (e.g. VN-2000 TM-3 metres); with one, when the coordinates do not
+                            fit it (degrees that are VN-2000 metres, X and Y exchanged,
+                            latitude first): what is wrong and what to pass -- a warning then
+                            says so too, and the WGS 84 extent is left out; NULL if nothing
+                            can be said */
+    int is_table;        /* 1 for a layer without a geometry column (CSV, XLSX, ODS) */
+    char *x_field, *y_field; /* a table: the columns ccgis reads as x and y (the headings
+                            it recognises, see layer.h), NULL when none is recognised;
+                            the extent is then that of these columns */
 
     int has_extent;         /* 0 when no geometry has coordinates */
     double extent[4];       /* minx, miny, maxx, maxy in the layer's CRS */

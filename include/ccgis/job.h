@@ -79,6 +79,7 @@ typedef struct ccgis_job_input {
     char *layer, *srs, *encoding;
     char *where;    /* attribute filter, e.g. Layer = 'RANH_GIOI' (a DXF's CAD layer) */
     char *x, *y;    /* x / y columns of a table of points (CSV, XLSX, ODS) */
+    char *keep_fields; /* "all": keep a KML's Google Earth housekeeping fields */
     char *id, *name, *status, *klass; /* fields, as the section uses them */
     char *declared; /* [clusters] declared_ha: field with each polygon's declared hectares */
     int line_source, line_id, line_name, line_status, line_class, line_declared; /* their

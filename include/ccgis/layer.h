@@ -10,7 +10,21 @@
  *     EPSG-registered datum shift for VN-2000), the frame every geodesic
  *     measure of ccgis works in;
  * A table without geometry (a spreadsheet of villages) is read as points from
- * its x / y columns; numbers written with a decimal comma are accepted.
+ * its x / y columns; numbers written with a decimal comma and
+ * degrees-minutes-seconds are accepted.  A KML / KMZ file is read as one
+ * layer of all its folders, with a `folder` field, when no layer is named
+ * (refused, listing the folders, when they hold different kinds of
+ * geometry); Google Earth's housekeeping fields (timestamp, begin, end,
+ * altitudeMode, tessellate, extrude, visibility, drawOrder, icon) are
+ * dropped unless spec->keep_fields is "all".
+ *
+ * Before any feature is used, the box of the coordinates is judged against
+ * the CRS: degrees that are VN-2000 metres (a .prj saying WGS 84), metres
+ * that fit Vietnam only with X and Y exchanged (the survey habit of naming
+ * the northing X), a whole layer stored latitude first, or degrees that fit
+ * nowhere on the globe are refused (CCGIS_ERR_CRS), saying what to write
+ * (srs=, or a table's x = / y = lines).  A few features off the globe are
+ * skipped one by one, as below.
  *
  *   - its attributes, for writing them back out, as UTF-8 NFC: decoded from
  *     the encoding given (spec->encoding) or, when the source declares none,
@@ -76,8 +90,13 @@ typedef struct ccgis_layer_spec {
                              DXF drawing's CAD layer; NULL: every feature */
     const char *x_field, *y_field; /* for a table of points without geometry (CSV, XLSX,
                              ODS): the columns holding x (lon / easting) and y (lat /
-                             northing); NULL: recognised by name (x, lon, lng, longitude,
-                             kinh_do; y, lat, latitude, vi_do) */
+                             northing); NULL: recognised by the heading, compared after
+                             NFC and case folding, a unit in brackets ignored: x, lon, lng,
+                             long, longitude, Kinh độ, X (m), easting; y, lat, latitude,
+                             Vĩ độ, Y (m), northing.  Cells may hold numbers (decimal point
+                             or comma) or degrees-minutes-seconds (21°01'28.5"N) */
+    const char *keep_fields; /* "all": keep every field, a KML's Google Earth housekeeping
+                             fields too; NULL: those are dropped (see below) */
 } ccgis_layer_spec;
 
 /* One usable feature. */
@@ -125,7 +144,8 @@ typedef struct ccgis_layer {
  * id field that is not in the layer: the message lists the fields);
  * CCGIS_ERR_INPUT (a duplicate or empty id, naming both features; an id
  * that is not UTF-8);
- * CCGIS_ERR_CRS_NONE (no CRS and none assigned: pass srs);
+ * CCGIS_ERR_CRS_NONE (no CRS and none assigned: pass srs); CCGIS_ERR_CRS
+ * (the coordinates do not fit the CRS: the message says what to write);
  * CCGIS_ERR_TRANSFORM; CCGIS_ERR_READ; CCGIS_ERR_GEOMETRY (no usable feature).
  */
 ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,

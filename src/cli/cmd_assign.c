@@ -45,9 +45,9 @@ static int run_assign(const cli_command *cmd, const cli_args *args, ccgis_ctx *c
     if (!v[OPT_NAME])
         return cli_usage_error(cmd, "missing --name FIELD");
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL};
+                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL, NULL};
     ccgis_layer_spec zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL,
-                              CCGIS_ROLE_POLYGONS, "zones", NULL, NULL, NULL, NULL};
+                              CCGIS_ROLE_POLYGONS, "zones", NULL, NULL, NULL, NULL, NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *input = NULL;
     ccgis_assign_result *r = NULL;

@@ -50,7 +50,11 @@ static const char info_description[] =
     "  driver and layer name; features read;\n"
     "  geometry types present, with counts (ISO names, ' Z'/' M' for 3D/measured);\n"
     "  CRS name and EPSG code (declared, or identified by PROJ at >= 90% confidence),\n"
-    "    or 'no CRS: pass --srs';\n"
+    "    or 'no CRS: pass --srs'; 'CRS problem:' when the coordinates do not fit it\n"
+    "    (degrees that are VN-2000 metres, X and Y exchanged, latitude first), with\n"
+    "    what to pass (a warning too; no WGS 84 extent is given then);\n"
+    "  a table without geometry (CSV, XLSX, ODS): the x / y columns ccgis reads its\n"
+    "    rows from (x= / y= in a job, --x / --y for near) and their extent;\n"
     "  extent in the layer's CRS (its units: metres or degrees) and in WGS 84 lon/lat\n"
     "    degrees, from every vertex transformed with PROJ (min x, min y, max x, max y);\n"
     "  fields with their OGR types, width and decimals;\n"
@@ -65,7 +69,8 @@ static const char info_description[] =
     "\"assumed\"} or null, \"extent\", \"extent_wgs84\": [minx, miny, maxx, maxy] or null,\n"
     "\"fields\": [{\"name\", \"type\", \"width\", \"precision\"}], \"geometries\": {\"null\",\n"
     "\"empty\", \"invalid\", \"invalid_examples\": [{\"fid\", \"reason\", \"x\", \"y\"}]},\n"
-    "\"encoding\": {\"name\" (null if unknown), \"source\"}}]}]}.\n";
+    "\"encoding\": {\"name\" (null if unknown), \"source\"}, \"crs_hint\", \"table\": {\"x\",\n"
+    "\"y\"} or null}]}]}.\n";
 
 /* A JSON string of `s`, with any byte sequence that is not UTF-8 replaced by
  * U+FFFD (text of a legacy-encoded layer read without conversion). */
@@ -141,7 +146,8 @@ static json_t *layer_json(const ccgis_layer_info *li)
                                                   json_num(ex->x), "y", json_num(ex->y)));
     }
     return json_pack(
-        "{s:o, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:o}, s:{s:o, s:s}}",
+        "{s:o, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:o}, s:{s:o, s:s}, "
+        "s:o}",
         "name",
         json_text(li->name), "feature_count", (json_int_t)li->feature_count, "declared_geometry_type",
         li->declared_geom_type, "geometry_types", types, "crs", crs, "crs_hint",
@@ -150,7 +156,8 @@ static json_t *layer_json(const ccgis_layer_info *li)
         json_box(li->has_extent_wgs84, li->extent_wgs84), "fields", fields, "geometries", "null",
         (json_int_t)li->n_null, "empty", (json_int_t)li->n_empty, "invalid",
         (json_int_t)li->n_invalid, "invalid_examples", examples, "encoding", "name",
-        li->encoding ? json_string(li->encoding) : json_null(), "source", li->encoding_source);
+        li->encoding ? json_string(li->encoding) : json_null(), "source", li->encoding_source,
+        "table", li->is_table ? json_pack("{s:o, s:o}", "x", li->x_field ? json_text(li->x_field) : json_null(), "y", li->y_field ? json_text(li->y_field) : json_null()) : json_null());
 }
 
 /* Print all descriptions as one JSON document.  Returns 0, or -1 if the
@@ -192,12 +199,20 @@ static void print_layer_text(const ccgis_layer_info *li)
             printf(" (EPSG:%d%s)", li->epsg, li->epsg_confidence < 100 ? ", identified" : "");
         printf("%s\n", li->crs_assumed ? " [assumed: --srs]" : "");
         deg = li->crs_geographic;
+        if (li->crs_hint)
+            printf("    CRS problem: %s\n", li->crs_hint);
+    } else if (li->is_table) {
+        printf("    CRS: none -- %s\n", li->crs_hint);
     } else {
         printf("    CRS: none -- no CRS: pass --srs\n");
         if (li->crs_hint)
             printf("    CRS hint: %s\n", li->crs_hint);
     }
-    if (li->has_extent)
+    if (li->has_extent && li->is_table)
+        printf("    extent of %s, %s: %.7g %.7g %.7g %.7g (min x, min y, max x, max y)\n",
+               li->x_field, li->y_field, li->extent[0], li->extent[1], li->extent[2],
+               li->extent[3]);
+    else if (li->has_extent)
         printf(deg ? "    extent: %.7f %.7f %.7f %.7f (min x, min y, max x, max y)\n"
                    : "    extent: %.3f %.3f %.3f %.3f (min x, min y, max x, max y)\n",
                li->extent[0], li->extent[1], li->extent[2], li->extent[3]);

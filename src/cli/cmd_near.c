@@ -10,7 +10,7 @@
 #include "cli.h"
 
 enum { OPT_RADIUS, OPT_OUTPUT, OPT_TARGETS_OUT, OPT_ID, OPT_TID, OPT_LAYER, OPT_SRS, OPT_TLAYER,
-       OPT_TSRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING };
+       OPT_TSRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING, OPT_X, OPT_Y, OPT_WHERE };
 
 static const cli_opt near_opts[] = {
     [OPT_RADIUS] = {"--radius", 'r', "M", "radius in metres for 'within' and the counts"},
@@ -26,6 +26,9 @@ static const cli_opt near_opts[] = {
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace output files that exist"},
     [OPT_ENCODING] = {"--encoding", 0, "CODE",
                       "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
+    [OPT_X] = {"--x", 0, "COLUMN", "POINTS is a table: the column of x (longitude, easting)"},
+    [OPT_Y] = {"--y", 0, "COLUMN", "POINTS is a table: the column of y (latitude, northing)"},
+    [OPT_WHERE] = {"--where", 0, "SQL", "only the POINTS rows meeting this condition"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -41,6 +44,15 @@ static const char near_description[] =
     "--targets-output gets the polygons and their fields, plus:\n"
     "  n_within  points within --radius metres of the polygon\n"
     "            (= PostGIS ST_DWithin(point::geography, polygon::geography, M))\n"
+    "POINTS may be a table without geometry (CSV, XLSX, ODS): x and y are read from\n"
+    "--x / --y, or from the columns headed x, lon, lng, long, longitude, Kinh độ,\n"
+    "X (m), easting and y, lat, latitude, Vĩ độ, Y (m), northing (compared after\n"
+    "NFC and case folding, a unit in brackets ignored); cells may be numbers\n"
+    "(105.8534, 105,8534) or degrees-minutes-seconds (21°01'28.5\"N, 105 51 12 E);\n"
+    "--where keeps the rows meeting an OGR SQL condition; give the CRS with --srs\n"
+    "(EPSG:4326 for degrees, vn2000:tm3:105 for TM-3 metres).\n"
+    "Coordinates that fit only with x and y exchanged are refused, naming the\n"
+    "--x / --y to give (Vietnamese surveys head the northing X).\n"
     "Example: ccgis near shapes/villages.geojson shapes/clusters.shp --id ma_ln\n"
     "         --targets-id ma_ccn --radius 2000 -o villages_near.gpkg\n";
 
@@ -57,9 +69,9 @@ static int run_near(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     if (*end || !isfinite(radius) || radius < 0)
         return cli_usage_error(cmd, "--radius takes a distance in metres, 0 or more");
     ccgis_layer_spec ps = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID], CCGIS_ROLE_POINTS,
-                           "points", v[OPT_ENCODING], NULL, NULL, NULL};
+                           "points", v[OPT_ENCODING], v[OPT_WHERE], v[OPT_X], v[OPT_Y], NULL};
     ccgis_layer_spec ts = {args->pos[1], v[OPT_TLAYER], v[OPT_TSRS], v[OPT_TID],
-                           CCGIS_ROLE_POLYGONS, "targets", NULL, NULL, NULL, NULL};
+                           CCGIS_ROLE_POLYGONS, "targets", NULL, NULL, NULL, NULL, NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *points = NULL, *targets = NULL;
     ccgis_near_result *r = NULL;

@@ -82,7 +82,7 @@ static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx 
     }
     ccgis_overlaps_summary summary = {0, 0, 0.0};
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL};
+                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL, NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *input = NULL;
     void *out = NULL;

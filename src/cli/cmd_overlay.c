@@ -99,9 +99,9 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
     if (v[OPT_ALLOWED] && !allowed)
         return CLI_EXIT_INTERNAL;
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL};
+                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL, NULL};
     ccgis_overlay_options o = {
-        .zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL, CCGIS_ROLE_POLYGONS, "zones", NULL, NULL, NULL, NULL},
+        .zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL, CCGIS_ROLE_POLYGONS, "zones", NULL, NULL, NULL, NULL, NULL},
         .class_field = v[OPT_CLASS],
         .allowed = (const char *const *)allowed,
         .sliver = CCGIS_SLIVER_DEFAULT,

@@ -43,14 +43,24 @@ void cli_print_message(void *arg, ccgis_level level, const char *msg)
     fprintf(stderr, "ccgis: %s: %s\n", tag[level], msg);
 }
 
-/* cli_flush_messages: see cli.h. */
-void cli_flush_messages(void)
+/* Print the count of messages not shown; `failed`: nothing was written, so
+ * no findings layer or report is pointed to. */
+static void flush(int failed)
 {
-    if (hidden)
+    if (hidden && failed)
+        fprintf(stderr, "ccgis: %ld more warnings and notes not shown (-v shows them all)\n",
+                hidden);
+    else if (hidden)
         fprintf(stderr, "ccgis: %ld more warnings and notes not shown (the findings layer and "
                         "report list every skipped or repaired feature; -v shows them all)\n",
                 hidden);
     shown = hidden = 0;
+}
+
+/* cli_flush_messages: see cli.h. */
+void cli_flush_messages(void)
+{
+    flush(0);
 }
 
 /* cli_show_all_messages: see cli.h. */
@@ -92,7 +102,7 @@ int cli_exit_code(ccgis_status st)
 int cli_fail(ccgis_ctx *ctx)
 {
     ccgis_status st = ccgis_errcode(ctx);
-    cli_flush_messages(); /* the error line comes last */
+    flush(1); /* the error line comes last; nothing was written */
     fprintf(stderr, "ccgis: error: %s\n",
             ccgis_errmsg(ctx)[0] ? ccgis_errmsg(ctx) : ccgis_status_str(st));
     return cli_exit_code(st == CCGIS_OK ? CCGIS_ERR_INTERNAL : st);

@@ -221,7 +221,7 @@ static const bad_case cases[] = {
      "$C area c.shp -o out.gpkg", 2,
      "c.shp, layer 'c': the layer has no CRS and its coordinates (E 534344-601961, N "
      "2288509-2351320) look like VN-2000 TM-3 or UTM 48N metres -- assign the right one with "
-     "srs=, e.g. srs=vn2000:tm3:105",
+     "srs= (--srs), e.g. srs=vn2000:tm3:105",
      "out.gpkg", NULL},
     {"no CRS, lon/lat coordinates",
      "printf 'id,WKT\na,\"POLYGON ((105.8 21,105.81 21,105.81 21.01,105.8 21))\"\n' > in.csv",
@@ -255,8 +255,10 @@ static const bad_case cases[] = {
      "out.gpkg", NULL},
     {"lon/lat with swapped axes",
      "printf 'id,WKT\\na,\"POLYGON ((21 105.8,21 105.81,21.01 105.81,21 105.8))\"\\n' > in.csv",
-     "$C area in.csv --srs EPSG:4326 --id id -o out.gpkg", 2, "no usable polygon", "out.gpkg",
-     "grep -q 'the coordinates look like latitude, longitude -- swap the axes' .err"},
+     "$C area in.csv --srs EPSG:4326 --id id -o out.gpkg", 2,
+     "in.csv, layer 'in': its coordinates (x 21..21.01, y 105.8..105.81) are off the globe as "
+     "longitude, latitude and look like latitude, longitude -- swap the axes", "out.gpkg",
+     "grep -q 'exchange x and y in the data' .err"},
     {"a layer in the wrong CRS (lands far away)",
      "mkjob -e 's|^source   = .*districts.gpkg.*|&\\nsrs = EPSG:3406|'",
      "$C run job.ini", 0, "do not overlap at all once both are in WGS 84", NULL,
@@ -412,7 +414,7 @@ static const bad_case cases[] = {
     /* ---- job files ---- */
     {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
      "job.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
-     "where, x, y, class, id, allowed",
+     "where, x, y, keep_fields, class, id, allowed",
      "out", NULL},
     {"missing required key", "mkjob -e '/^id .*= ma_ccn/d'", "$C run job.ini", 2,
      "job.ini:11: [clusters] needs id = FIELD -- the field holding each cluster's id", "out",

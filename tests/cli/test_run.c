@@ -217,7 +217,7 @@ static void bad_job_files_name_the_line(void **state)
                        "/clusters.shp has no field 'ma_cc' -- the fields are: ma_ccn, ten");
     assert_job_refused("-e 's|^class .*|klass = loai_dat|'",
                        "bad.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, "
-                       "layer, srs, encoding, where, x, y, class, id, allowed");
+                       "layer, srs, encoding, where, x, y, keep_fields, class, id, allowed");
     assert_job_refused("-e 's|^\\[villages\\]|[vilages]|'", "bad.ini:27: unknown section [vilages]");
     assert_job_refused("-e 's|^id .*= ma_ccn|id = huyen|'", "bad.ini:13: [clusters]");
     assert_job_refused("-e 's|clusters.shp|cluster.shp|'",

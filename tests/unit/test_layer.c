@@ -59,7 +59,7 @@ static void clusters_load_with_the_bow_tie_repaired(void **state)
 {
     ccgis_ctx *ctx = *state;
     ccgis_layer_spec spec = {SHAPES_DIR "/clusters.shp", NULL, NULL, "ma_ccn",
-                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL};
+                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
     ccgis_findings fl = CCGIS_FINDINGS_INIT;
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, &fl, &l), CCGIS_OK);
@@ -93,7 +93,7 @@ static void bow_tie_repairs_into_two_triangles(void **state)
         "\"properties\":{\"id\":\"B\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
         "[[[500000,2300000],[500100,2300100],[500100,2300000],[500000,2300100],"
         "[500000,2300000]]]}}]}");
-    ccgis_layer_spec spec = {p, NULL, NULL, "id", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {p, NULL, NULL, "id", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
     ccgis_findings fl = CCGIS_FINDINGS_INIT;
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, &fl, &l), CCGIS_OK);
@@ -133,7 +133,7 @@ static void null_empty_and_wrong_kind_are_skipped_and_reported(void **state)
         "{\"type\":\"Feature\",\"properties\":{\"id\":\"z\"},\"geometry\":{\"type\":\"Polygon\","
         "\"coordinates\":[[[105.7,21.0,5],[105.71,21.0,5],[105.71,21.01,5],[105.7,21.0,5]]]}}"
         "]}");
-    ccgis_layer_spec spec = {p, NULL, NULL, "id", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {p, NULL, NULL, "id", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
     ccgis_findings fl = CCGIS_FINDINGS_INIT;
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, &fl, &l), CCGIS_OK);
@@ -156,7 +156,7 @@ static void points_layer_in_polygon_role_is_refused(void **state)
 {
     ccgis_ctx *ctx = *state;
     ccgis_layer_spec spec = {SHAPES_DIR "/villages.geojson", NULL, NULL, "ma_ln",
-                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL};
+                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
     ccgis_findings fl = CCGIS_FINDINGS_INIT;
     ccgis_layer *l = (ccgis_layer *)1;
     assert_int_equal(ccgis_layer_load(ctx, &spec, &fl, &l), CCGIS_ERR_GEOMETRY);
@@ -171,7 +171,7 @@ static void polygons_in_point_role_become_centroids(void **state)
 {
     ccgis_ctx *ctx = *state;
     ccgis_layer_spec spec = {SHAPES_DIR "/districts.gpkg", NULL, NULL, "ma_huyen",
-                             CCGIS_ROLE_POINTS, "villages", NULL, NULL, NULL, NULL};
+                             CCGIS_ROLE_POINTS, "villages", NULL, NULL, NULL, NULL, NULL};
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, NULL, &l), CCGIS_OK);
     assert_int_equal(l->n, 30);
@@ -185,7 +185,7 @@ static void duplicate_and_unknown_ids_are_input_errors(void **state)
     ccgis_ctx *ctx = *state;
     ccgis_layer *l = (ccgis_layer *)1;
     ccgis_layer_spec spec = {SHAPES_DIR "/clusters.shp", NULL, NULL, "huyen",
-                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL};
+                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(ccgis_layer_load(ctx, &spec, NULL, &l), CCGIS_ERR_INPUT);
     assert_null(l);
     assert_non_null(strstr(ccgis_errmsg(ctx), "duplicate id '"));
@@ -209,7 +209,7 @@ static void layer_without_crs_needs_srs(void **state)
     assert_int_equal(system(cmd), 0);
     char path[256];
     snprintf(path, sizeof path, "%s/noprj.shp", dir);
-    ccgis_layer_spec spec = {path, NULL, NULL, "ma_ccn", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {path, NULL, NULL, "ma_ccn", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, NULL, &l), CCGIS_ERR_CRS_NONE);
     assert_non_null(strstr(ccgis_errmsg(ctx), "has no CRS"));

@@ -37,7 +37,7 @@ static int setup(void **state)
     if (!fx.ctx)
         return -1;
     ccgis_layer_spec spec = {SHAPES_DIR "/clusters.shp", NULL, NULL, "ma_ccn",
-                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL};
+                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
     if (ccgis_layer_load(fx.ctx, &spec, NULL, &fx.clusters) != CCGIS_OK)
         return -1;
     *state = &fx;
