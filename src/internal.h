@@ -522,6 +522,20 @@ ccgis_status ccgis_table_add_poly(ccgis_ctx *ctx, OGRLayerH l, OGRFeatureH src,
  * it.  Returns st. */
 ccgis_status ccgis_table_finish(ccgis_status st, GDALDatasetH ds, void **out);
 
+/* ---- fields.c --------------------------------------------------------- */
+
+/*
+ * ccgis_fields_table -- the table written as fields.csv (fields.c): a row
+ * per field of each of layers[0..n) that is not NULL (a one-layer result
+ * dataset, borrowed), named names[k], its source fields those of
+ * sources[k] (may be NULL): layer, field (full name), shp_field, unit,
+ * meaning.  *out gets a new one-layer result dataset (GDALClose).
+ * Returns CCGIS_OK or a failure (recorded).
+ */
+ccgis_status ccgis_fields_table(ccgis_ctx *ctx, const char *const *names,
+                                const GDALDatasetH *layers, const ccgis_layer *const *sources,
+                                size_t n, GDALDatasetH *out);
+
 /* ---- encoding.c ------------------------------------------------------- */
 
 /*

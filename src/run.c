@@ -908,6 +908,17 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         if (st == CCGIS_OK)
             st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE);
     }
+    /* fields.csv: every field's full and Shapefile names, unit, meaning. */
+    if (st == CCGIS_OK) {
+        const ccgis_layer *sources[L_COUNT] = {d->clusters, NULL, d->districts, d->villages, NULL};
+        GDALDatasetH t = NULL;
+        if ((st = ccgis_fields_table(ctx, layer_names, d->layers, sources, L_COUNT, &t)) ==
+            CCGIS_OK) {
+            snprintf(path, sizeof path, "%s/fields.csv", dir);
+            st = ccgis_write_direct(ctx, t, path, NULL);
+            GDALClose(t);
+        }
+    }
     if (st == CCGIS_OK && d->districts) {
         GDALDatasetH t = NULL;
         if ((st = district_status_table(d, &t)) == CCGIS_OK) {
