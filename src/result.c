@@ -15,6 +15,7 @@
  * warned about, one line per layer and kind naming the source file.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -80,12 +81,46 @@ static char *source_field_name(OGRLayerH layer, const char *name, const ccgis_fi
     return out;
 }
 
-/* Append "'from' as 'to'" to a list of renames (best effort: a list
- * longer than the buffer is cut). */
-static void list_rename(char *list, size_t cap, const char *from, const char *to)
+/* A list of renames for a warning: "'from' as 'to', ...", whole items only;
+ * those that do not fit are counted. */
+typedef struct rename_list {
+    char text[CCGIS_MSG_MAX / 2];
+    size_t used;
+    int left_out;
+} rename_list;
+
+/* Add "'from' as 'to'" to list l. */
+static void list_rename(rename_list *l, const char *from, const char *to)
 {
-    size_t used = strlen(list);
-    snprintf(list + used, cap - used, "%s'%s' as '%s'", used ? ", " : "", from, to);
+    size_t room = sizeof l->text - l->used;
+    int n = snprintf(l->text + l->used, room, "%s'%s' as '%s'", l->used ? ", " : "", from, to);
+    if (n > 0 && (size_t)n < room) {
+        l->used += (size_t)n;
+    } else {
+        l->text[l->used] = '\0'; /* what did not fit is only counted */
+        l->left_out++;
+    }
+}
+
+/* Warn, naming `file` and `layer`, about the renames in l, if any. */
+static void warn_renames(ccgis_ctx *ctx, const rename_list *l, const char *file,
+                         const char *layer, int repeats)
+{
+    if (!l->used && !l->left_out)
+        return;
+    char more[48] = "";
+    if (l->left_out)
+        snprintf(more, sizeof more, " and %d more", l->left_out);
+    if (repeats)
+        ccgis_msg(ctx, CCGIS_WARNING,
+                  "%s: fields whose names repeat an earlier field's (ignoring case) are written "
+                  "under new names in the %s layer: %s%s",
+                  file, layer, l->text, more);
+    else
+        ccgis_msg(ctx, CCGIS_WARNING,
+                  "%s: fields named like ccgis's own columns of the %s layer are written "
+                  "under new names: %s%s",
+                  file, layer, l->text, more);
 }
 
 /* ccgis_result_layer: see internal.h. */
@@ -95,7 +130,7 @@ OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
 {
     OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
     OGRLayerH layer = NULL;
-    char columns[CCGIS_MSG_MAX / 2] = "", repeats[CCGIS_MSG_MAX / 2] = "";
+    rename_list columns = {"", 0, 0}, repeats = {"", 0, 0};
     if (!wgs84 || OSRImportFromEPSG(wgs84, 4326) != OGRERR_NONE)
         goto fail;
     OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
@@ -115,9 +150,9 @@ OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
             return NULL;
         }
         if (why == COLUMN)
-            list_rename(columns, sizeof columns, OGR_Fld_GetNameRef(sf), out);
+            list_rename(&columns, OGR_Fld_GetNameRef(sf), out);
         else if (why == REPEAT)
-            list_rename(repeats, sizeof repeats, OGR_Fld_GetNameRef(sf), out);
+            list_rename(&repeats, OGR_Fld_GetNameRef(sf), out);
         OGRFieldDefnH fd = OGR_Fld_Create(out, OGR_Fld_GetType(sf));
         free(out);
         OGR_Fld_SetSubType(fd, OGR_Fld_GetSubType(sf));
@@ -128,16 +163,10 @@ OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
         if (e != OGRERR_NONE)
             goto fail;
     }
-    if (columns[0])
-        ccgis_msg(ctx, CCGIS_WARNING,
-                  "%s: fields named like ccgis's own columns of the %s layer are written "
-                  "under new names: %s",
-                  src->source, name, columns);
-    if (repeats[0])
-        ccgis_msg(ctx, CCGIS_WARNING,
-                  "%s: fields whose names repeat an earlier field's (ignoring case) are written "
-                  "under new names in the %s layer: %s",
-                  src->source, name, repeats);
+    if (src) {
+        warn_renames(ctx, &columns, src->source, name, 0);
+        warn_renames(ctx, &repeats, src->source, name, 1);
+    }
     for (size_t i = 0; i < n_extra; i++) {
         static const OGRFieldType types[] = {OFTString, OFTInteger, OFTReal};
         OGRFieldDefnH fd = OGR_Fld_Create(extra[i].name, types[extra[i].type]);

@@ -244,6 +244,45 @@ static void renamed_for_the_write_and_put_back(void **state)
     ccgis_ctx_set_message_handler(ctx, NULL, NULL);
 }
 
+/* A layer with more renames than a message holds: whole items, then how
+ * many more, still whole UTF-8. */
+static void long_rename_lists_end_with_a_count(void **state)
+{
+    ccgis_ctx *ctx = *state;
+    seen s = {0, ""};
+    ccgis_ctx_set_message_handler(ctx, record_sink, &s);
+    GDALDatasetH mem = ccgis_result_dataset(ctx);
+    OGRLayerH l = GDALDatasetCreateLayer(mem, "t", NULL, wkbNone, NULL);
+    for (int i = 0; i < 100; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "Tên cơ sở số %d", i);
+        OGRFieldDefnH f = OGR_Fld_Create(name, OFTString);
+        assert_int_equal(OGR_L_CreateField(l, f, TRUE), OGRERR_NONE);
+        OGR_Fld_Destroy(f);
+    }
+    ccgis_shp_saved *saved = NULL;
+    assert_int_equal(ccgis_shp_rename(ctx, l, "out/t.shp", &saved), CCGIS_OK);
+    assert_int_equal(s.n, 1);
+    assert_true(whole_utf8(s.last));
+    assert_non_null(strstr(s.last, "'Tên cơ sở số 0' as 'Tên cơ s', 'Tên cơ sở số 1' as "
+                                    "'Tên cơ_1', "));
+    const char *more = strstr(s.last, " more (GeoPackage, GeoJSON and SpatiaLite keep the full "
+                                      "names)");
+    assert_non_null(more);
+    /* Every field is counted once: listed or in "and N more". */
+    int listed = 0;
+    for (const char *p = s.last; (p = strstr(p, "' as '")) != NULL; p++)
+        listed++;
+    const char *and = strstr(s.last, "' and ");
+    assert_non_null(and);
+    assert_int_equal(listed + atoi(and + 6), 100);
+    ccgis_shp_restore(l, saved);
+    assert_string_equal(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(l), 99)),
+                        "Tên cơ sở số 99");
+    GDALClose(mem);
+    ccgis_ctx_set_message_handler(ctx, NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +292,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(cuts_fall_between_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(every_name_fits_is_whole_and_unique, setup, teardown),
         cmocka_unit_test_setup_teardown(renamed_for_the_write_and_put_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_rename_lists_end_with_a_count, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
