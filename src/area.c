@@ -79,7 +79,7 @@ ccgis_status ccgis_area(ccgis_ctx *ctx, const ccgis_area_options *options,
     size_t ncols = plan ? 3 : 2;
     st = CCGIS_ERR_INTERNAL;
     ds = ccgis_result_dataset(ctx);
-    OGRLayerH out = ds ? ccgis_result_layer(ctx, ds, layer->name, wkbMultiPolygon, layer->defn,
+    OGRLayerH out = ds ? ccgis_result_layer(ctx, ds, layer->name, wkbMultiPolygon, layer,
                                             cols, ncols)
                        : NULL;
     if (!out)

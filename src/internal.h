@@ -506,7 +506,7 @@ GEOSGeometry *ccgis_geom_polygonal(ccgis_ctx *ctx, GEOSGeometry *g);
 /* Types of computed columns. */
 typedef enum ccgis_ftype { CCGIS_F_STRING = 0, CCGIS_F_INT = 1, CCGIS_F_REAL = 2 } ccgis_ftype;
 
-/* A computed column: name (at most 10 characters), type, width/decimals (0: none). */
+/* A computed column: name, type, width/decimals (0: none). */
 typedef struct ccgis_field_spec {
     const char *name;
     ccgis_ftype type;
@@ -533,11 +533,15 @@ GDALDatasetH ccgis_result_dataset(ccgis_ctx *ctx);
 
 /*
  * ccgis_result_layer -- add a layer to a result dataset: WGS 84, geometry
- * type `gtype` (wkbNone: a table), the fields of `src` (may be NULL) then the
- * computed ones.  Returns the layer (owned by ds), or NULL (recorded).
+ * type `gtype` (wkbNone: a table), the fields of source layer `src` (may
+ * be NULL; borrowed) under their full names, then the computed ones.  A
+ * source field named like a computed column becomes src_<name>, one
+ * repeating an earlier name but for case <name>_2 ..., each warned about
+ * naming src->source (result.c).  Returns the layer (owned by ds), or NULL
+ * (recorded).
  */
 OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
-                             OGRwkbGeometryType gtype, OGRFeatureDefnH src,
+                             OGRwkbGeometryType gtype, const ccgis_layer *src,
                              const ccgis_field_spec *extra, size_t n_extra);
 
 /*
@@ -626,9 +630,10 @@ static inline double ccgis_pct(double part, double whole)
 /* ---- tables.c --------------------------------------------------------- */
 
 /* ccgis_table_new -- a new result dataset holding one layer (`name`, type
- * gt, the fields of src then cols); *layer set.  NULL (recorded) on failure. */
+ * gt, the fields of source layer src (may be NULL) then cols, as
+ * ccgis_result_layer); *layer set.  NULL (recorded) on failure. */
 GDALDatasetH ccgis_table_new(ccgis_ctx *ctx, const char *name, OGRwkbGeometryType gt,
-                             OGRFeatureDefnH src, const ccgis_field_spec *cols, size_t n,
+                             const ccgis_layer *src, const ccgis_field_spec *cols, size_t n,
                              OGRLayerH *layer);
 
 /* ccgis_table_add_poly -- ccgis_result_add() with a polygonal geometry (may
@@ -639,6 +644,20 @@ ccgis_status ccgis_table_add_poly(ccgis_ctx *ctx, OGRLayerH l, OGRFeatureH src,
 /* ccgis_table_finish -- on success hand ds over in *out, on failure close
  * it.  Returns st. */
 ccgis_status ccgis_table_finish(ccgis_status st, GDALDatasetH ds, void **out);
+
+/* ---- fields.c --------------------------------------------------------- */
+
+/*
+ * ccgis_fields_table -- the table written as fields.csv (fields.c): a row
+ * per field of each of layers[0..n) that is not NULL (a one-layer result
+ * dataset, borrowed), named names[k], its source fields those of
+ * sources[k] (may be NULL): layer, field (full name), shp_field, unit,
+ * meaning.  *out gets a new one-layer result dataset (GDALClose).
+ * Returns CCGIS_OK or a failure (recorded).
+ */
+ccgis_status ccgis_fields_table(ccgis_ctx *ctx, const char *const *names,
+                                const GDALDatasetH *layers, const ccgis_layer *const *sources,
+                                size_t n, GDALDatasetH *out);
 
 /* ---- encoding.c ------------------------------------------------------- */
 
@@ -828,6 +847,46 @@ ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatiali
  * what GDAL wrote is left for the caller to remove with its folder.
  */
 ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format);
+
+/*
+ * ccgis_write_shown -- ccgis_write_direct(), naming the output `shown` in
+ * messages (the path the user will see, not the staged one).
+ */
+ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, const char *shown,
+                               const char *format);
+
+/* ---- shpnames.c -------------------------------------------------------- */
+
+/* The bytes a Shapefile (dBASE) field name holds. */
+#define CCGIS_SHP_NAME_MAX 10
+
+/*
+ * ccgis_shp_names -- the name each field of `defn` takes in a Shapefile,
+ * by the rule in shpnames.c (at most 10 bytes, cut on a UTF-8 character
+ * boundary, made unique without regard to ASCII case with _1, _2 ...).
+ * names[] has room for every field (OGR_FD_GetFieldCount) and gets them in
+ * field order.  Returns CCGIS_OK or CCGIS_ERR_NOMEM (recorded).
+ */
+ccgis_status ccgis_shp_names(ccgis_ctx *ctx, OGRFeatureDefnH defn,
+                             char (*names)[CCGIS_SHP_NAME_MAX + 1]);
+
+/* What ccgis_shp_rename() changed (opaque). */
+typedef struct ccgis_shp_saved ccgis_shp_saved;
+
+/*
+ * ccgis_shp_rename -- give the fields of `layer` (an in-memory result layer,
+ * borrowed) their Shapefile names, warning once, naming `shown`, with every
+ * field renamed.  *saved gets what to put back with ccgis_shp_restore()
+ * (always call it, whatever the write's outcome).  Returns CCGIS_OK, or
+ * CCGIS_ERR_NOMEM / CCGIS_ERR_INTERNAL with the names as they were and
+ * *saved NULL.
+ */
+ccgis_status ccgis_shp_rename(ccgis_ctx *ctx, OGRLayerH layer, const char *shown,
+                              ccgis_shp_saved **saved);
+
+/* ccgis_shp_restore -- put back the full names ccgis_shp_rename() changed
+ * and free `saved` (NULL accepted). */
+void ccgis_shp_restore(OGRLayerH layer, ccgis_shp_saved *saved);
 
 /* ---- sha256.c ---------------------------------------------------------- */
 

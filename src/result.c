@@ -6,21 +6,22 @@
  * GIS axis order), the source layer's attribute fields first, then the
  * computed ones.  write.c then writes the dataset in any GDAL format.
  *
- * Field names are kept to 10 characters so that every output format,
- * Shapefile included, has the same schema: a longer source field name is
- * cut to 10 characters (made unique with a digit), and a source field whose
- * name is taken by a computed column is kept as "s_<name>".  Each renaming is
- * reported at CCGIS_INFO.
+ * Field names are kept whole (the Shapefile alone cuts them, when written:
+ * shpnames.c).  A source field whose name is one of the layer's computed
+ * columns (compared without regard to ASCII case, as GeoPackage and
+ * SpatiaLite compare column names) is written as "src_<name>"; a source
+ * field whose name repeats an earlier one's but for case, or a "src_" name
+ * that is taken too, gets "_2", "_3" ... after it.  Each renaming is
+ * warned about, one line per layer and kind naming the source file.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <cpl_conv.h>
 
 #include "internal.h"
-
-#define MAX_FIELD_NAME 10
 
 /* ccgis_result_dataset: see internal.h. */
 GDALDatasetH ccgis_result_dataset(ccgis_ctx *ctx)
@@ -52,31 +53,84 @@ static int is_extra(const char *name, const ccgis_field_spec *extra, size_t n_ex
     return 0;
 }
 
-/* The output name of a source field, at most 10 characters, unique in the
- * layer and not one of the computed columns; written to buf (11 bytes). */
-static void source_field_name(OGRLayerH layer, const char *name, const ccgis_field_spec *extra,
-                              size_t n_extra, char buf[MAX_FIELD_NAME + 1])
+/* Why a source field was renamed. */
+enum { KEPT, COLUMN, REPEAT };
+
+/* The output name of source field `name`, unique in the layer and not one
+ * of the computed columns: a new string (NULL: out of memory).  *why says
+ * whether and why it differs from `name`. */
+static char *source_field_name(OGRLayerH layer, const char *name, const ccgis_field_spec *extra,
+                               size_t n_extra, int *why)
 {
-    if (is_extra(name, extra, n_extra))
-        snprintf(buf, MAX_FIELD_NAME + 1, "s_%s", name);
-    else
-        snprintf(buf, MAX_FIELD_NAME + 1, "%s", name);
-    for (int k = 1; (has_field(layer, buf) || is_extra(buf, extra, n_extra)) && k < 100; k++) {
-        char suffix[4];
-        int sl = snprintf(suffix, sizeof suffix, "%d", k);
-        size_t keep = strlen(buf) > (size_t)(MAX_FIELD_NAME - sl) ? (size_t)(MAX_FIELD_NAME - sl)
-                                                                  : strlen(buf);
-        memcpy(buf + keep, suffix, (size_t)sl + 1);
+    size_t len = strlen(name) + 16;
+    char *base = malloc(len), *out = malloc(len + 16);
+    if (!base || !out) {
+        free(base);
+        free(out);
+        return NULL;
     }
+    *why = is_extra(name, extra, n_extra) ? COLUMN : KEPT;
+    snprintf(base, len, "%s%s", *why == COLUMN ? "src_" : "", name);
+    snprintf(out, len + 16, "%s", base);
+    for (unsigned k = 2; has_field(layer, out) || is_extra(out, extra, n_extra); k++) {
+        snprintf(out, len + 16, "%s_%u", base, k);
+        if (*why == KEPT)
+            *why = REPEAT;
+    }
+    free(base);
+    return out;
+}
+
+/* A list of renames for a warning: "'from' as 'to', ...", whole items only;
+ * those that do not fit are counted. */
+typedef struct rename_list {
+    char text[CCGIS_MSG_MAX / 2];
+    size_t used;
+    int left_out;
+} rename_list;
+
+/* Add "'from' as 'to'" to list l. */
+static void list_rename(rename_list *l, const char *from, const char *to)
+{
+    size_t room = sizeof l->text - l->used;
+    int n = snprintf(l->text + l->used, room, "%s'%s' as '%s'", l->used ? ", " : "", from, to);
+    if (n > 0 && (size_t)n < room) {
+        l->used += (size_t)n;
+    } else {
+        l->text[l->used] = '\0'; /* what did not fit is only counted */
+        l->left_out++;
+    }
+}
+
+/* Warn, naming `file` and `layer`, about the renames in l, if any. */
+static void warn_renames(ccgis_ctx *ctx, const rename_list *l, const char *file,
+                         const char *layer, int repeats)
+{
+    if (!l->used && !l->left_out)
+        return;
+    char more[48] = "";
+    if (l->left_out)
+        snprintf(more, sizeof more, " and %d more", l->left_out);
+    if (repeats)
+        ccgis_msg(ctx, CCGIS_WARNING,
+                  "%s: fields whose names repeat an earlier field's (ignoring case) are written "
+                  "under new names in the %s layer: %s%s",
+                  file, layer, l->text, more);
+    else
+        ccgis_msg(ctx, CCGIS_WARNING,
+                  "%s: fields named like ccgis's own columns of the %s layer are written "
+                  "under new names: %s%s",
+                  file, layer, l->text, more);
 }
 
 /* ccgis_result_layer: see internal.h. */
 OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
-                             OGRwkbGeometryType gtype, OGRFeatureDefnH src,
+                             OGRwkbGeometryType gtype, const ccgis_layer *src,
                              const ccgis_field_spec *extra, size_t n_extra)
 {
     OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
     OGRLayerH layer = NULL;
+    rename_list columns = {"", 0, 0}, repeats = {"", 0, 0};
     if (!wgs84 || OSRImportFromEPSG(wgs84, 4326) != OGRERR_NONE)
         goto fail;
     OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
@@ -86,14 +140,21 @@ OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
     if (!layer)
         goto fail;
 
-    for (int i = 0; src && i < OGR_FD_GetFieldCount(src); i++) {
-        OGRFieldDefnH sf = OGR_FD_GetFieldDefn(src, i);
-        char out[MAX_FIELD_NAME + 1];
-        source_field_name(layer, OGR_Fld_GetNameRef(sf), extra, n_extra, out);
-        if (strcmp(out, OGR_Fld_GetNameRef(sf)) != 0)
-            ccgis_msg(ctx, CCGIS_INFO, "layer %s: source field '%s' is written as '%s'", name,
-                      OGR_Fld_GetNameRef(sf), out);
+    OGRFeatureDefnH sd = src ? src->defn : NULL;
+    for (int i = 0; sd && i < OGR_FD_GetFieldCount(sd); i++) {
+        OGRFieldDefnH sf = OGR_FD_GetFieldDefn(sd, i);
+        int why;
+        char *out = source_field_name(layer, OGR_Fld_GetNameRef(sf), extra, n_extra, &why);
+        if (!out) {
+            ccgis_nomem(ctx);
+            return NULL;
+        }
+        if (why == COLUMN)
+            list_rename(&columns, OGR_Fld_GetNameRef(sf), out);
+        else if (why == REPEAT)
+            list_rename(&repeats, OGR_Fld_GetNameRef(sf), out);
         OGRFieldDefnH fd = OGR_Fld_Create(out, OGR_Fld_GetType(sf));
+        free(out);
         OGR_Fld_SetSubType(fd, OGR_Fld_GetSubType(sf));
         OGR_Fld_SetWidth(fd, OGR_Fld_GetWidth(sf));
         OGR_Fld_SetPrecision(fd, OGR_Fld_GetPrecision(sf));
@@ -101,6 +162,10 @@ OGRLayerH ccgis_result_layer(ccgis_ctx *ctx, GDALDatasetH ds, const char *name,
         OGR_Fld_Destroy(fd);
         if (e != OGRERR_NONE)
             goto fail;
+    }
+    if (src) {
+        warn_renames(ctx, &columns, src->source, name, 0);
+        warn_renames(ctx, &repeats, src->source, name, 1);
     }
     for (size_t i = 0; i < n_extra; i++) {
         static const OGRFieldType types[] = {OFTString, OFTInteger, OFTReal};

@@ -649,7 +649,7 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
         if (use[c])
             cols[nc++] = all[c];
     OGRLayerH l;
-    GDALDatasetH ds = ccgis_table_new(d->ctx, "clusters", wkbMultiPolygon, d->clusters->defn,
+    GDALDatasetH ds = ccgis_table_new(d->ctx, "clusters", wkbMultiPolygon, d->clusters,
                                       cols, nc, &l);
     if (!ds)
         return ccgis_errcode(d->ctx);
@@ -700,7 +700,7 @@ static ccgis_status districts_table(run_data *d, GDALDatasetH *out)
         {"n_villages", CCGIS_F_INT, 0, 0},
     };
     OGRLayerH l;
-    GDALDatasetH ds = ccgis_table_new(d->ctx, "districts", wkbMultiPolygon, d->districts->defn,
+    GDALDatasetH ds = ccgis_table_new(d->ctx, "districts", wkbMultiPolygon, d->districts,
                                       cols, 4, &l);
     if (!ds)
         return ccgis_errcode(d->ctx);
@@ -855,8 +855,11 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++) {
             if (!d->layers[k])
                 continue;
+            char shown[PATH_MAX];
             snprintf(path, sizeof path, "%s/%s.%s", dir, layer_names[k], one_per_layer[f].ext);
-            st = ccgis_write_direct(ctx, d->layers[k], path, NULL);
+            snprintf(shown, sizeof shown, "%s/%s.%s", d->job->output, layer_names[k],
+                     one_per_layer[f].ext);
+            st = ccgis_write_shown(ctx, d->layers[k], path, shown, NULL);
         }
     }
     /* One <layer>.qml beside the .shp and .geojson: QGIS's default style. */
@@ -888,6 +891,17 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         GDALClose(all);
         if (st == CCGIS_OK)
             st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE);
+    }
+    /* fields.csv: every field's full and Shapefile names, unit, meaning. */
+    if (st == CCGIS_OK) {
+        const ccgis_layer *sources[L_COUNT] = {d->clusters, NULL, d->districts, d->villages, NULL};
+        GDALDatasetH t = NULL;
+        if ((st = ccgis_fields_table(ctx, layer_names, d->layers, sources, L_COUNT, &t)) ==
+            CCGIS_OK) {
+            snprintf(path, sizeof path, "%s/fields.csv", dir);
+            st = ccgis_write_direct(ctx, t, path, NULL);
+            GDALClose(t);
+        }
     }
     if (st == CCGIS_OK && d->districts) {
         GDALDatasetH t = NULL;

@@ -12,7 +12,7 @@
 
 /* ccgis_table_new: see internal.h. */
 GDALDatasetH ccgis_table_new(ccgis_ctx *ctx, const char *name, OGRwkbGeometryType gt,
-                              OGRFeatureDefnH src, const ccgis_field_spec *cols, size_t n,
+                              const ccgis_layer *src, const ccgis_field_spec *cols, size_t n,
                               OGRLayerH *layer)
 {
     GDALDatasetH ds = ccgis_result_dataset(ctx);
@@ -61,7 +61,7 @@ ccgis_status ccgis_overlay_table(ccgis_ctx *ctx, const ccgis_layer *input,
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = ccgis_table_new(ctx, input->name, wkbMultiPolygon, input->defn, cols, 7, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, input->name, wkbMultiPolygon, input, cols, 7, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
@@ -119,7 +119,7 @@ ccgis_status ccgis_assign_table(ccgis_ctx *ctx, const ccgis_layer *input,
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = ccgis_table_new(ctx, input->name, wkbMultiPolygon, input->defn, cols, 3, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, input->name, wkbMultiPolygon, input, cols, 3, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
@@ -143,7 +143,7 @@ ccgis_status ccgis_near_points_table(ccgis_ctx *ctx, const ccgis_layer *points,
     };
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = ccgis_table_new(ctx, points->name, wkbPoint, points->defn, cols, 3, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, points->name, wkbPoint, points, cols, 3, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;
@@ -164,7 +164,7 @@ ccgis_status ccgis_near_targets_table(ccgis_ctx *ctx, const ccgis_layer *targets
     static const ccgis_field_spec cols[] = {{"n_within", CCGIS_F_INT, 0, 0}};
     OGRLayerH l;
     *out = NULL;
-    GDALDatasetH ds = ccgis_table_new(ctx, targets->name, wkbMultiPolygon, targets->defn, cols, 1, &l);
+    GDALDatasetH ds = ccgis_table_new(ctx, targets->name, wkbMultiPolygon, targets, cols, 1, &l);
     if (!ds)
         return ccgis_errcode(ctx);
     ccgis_status st = CCGIS_OK;

@@ -33,7 +33,8 @@ static const out_format formats[] = {
     {".json", "GeoJSON", "-lco RFC7946=YES -lco COORDINATE_PRECISION=8", 1},
     {".shp", "ESRI Shapefile", "-lco ENCODING=UTF-8", 1},
     {".gpkg", "GPKG", "", 0},
-    {".sqlite", "SQLite", "-dsco SPATIALITE=YES -lco SPATIAL_INDEX=YES", 0},
+    /* LAUNDER=NO: field names as they are, not lower-cased (altitudeMode). */
+    {".sqlite", "SQLite", "-dsco SPATIALITE=YES -lco SPATIAL_INDEX=YES -lco LAUNDER=NO", 0},
     /* A UTF-8 byte-order mark first: without it Excel on Windows reads the
      * file as the ANSI code page and garbles Vietnamese text. */
     {".csv", "CSV",
@@ -113,9 +114,19 @@ static char **translate_args(const char *driver)
 /* ccgis_write_direct: see internal.h. */
 ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format)
 {
+    return ccgis_write_shown(ctx, mem, path, path, format);
+}
+
+/* ccgis_write_shown: see internal.h.  A Shapefile gets its fields'
+ * Shapefile names (shpnames.c) for the length of the write. */
+ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, const char *shown,
+                               const char *format)
+{
     ccgis_where where = {path, NULL, -1};
     char **args = NULL;
     GDALVectorTranslateOptions *topts = NULL;
+    OGRLayerH renamed = NULL;
+    ccgis_shp_saved *saved = NULL;
     ccgis_status st = CCGIS_OK;
 
     ccgis_gdal_begin(ctx);
@@ -132,6 +143,13 @@ ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, con
                             "a .gpkg or .sqlite instead",
                             driver, nlayers);
         goto done;
+    }
+    if (strcmp(driver, "ESRI Shapefile") == 0 && nlayers == 1) {
+        renamed = GDALDatasetGetLayer(mem, 0);
+        if ((st = ccgis_shp_rename(ctx, renamed, shown, &saved)) != CCGIS_OK) {
+            renamed = NULL;
+            goto done;
+        }
     }
     args = translate_args(driver);
     topts = args ? GDALVectorTranslateOptionsNew(args, NULL) : NULL;
@@ -151,6 +169,8 @@ ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, con
                             "GDAL could not write it: %s -- check free space and permissions",
                             ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
 done:
+    if (renamed)
+        ccgis_shp_restore(renamed, saved);
     GDALVectorTranslateOptionsFree(topts);
     CSLDestroy(args);
     ccgis_gdal_end(ctx);
@@ -193,7 +213,7 @@ ccgis_status ccgis_write_all(ccgis_ctx *ctx, void *const *mems, const char *cons
             break;
         }
         snprintf(file, len, "%s/%s", tmp, ccgis_outdir_name(ods[i]));
-        st = ccgis_write_direct(ctx, mems[i], file, o->format);
+        st = ccgis_write_shown(ctx, mems[i], file, paths[i], o->format);
         free(file);
         if (st != CCGIS_OK)
             st = ccgis_outdir_end(ctx, ods[i], st), ods[i] = NULL;

@@ -18,6 +18,9 @@
  *          -- one file per layer for GeoJSON and Shapefile, one
  *             <folder name>.gpkg / .sqlite holding all layers;
  *        district_status.csv -- clusters and hectares per district x status;
+ *        fields.csv -- every field of every layer: full name (GeoPackage,
+ *          GeoJSON, SpatiaLite), Shapefile name (10 bytes at most), unit,
+ *          meaning;
  *        report.md, summary.json -- the story, and the same as data;
  *        <folder name>.xlsx -- the report's tables as an Excel workbook
  *          (always, whatever the formats), Vietnamese headings.

@@ -8,16 +8,21 @@
  *
  *   .geojson .json   GeoJSON per RFC 7946 (WGS 84, counter-clockwise
  *                    exteriors), 8 decimals (about 1 mm)
- *   .shp             ESRI Shapefile with .prj and a .cpg declaring UTF-8
+ *   .shp             ESRI Shapefile with .prj and a .cpg declaring UTF-8;
+ *                    field names longer than the 10 bytes a .dbf holds are
+ *                    cut by one rule, the same on every run (a warning lists
+ *                    each): first 10 bytes, never inside a UTF-8 character;
+ *                    if taken (ignoring ASCII case), first 8 bytes + _1, _2 ...
  *   .gpkg            GeoPackage
  *   .sqlite          SpatiaLite database (SQLite driver, SPATIALITE=YES,
- *                    spatial index)
+ *                    spatial index, field names kept as they are)
  *   .csv             CSV in UTF-8 starting with a byte-order mark (so that
  *                    Excel on Windows reads the Vietnamese text as UTF-8),
  *                    the geometry as WKT in a column "WKT", and a .csvt file
  *                    giving the column types (as QGIS reads them)
  *   .kml .fgb .gml   KML, FlatGeobuf, GML
- * or any GDAL vector driver named by its short name (e.g. "GPKG").
+ * or any GDAL vector driver named by its short name (e.g. "GPKG").  Every
+ * format but the Shapefile keeps field names whole.
  *
  * Writing is atomic, through the output transaction of outdir.h: the
  * output is first written into a temporary folder beside it
