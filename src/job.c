@@ -305,9 +305,9 @@ static int parse_allowed(parse *p, const char *value)
 }
 
 /*
- * Parse "5, 10, 20, 50" (',', ';' or spaces between) into the job's conflict
- * breaks: percentages, ascending, each above 0 and below 100 (the classes
- * always start at 0 % and end at 100 %).
+ * Parse "5, 10, 20, 50" (',', ';' or spaces between; "10%" is 10) into the
+ * job's conflict breaks: percentages, ascending, each above 0 and below 100
+ * (the classes always start at 0 % and end at 100 %).
  */
 static int parse_breaks(parse *p, const char *value)
 {
@@ -321,6 +321,9 @@ static int parse_breaks(parse *p, const char *value)
         size_t len = strcspn(s, seps);
         char num[64];
         snprintf(num, sizeof num, "%.*s", (int)(len < 63 ? len : 63), s);
+        size_t nl = strlen(num);
+        if (nl > 1 && num[nl - 1] == '%') /* "10%" is read as 10 */
+            num[nl - 1] = '\0';
         char *end;
         double v = strtod(num, &end);
         if (*end || end == num || len > 63 || !isfinite(v))
