@@ -825,16 +825,85 @@ int ccgis_boxwalk_next(ccgis_boxwalk *w, size_t *item, double *bound);
 /* ccgis_boxwalk_clear -- free the walk's heap. */
 void ccgis_boxwalk_clear(ccgis_boxwalk *w);
 
-/* ---- style.c ---------------------------------------------------------- */
+/* ---- aliases.c, qml.c, style.c: the QGIS styles of a job's layers ------- */
+
+/* ccgis_field_alias -- what people read for ccgis's own column `field` of
+ * `layer` ("clusters", ...), with its unit: "Diện tích (ha)" / "Area (ha)".
+ * A static string, or NULL for a column without one. */
+const char *ccgis_field_alias(const char *layer, const char *field, ccgis_lang lang);
+
+/* The fill alpha (of 255) of the clusters' conflict classes: translucent, so
+ * the land-use pieces drawn underneath show through. */
+#define CCGIS_QML_FILL_ALPHA 96
+
+/* Where a style's labels come from. */
+typedef enum ccgis_qml_label {
+    CCGIS_QML_LABEL_KEEP,       /* the bundled style's (a ccgis column) */
+    CCGIS_QML_LABEL_NONE,       /* no labels */
+    CCGIS_QML_LABEL_FIELD,      /* label_text is a field name */
+    CCGIS_QML_LABEL_EXPRESSION  /* label_text is a QGIS expression */
+} ccgis_qml_label;
+
+/* What one layer's style is made from, besides its bundled style.  Every
+ * pointer is borrowed. */
+typedef struct ccgis_qml_spec {
+    const char *layer;          /* "clusters", ...: the bundled style to start from */
+    ccgis_qml_label label;
+    const char *label_text;     /* for _FIELD and _EXPRESSION */
+    const char *const *fields;  /* the written layer's field names, in order */
+    size_t n_fields;
+    size_t n_source;            /* the first n_source fields are the source's: no alias */
+    const double *breaks;       /* conflict class limits in % (clusters' confl_pct),
+                                   ascending, in (0, 100); n_breaks 0: the bundled ones */
+    size_t n_breaks;
+    ccgis_lang lang;            /* of the aliases and the legend */
+} ccgis_qml_spec;
+
+/*
+ * ccgis_style_qml -- the QGIS style document (QML, UTF-8) of one layer made
+ * for the job (qml.c): labels, conflict classes and translucent fill, field
+ * aliases.  Returns a new NUL-terminated string (free) or NULL with the
+ * failure recorded (CCGIS_ERR_NOMEM, CCGIS_ERR_INTERNAL).
+ */
+char *ccgis_style_qml(ccgis_ctx *ctx, const ccgis_qml_spec *spec);
+
+/* ccgis_qgis_quote_string -- `text` as a QGIS expression string literal
+ * ('It''s'), backslashes, newlines and tabs escaped as QGIS does.  A new
+ * string (free), or NULL (recorded). */
+char *ccgis_qgis_quote_string(ccgis_ctx *ctx, const char *text);
+
+/* What every style of a job shares.  Borrowed. */
+typedef struct ccgis_style_job {
+    const double *breaks; /* [style] conflict_breaks */
+    size_t n_breaks;
+    ccgis_lang lang;      /* the report's language */
+} ccgis_style_job;
+
+#define CCGIS_STYLE_NO_LABEL (-1)   /* ccgis_style_layer.label: no labels */
+#define CCGIS_STYLE_KEEP_LABEL (-2) /* ... the bundled style's label */
+
+/* One layer of the job as its style sees it. */
+typedef struct ccgis_style_layer {
+    const char *layer; /* "clusters", ... */
+    int label;         /* index of the label field among the layer's fields (the job's id
+                          or name field), or CCGIS_STYLE_NO_LABEL / _KEEP_LABEL */
+    size_t n_source;   /* the layer's first n_source fields are the source's */
+} ccgis_style_layer;
 
 /* ccgis_style_sidecar -- write <dir>/<layer>.qml, the default QGIS style of
- * a job layer (nothing for a layer without one).  CCGIS_OK or _ERR_OUTPUT. */
-ccgis_status ccgis_style_sidecar(ccgis_ctx *ctx, const char *dir, const char *layer);
+ * a job layer written there as .shp and/or .geojson (nothing for a layer
+ * without a bundled style).  CCGIS_OK, _ERR_OUTPUT, _ERR_NOMEM or
+ * _ERR_INTERNAL. */
+ccgis_status ccgis_style_sidecar(ccgis_ctx *ctx, const char *dir, const ccgis_style_job *job,
+                                 const ccgis_style_layer *layer);
 
 /* ccgis_style_database -- add a layer_styles table holding the default QGIS
- * style of each job layer the GeoPackage (spatialite 0) or SpatiaLite file
- * (spatialite 1) at `path` has.  CCGIS_OK or CCGIS_ERR_OUTPUT. */
-ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatialite);
+ * style of each of `layers` the GeoPackage (spatialite 0) or SpatiaLite file
+ * (spatialite 1) at `path` has.  CCGIS_OK, _ERR_OUTPUT, _ERR_NOMEM or
+ * _ERR_INTERNAL. */
+ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatialite,
+                                  const ccgis_style_job *job, const ccgis_style_layer *layers,
+                                  size_t n_layers);
 
 /* ---- write.c ----------------------------------------------------------- */
 

@@ -20,7 +20,7 @@
 #include "internal.h"
 
 /* How a key's value is kept. */
-typedef enum { K_TEXT, K_PATH, K_FORMATS, K_LIST, K_NUMBER, K_LANG } key_kind;
+typedef enum { K_TEXT, K_PATH, K_FORMATS, K_LIST, K_NUMBER, K_LANG, K_BREAKS } key_kind;
 
 /* One allowed key of a section: where its value and its line go. */
 typedef struct key_def {
@@ -81,6 +81,11 @@ static const key_def village_keys[] = {
     {NULL, 0, 0, 0},
 };
 
+static const key_def style_keys[] = {
+    {"conflict_breaks", K_BREAKS, 0, JOB(line_conflict_breaks)},
+    {NULL, 0, 0, 0},
+};
+
 /* Parse state shared by the reader and the handler. */
 typedef struct parse {
     ccgis_ctx *ctx;
@@ -93,7 +98,7 @@ typedef struct parse {
     int indented;     /* the current line starts with blanks (libinih: a continuation) */
     int long_line;   /* a line too long for libinih was met (its number) */
     ccgis_status st; /* first failure */
-    unsigned seen[5][16]; /* keys given, per section, to refuse repeats */
+    unsigned seen[6][16]; /* keys given, per section, to refuse repeats */
 } parse;
 
 static int fail(parse *p, const char *fmt, ...) CCGIS_PRINTF(2, 3);
@@ -300,11 +305,57 @@ static int parse_allowed(parse *p, const char *value)
     return 1;
 }
 
+/*
+ * Parse "5, 10, 20, 50" (',', ';' or spaces between; "10%" is 10) into the
+ * job's conflict breaks: percentages, ascending, each above 0 and below 100
+ * (the classes always start at 0 % and end at 100 %).
+ */
+static int parse_breaks(parse *p, const char *value)
+{
+    static const char seps[] = " ,;\t";
+    static const char hint[] = "give ascending percentages between 0 and 100, e.g. "
+                               "conflict_breaks = 5, 10, 20, 50";
+    ccgis_job *job = p->job;
+    size_t n = 0;
+    const char *s = value + strspn(value, seps);
+    while (*s) {
+        size_t len = strcspn(s, seps);
+        char num[64];
+        snprintf(num, sizeof num, "%.*s", (int)(len < 63 ? len : 63), s);
+        size_t nl = strlen(num);
+        if (nl > 1 && num[nl - 1] == '%') /* "10%" is read as 10 */
+            num[nl - 1] = '\0';
+        char *end;
+        double v = strtod(num, &end);
+        if (*end || end == num || len > 63 || !isfinite(v))
+            return fail(p, "[style] conflict_breaks: '%.*s' is not a number -- %s", (int)len, s,
+                        hint);
+        if (!(v > 0 && v < 100))
+            return fail(p, "[style] conflict_breaks: %s is not between 0 and 100 (the classes "
+                           "always start at 0 %% and end at 100 %%) -- %s",
+                        num, hint);
+        if (n > 0 && !(v > job->conflict_breaks[n - 1]))
+            return fail(p, "[style] conflict_breaks: %s does not come after %g -- %s", num,
+                        job->conflict_breaks[n - 1], hint);
+        if (n == CCGIS_MAX_BREAKS)
+            return fail(p, "[style] conflict_breaks: more than %d breaks -- give fewer",
+                        CCGIS_MAX_BREAKS);
+        job->conflict_breaks[n++] = v;
+        s += len;
+        s += strspn(s, seps);
+    }
+    if (n == 0)
+        return fail(p, "[style] conflict_breaks is empty -- %s", hint);
+    job->n_conflict_breaks = n;
+    return 1;
+}
+
 /* The key table and target struct of a section; -1 when unknown. */
 static int section_index(const char *section)
 {
-    static const char *const names[] = {"job", "clusters", "districts", "zoning", "villages"};
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = {"job", "clusters", "districts", "zoning", "villages",
+                                        "style"};
+    for (int i = 0; i < 6; i++)
         if (strcmp(section, names[i]) == 0)
             return i;
     return -1;
@@ -315,21 +366,22 @@ static int on_key(void *arg, const char *section, const char *name, const char *
 {
     parse *p = arg;
     ccgis_job *job = p->job;
-    static const key_def *const tables[] = {job_keys, cluster_keys, district_keys, zoning_keys,
-                                            village_keys};
+    static const key_def *const tables[] = {job_keys,    cluster_keys, district_keys,
+                                            zoning_keys, village_keys, style_keys};
     int si = section_index(section);
     if (!section[0]) {
         if (p->bad_header)
             p->line = p->bad_header;
         return fail(p, p->bad_header ? "not a job file line -- write [section] or key = value"
                                      : "'%s' comes before any [section] -- put it under [job], "
-                                       "[clusters], [districts], [zoning] or [villages]",
+                                       "[clusters], [districts], [zoning], [villages] or "
+                                       "[style]",
                     name);
     }
     if (si < 0) {
         p->line = p->section_line;
         return fail(p, "unknown section [%s] -- the sections are [job], [clusters], [districts], "
-                       "[zoning], [villages]",
+                       "[zoning], [villages], [style]",
                     section);
     }
     int ki = -1;
@@ -380,6 +432,8 @@ static int on_key(void *arg, const char *section, const char *name, const char *
                            "(Vietnamese, the default) or en (English)",
                         section, value);
         return 1;
+    case K_BREAKS:
+        return parse_breaks(p, value);
     case K_NUMBER: {
         char *end;
         double v = strtod(value, &end);
@@ -509,6 +563,9 @@ ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out)
     job->sliver = 1e-4;
     job->sliver_m2 = 1.0;
     job->declared_tol_pct = 5.0;
+    static const double breaks[] = {5, 10, 20, 50}; /* [style] conflict_breaks */
+    memcpy(job->conflict_breaks, breaks, sizeof breaks);
+    job->n_conflict_breaks = 4;
     job->path = ccgis_strdup(ctx, path);
     char *dir = ccgis_strdup(ctx, path);
     parse p = {.ctx = ctx, .job = job};

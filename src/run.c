@@ -839,12 +839,41 @@ static ccgis_status build_layers(run_data *d)
 static const char *const layer_names[L_COUNT] = {"clusters", "cluster_zones", "districts",
                                                  "villages", "findings"};
 
+/* What each layer's QGIS style takes from the job (style.c): the label
+ * field's place in the layer (the clusters' id, the districts' name, the
+ * villages' name or else id; source fields come first, in order) and how
+ * many source fields lead the layer. */
+static void style_layers(const run_data *d, ccgis_style_layer out[L_COUNT])
+{
+    const ccgis_job *job = d->job;
+    const ccgis_layer *src[L_COUNT] = {[L_CLUSTERS] = d->clusters,
+                                       [L_DISTRICTS] = d->districts,
+                                       [L_VILLAGES] = d->villages};
+    const char *label[L_COUNT] = {
+        [L_CLUSTERS] = job->clusters.id, [L_DISTRICTS] = job->districts.name,
+        [L_VILLAGES] = job->villages.name ? job->villages.name : job->villages.id};
+    for (int k = 0; k < L_COUNT; k++) {
+        out[k] = (ccgis_style_layer){layer_names[k], CCGIS_STYLE_KEEP_LABEL, 0};
+        if (!src[k])
+            continue;
+        out[k].n_source = (size_t)OGR_FD_GetFieldCount(src[k]->defn);
+        out[k].label = label[k] ? OGR_FD_GetFieldIndex(src[k]->defn, label[k]) : -1;
+        if (out[k].label < 0)
+            out[k].label = CCGIS_STYLE_NO_LABEL;
+    }
+}
+
 /* Write every layer in every format asked into folder `dir`. */
 static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
 {
     ccgis_ctx *ctx = d->ctx;
     char path[PATH_MAX];
     ccgis_status st = CCGIS_OK;
+    /* The styles in the report's language. */
+    const ccgis_style_job style = {d->job->conflict_breaks, d->job->n_conflict_breaks,
+                                   d->job->lang};
+    ccgis_style_layer styled[L_COUNT];
+    style_layers(d, styled);
     static const struct {
         unsigned bit;
         const char *ext;
@@ -866,7 +895,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
     if (d->job->formats & (CCGIS_FMT_GEOJSON | CCGIS_FMT_SHP))
         for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++)
             if (d->layers[k])
-                st = ccgis_style_sidecar(ctx, dir, layer_names[k]);
+                st = ccgis_style_sidecar(ctx, dir, &style, &styled[k]);
     static const struct {
         unsigned bit;
         const char *ext;
@@ -890,7 +919,8 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
             st = ccgis_write_direct(ctx, all, path, NULL);
         GDALClose(all);
         if (st == CCGIS_OK)
-            st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE);
+            st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE, &style,
+                                      styled, L_COUNT);
     }
     /* fields.csv: every field's full and Shapefile names, unit, meaning. */
     if (st == CCGIS_OK) {

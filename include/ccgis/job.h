@@ -41,6 +41,12 @@
  *   source, layer, srs, encoding, where, x, y;  id (default: FID), name;
  *   radius_m = 2000                            ; metres (default 2000)
  *
+ *   [style]         ; optional: the QGIS styles written with the layers
+ *   conflict_breaks = 5, 10, 20, 50            ; class limits of the clusters' conflict
+ *                                              ; share, %: classes 0 %, 0-5, 5-10, 10-20,
+ *                                              ; 20-50, 50-100 (the default); ascending,
+ *                                              ; each above 0 and below 100, at most 16
+ *
  * Every input section also takes where (an attribute filter, e.g. a DXF
  * drawing's CAD layer: where = Layer = 'RANH_GIOI') and, for a table of
  * points without geometry, x and y (the columns; recognised by name when
@@ -70,6 +76,9 @@ enum {
     CCGIS_FMT_GPKG = 4,
     CCGIS_FMT_SQLITE = 8
 };
+
+/* At most this many [style] conflict_breaks. */
+#define CCGIS_MAX_BREAKS 16
 
 /* One input section.  Strings are owned by the job; NULL when not given. */
 typedef struct ccgis_job_input {
@@ -102,6 +111,10 @@ typedef struct ccgis_job {
                                 cluster's area are not listed (default 1e-4) */
     double sliver_m2;        /* [job] sliver_m2: ... nor smaller than this, m² (default 1) */
     double declared_tol_pct; /* [clusters] declared_tol_pct (default 5) */
+    double conflict_breaks[CCGIS_MAX_BREAKS]; /* [style] conflict_breaks, % (ascending, in
+                                                 (0, 100); default 5, 10, 20, 50) */
+    size_t n_conflict_breaks;
+    int line_conflict_breaks; /* 0 if unset */
 } ccgis_job;
 
 /*

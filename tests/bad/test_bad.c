@@ -416,6 +416,19 @@ static const bad_case cases[] = {
      "job.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
      "where, x, y, keep_fields, class, id, allowed",
      "out", NULL},
+    {"conflict breaks not in ascending order",
+     "mkjob && printf '\\n[style]\\nconflict_breaks = 10, 5\\n' >> job.ini", "$C run job.ini", 2,
+     "job.ini:34: [style] conflict_breaks: 5 does not come after 10 -- give ascending "
+     "percentages between 0 and 100, e.g. conflict_breaks = 5, 10, 20, 50",
+     "out", NULL},
+    {"a conflict break of 100 %",
+     "mkjob && printf '\\n[style]\\nconflict_breaks = 5%%, 100\\n' >> job.ini", "$C run job.ini",
+     2, "job.ini:34: [style] conflict_breaks: 100 is not between 0 and 100 (the classes always "
+        "start at 0 % and end at 100 %)",
+     "out", NULL},
+    {"a conflict break that is not a number",
+     "mkjob && printf '\\n[style]\\nconflict_breaks = 5; mười\\n' >> job.ini", "$C run job.ini",
+     2, "job.ini:34: [style] conflict_breaks: 'mười' is not a number", "out", NULL},
     {"missing required key", "mkjob -e '/^id .*= ma_ccn/d'", "$C run job.ini", 2,
      "job.ini:11: [clusters] needs id = FIELD -- the field holding each cluster's id", "out",
      NULL},
