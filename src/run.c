@@ -855,12 +855,24 @@ static ccgis_status build_layers(run_data *d)
 static const char *const layer_names[L_COUNT] = {"clusters", "cluster_zones", "districts",
                                                  "villages", "findings"};
 
-/* Write every layer in every format asked into folder `dir`. */
+/* Write every layer in every format asked into folder `dir`, in the job's output_crs
+ * (d->out_crs, kept for the report) but GeoJSON, which stays WGS 84. */
 static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
 {
     ccgis_ctx *ctx = d->ctx;
     char path[PATH_MAX];
     ccgis_status st = CCGIS_OK;
+    GDALDatasetH moved[L_COUNT] = {NULL};    /* owned: the layers carried to out_crs */
+    GDALDatasetH placed[L_COUNT] = {NULL};   /* borrowed: moved[k], or d->layers[k] in WGS 84 */
+    if (d->job->output_crs &&
+        (st = ccgis_crs_for_output(ctx, d->job->output_crs, &d->out_crs)) != CCGIS_OK)
+        return st; /* checked by ccgis_job_read already */
+    for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++)
+        if (d->layers[k] && d->out_crs &&
+            (d->job->formats & (CCGIS_FMT_SHP | CCGIS_FMT_GPKG | CCGIS_FMT_SQLITE)))
+            st = ccgis_result_to_crs(ctx, d->layers[k], d->out_crs, &moved[k]);
+    for (int k = 0; k < L_COUNT; k++)
+        placed[k] = moved[k] ? moved[k] : d->layers[k];
     static const struct {
         unsigned bit;
         const char *ext;
@@ -872,7 +884,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
             if (!d->layers[k])
                 continue;
             snprintf(path, sizeof path, "%s/%s.%s", dir, layer_names[k], one_per_layer[f].ext);
-            st = ccgis_write_direct(ctx, d->layers[k], path, NULL);
+            st = ccgis_write_direct(ctx, f == 0 ? d->layers[k] : placed[k], path, NULL);
         }
     }
     /* One <layer>.qml beside the .shp and .geojson: QGIS's default style. */
@@ -888,12 +900,14 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         if (!(d->job->formats & all_in_one[f].bit))
             continue;
         GDALDatasetH all = ccgis_result_dataset(ctx);
-        if (!all)
-            return ccgis_errcode(ctx);
+        if (!all) {
+            st = ccgis_errcode(ctx);
+            break;
+        }
         for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++) {
-            if (!d->layers[k])
+            if (!placed[k])
                 continue;
-            OGRLayerH src = GDALDatasetGetLayer(d->layers[k], 0);
+            OGRLayerH src = GDALDatasetGetLayer(placed[k], 0);
             if (!GDALDatasetCopyLayer(all, src, layer_names[k], NULL))
                 st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "cannot gather the %s layer: %s",
                                  layer_names[k], ctx->gdal_msg);
@@ -905,6 +919,9 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         if (st == CCGIS_OK)
             st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE);
     }
+    for (int k = 0; k < L_COUNT; k++)
+        if (moved[k])
+            GDALClose(moved[k]);
     if (st == CCGIS_OK && d->districts) {
         GDALDatasetH t = NULL;
         if ((st = district_status_table(d, &t)) == CCGIS_OK) {
@@ -987,6 +1004,7 @@ static void run_data_clear(run_data *d)
     ccgis_overlay_result_free(d->zoning);
     ccgis_near_result_free(d->near);
     ccgis_crs_free(d->plan);
+    ccgis_crs_free(d->out_crs);
     ccgis_layer_free(ctx, d->clusters);
     ccgis_layer_free(ctx, d->districts);
     ccgis_layer_free(ctx, d->villages);

@@ -12,6 +12,8 @@
  *   output   = ../out/hanoi                    ; folder to create (required)
  *   formats  = geojson, shp, gpkg, sqlite      ; any subset; default geojson, shp
  *   plan_crs = EPSG:5897                       ; optional: planar areas (plan_ha) in this CRS
+ *   output_crs = EPSG:5897                     ; optional: CRS of the .shp, .gpkg and .sqlite
+ *                                              ; layers (default WGS 84; GeoJSON stays WGS 84)
  *   sliver   = 1e-4                            ; findings under this share of the cluster,
  *   sliver_m2 = 1                              ; or under this many m², are not listed
  *
@@ -89,6 +91,9 @@ typedef struct ccgis_job {
     int line_output;
     unsigned formats;
     char *plan_crs; /* NULL: none */
+    char *output_crs; /* [job] output_crs: CRS of the layers written (write.h, "Output
+                         CRS"); NULL: WGS 84 */
+    int line_output_crs;
     ccgis_job_input clusters, districts, zoning, villages;
     char **allowed; /* NULL-terminated allowed classes, as written */
     int line_allowed;

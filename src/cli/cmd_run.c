@@ -28,8 +28,10 @@ static const cli_opt run_opts[] = {
 static const char run_description[] =
     "Runs a job file (INI, UTF-8; paths relative to it; see samples/hanoi.ini):\n"
     "[job] name, output (folder to create), formats (geojson, shp, gpkg, sqlite;\n"
-    "default geojson, shp), plan_crs, sliver (1e-4) and sliver_m2 (1): findings\n"
-    "smaller than max(sliver x the cluster's area, sliver_m2) are not listed;\n"
+    "default geojson, shp), plan_crs, output_crs (the CRS of the .shp, .gpkg and\n"
+    ".sqlite layers, e.g. EPSG:5897; default WGS 84; GeoJSON stays WGS 84),\n"
+    "sliver (1e-4) and sliver_m2 (1): findings smaller than max(sliver x the\n"
+    "cluster's area, sliver_m2) are not listed;\n"
     "[clusters] source, layer, id, name, status, srs, encoding, declared_ha (a field\n"
     "of declared hectares), declared_tol_pct (5); [districts] source, name;\n"
     "[zoning] source, class, allowed (default SKN, SKC, SKK; ',' ';' or spaces),\n"
