@@ -168,9 +168,19 @@ ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path,
     ctx->gdal_msg[0] = '\0';
     GDALDatasetH src = mem;
     int usage_error = 0;
+    /* GDAL writes a coordinate such as 21.0100000530 with 8 decimals as
+     * "21.01", taking the digit after a run of zeros for round-off
+     * (OGRFormatDouble, unless OGR_WKT_ROUND=FALSE): up to 1e-7 degree, about
+     * 1 cm, off.  GeoJSON gets the 8 decimals write.h promises (within 0.5e-8
+     * degree, under 1 mm) unless the user set the option. */
+    int exact = strcmp(driver, "GeoJSON") == 0 && !CPLGetConfigOption("OGR_WKT_ROUND", NULL);
+    if (exact)
+        CPLSetThreadLocalConfigOption("OGR_WKT_ROUND", "FALSE");
     GDALDatasetH out = GDALVectorTranslate(path, NULL, 1, &src, topts, &usage_error);
     if (out)
         GDALClose(out);
+    if (exact)
+        CPLSetThreadLocalConfigOption("OGR_WKT_ROUND", NULL);
     if ((ctx->gdal_msg[0] || usage_error || !out) && to)
         st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
                             "GDAL could not write it in %s: %s -- check that the output CRS "
