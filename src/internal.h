@@ -724,8 +724,8 @@ ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, con
  * Returns as ccgis_write_direct(); a layer GDAL cannot carry to t_srs is
  * CCGIS_ERR_OUTPUT naming the CRS.
  */
-ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path,
-                                   const char *format, const ccgis_crs *t_srs);
+ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path, const char *format,
+                                   const ccgis_crs *t_srs);
 
 /*
  * ccgis_result_to_crs -- a copy of the in-memory dataset `mem` (borrowed)

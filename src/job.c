@@ -473,9 +473,9 @@ static ccgis_status validate(ccgis_ctx *ctx, ccgis_job *job)
                                "projected CRS such as EPSG:5897",
                                job->path, job->plan_crs);
     }
-    if (job->output_crs) {
+    if (job->output_crs) { /* a CRS at all; ccgis_job_check() sees it can be written in */
         ccgis_crs *crs = NULL;
-        if (ccgis_crs_for_output(ctx, job->output_crs, &crs) != CCGIS_OK) {
+        if (ccgis_crs_from_user(ctx, job->output_crs, &crs) != CCGIS_OK) {
             char msg[CCGIS_MSG_MAX];
             snprintf(msg, sizeof msg, "%s", ccgis_errmsg(ctx));
             return ccgis_error(ctx, CCGIS_ERR_USAGE, "%s:%d: [job] output_crs: %s", job->path,
@@ -617,6 +617,14 @@ static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgi
 ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job)
 {
     ccgis_status st;
+    ccgis_crs *out = NULL;
+    if (job->output_crs && ccgis_crs_for_output(ctx, job->output_crs, &out) != CCGIS_OK) {
+        char msg[CCGIS_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ccgis_errmsg(ctx));
+        return ccgis_error(ctx, CCGIS_ERR_USAGE, "%s:%d: [job] output_crs: %s", job->path,
+                           job->line_output_crs, msg);
+    }
+    ccgis_crs_free(out);
     ccgis_gdal_begin(ctx);
     if ((st = check_input(ctx, job, &job->clusters, "clusters")) == CCGIS_OK &&
         (st = check_input(ctx, job, &job->districts, "districts")) == CCGIS_OK &&

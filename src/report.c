@@ -265,8 +265,8 @@ static void outputs_section(story *st, const run_data *d, json_t *doc)
         fprintf(f, "GeoJSON layers: WGS 84 (EPSG:4326), as RFC 7946 requires.\n");
     jset(st, doc, "outputs",
          json_pack("{s:o, s:o, s:o, s:s, s:i}", "formats", names ? names : json_null(), "crs",
-                   jstr(st, crs), "epsg", epsg ? json_integer(epsg) : json_null(),
-                   "geojson_crs", "WGS 84", "geojson_epsg", 4326));
+                   jstr(st, crs), "epsg", epsg ? json_integer(epsg) : json_null(), "geojson_crs",
+                   "WGS 84", "geojson_epsg", 4326));
 }
 
 /* Write report.md to st->f and fill the JSON document `doc`; what could not

@@ -862,8 +862,8 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
     ccgis_ctx *ctx = d->ctx;
     char path[PATH_MAX];
     ccgis_status st = CCGIS_OK;
-    GDALDatasetH moved[L_COUNT] = {NULL};    /* owned: the layers carried to out_crs */
-    GDALDatasetH placed[L_COUNT] = {NULL};   /* borrowed: moved[k], or d->layers[k] in WGS 84 */
+    GDALDatasetH moved[L_COUNT] = {NULL};  /* owned: the layers carried to out_crs */
+    GDALDatasetH placed[L_COUNT] = {NULL}; /* borrowed: moved[k], or d->layers[k] in WGS 84 */
     if (d->job->output_crs &&
         (st = ccgis_crs_for_output(ctx, d->job->output_crs, &d->out_crs)) != CCGIS_OK)
         return st; /* checked by ccgis_job_read already */
@@ -884,7 +884,9 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
             if (!d->layers[k])
                 continue;
             snprintf(path, sizeof path, "%s/%s.%s", dir, layer_names[k], one_per_layer[f].ext);
-            st = ccgis_write_direct(ctx, f == 0 ? d->layers[k] : placed[k], path, NULL);
+            GDALDatasetH from =
+                one_per_layer[f].bit == CCGIS_FMT_GEOJSON ? d->layers[k] : placed[k];
+            st = ccgis_write_direct(ctx, from, path, NULL);
         }
     }
     /* One <layer>.qml beside the .shp and .geojson: QGIS's default style. */

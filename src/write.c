@@ -130,8 +130,8 @@ ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, con
 }
 
 /* ccgis_write_direct_in: see internal.h. */
-ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path,
-                                   const char *format, const ccgis_crs *t_srs)
+ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path, const char *format,
+                                   const ccgis_crs *t_srs)
 {
     ccgis_where where = {path, NULL, -1};
     char **args = NULL;
@@ -226,8 +226,7 @@ ccgis_status ccgis_result_to_crs(ccgis_ctx *ctx, void *mem, const ccgis_crs *crs
         st = ccgis_error(ctx, CCGIS_ERR_TRANSFORM,
                          "the results cannot be carried to %s: %s -- choose an output CRS "
                          "that covers the data",
-                         ccgis_crs_name(crs),
-                         ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
+                         ccgis_crs_name(crs), ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
         goto done;
     }
     *out = moved;

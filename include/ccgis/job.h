@@ -113,9 +113,11 @@ typedef struct ccgis_job {
 ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out);
 
 /*
- * ccgis_job_check -- open every source of the job and check its layer and
- * fields exist, without reading features.  Returns CCGIS_OK or the failure,
- * its message prefixed with the job file line of the offending key.
+ * ccgis_job_check -- check that the layers can be written in output_crs
+ * (ccgis_crs_for_output, crs.h), then open every source of the job and check
+ * its layer and fields exist, without reading features.  Returns CCGIS_OK or
+ * the failure, its message prefixed with the job file line of the offending
+ * key.
  */
 ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job);
 

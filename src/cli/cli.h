@@ -158,7 +158,7 @@ int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths
 int cli_check_t_srs(const cli_command *cmd, ccgis_ctx *ctx, const char *t_srs);
 
 /* The help line of --t-srs, shared by the commands that write layers. */
-#define CLI_T_SRS_HELP                                                                           \
+#define CLI_T_SRS_HELP                                                                             \
     "write the layers in this CRS (e.g. EPSG:5897, vn2000:tm3:105); GeoJSON stays WGS 84"
 
 /* cli_usage_error -- print "ccgis CMD: error: WHAT -- see 'ccgis help CMD'";

@@ -14,9 +14,9 @@
  *     (shapes/clusters.shp, EPSG:5897) within 2 mm: read into WGS 84 and
  *     written out again by the same registered shift (EPSG:6960 there and
  *     back), not ~1 m off as the other registered shift ("VN-2000 to WGS 84
- *     (1)", Mekong delta) would put them.  PROJ's inverse of the shift is not exactly the forward's: cs2cs
- *     EPSG:5897 -> EPSG:4326 -> EPSG:5897 moves 563149.93 2326788.23 (a
- *     vertex of CCN01) to 563149.930783 2326788.229565, 0.9 mm;
+ *     (1)", Mekong delta) would put them.  PROJ's inverse of the shift is not exactly the
+ * forward's: cs2cs EPSG:5897 -> EPSG:4326 -> EPSG:5897 moves 563149.93 2326788.23 (a vertex of
+ * CCN01) to 563149.930783 2326788.229565, 0.9 mm;
  *   - a bad output_crs is refused with its job file line, exit 2, no output;
  *   - `ccgis area|near --t-srs`: the same, for the analysis commands.
  *
@@ -168,8 +168,8 @@ static double farthest(const vertices *a, const vertices *b)
     for (size_t i = 0; i < a->n; i++) {
         double best = INFINITY;
         for (size_t j = 0; j < b->n && best > 0; j++)
-            best = fmin(best, hypot(a->xy[2 * i] - b->xy[2 * j],
-                                    a->xy[2 * i + 1] - b->xy[2 * j + 1]));
+            best =
+                fmin(best, hypot(a->xy[2 * i] - b->xy[2 * j], a->xy[2 * i + 1] - b->xy[2 * j + 1]));
         worst = fmax(worst, best);
     }
     return worst;
@@ -202,8 +202,7 @@ static double compare_layers(OGRLayerH a, OGRLayerH b, double tol)
         assert_int_equal(va.n, vb.n);
         double d = fmax(farthest(&va, &vb), farthest(&vb, &va));
         if (d > tol)
-            fprintf(stderr, "feature %lld: a vertex %.4f m away\n", (long long)OGR_F_GetFID(fa),
-                    d);
+            fprintf(stderr, "feature %lld: a vertex %.4f m away\n", (long long)OGR_F_GetFID(fa), d);
         assert_true(d <= tol);
         worst = fmax(worst, d);
         free(va.xy);
@@ -222,8 +221,7 @@ static void coordinates_equal_ogr2ogr_of_the_geojson(void **state)
     for (size_t k = 0; k < NLAYERS; k++) {
         run_result r = run("rm -f %s/ref_%s.gpkg && ogr2ogr -t_srs EPSG:5897 %s/ref_%s.gpkg "
                            "%s/%s.geojson",
-                           WORK_DIR, layer_names[k], WORK_DIR, layer_names[k], OUT,
-                           layer_names[k]);
+                           WORK_DIR, layer_names[k], WORK_DIR, layer_names[k], OUT, layer_names[k]);
         assert_int_equal(r.status, 0);
         run_free(&r);
         char ref_path[512];
@@ -234,8 +232,8 @@ static void coordinates_equal_ogr2ogr_of_the_geojson(void **state)
             out_path(path, sizeof path, exts[e], layer_names[k]);
             GDALDatasetH ds = open_vector(path);
             double d = compare_layers(layer_of(ds, layer_names[k]), layer_of(ref, NULL), TOL_M);
-            fprintf(stderr, "    %-6s %-14s largest difference %.2e m\n", exts[e],
-                    layer_names[k], d);
+            fprintf(stderr, "    %-6s %-14s largest difference %.2e m\n", exts[e], layer_names[k],
+                    d);
             GDALClose(ds);
         }
         GDALClose(ref);
@@ -275,8 +273,7 @@ static void clusters_come_back_on_their_source_coordinates(void **state)
         OGR_F_Destroy(fo);
         OGR_F_Destroy(fs);
     }
-    fprintf(stderr, "    %lld clusters: largest distance to the source vertex %.2e m\n", n,
-            worst);
+    fprintf(stderr, "    %lld clusters: largest distance to the source vertex %.2e m\n", n, worst);
     assert_int_equal(n, 30);
     GDALClose(out);
     GDALClose(src);
@@ -289,13 +286,17 @@ static void bad_output_crs_is_refused_with_its_line(void **state)
     static const struct {
         const char *value, *says;
     } cases[] = {
-        {"EPSG:99999", "bad.ini:9: [job] output_crs: 'EPSG:99999' is not a CRS PROJ knows"},
-        {"vn2000:tm3:99", "bad.ini:9: [job] output_crs: 'vn2000:tm3:99' is not a VN-2000 preset"},
-        {"+proj=helmert +x=1", "bad.ini:9: [job] output_crs: '+proj=helmert +x=1 +type=crs' is "
+        {"EPSG:99999", "bad.ini:10: [job] output_crs: 'EPSG:99999' is not a CRS PROJ knows"},
+        {"vn2000:tm3:99", "bad.ini:10: [job] output_crs: 'vn2000:tm3:99' is not a VN-2000 preset"},
+        {"+proj=helmert +x=1", "bad.ini:10: [job] output_crs: '+proj=helmert +x=1 +type=crs' is "
                                "a coordinate operation, not a CRS"},
+        /* A CRS, but nothing carries WGS 84 to it (ccgis_job_check). */
+        {"LOCAL_CS[\"grid\",UNIT[\"metre\",1]]",
+         "bad.ini:10: [job] output_crs: 'LOCAL_CS[\"grid\",UNIT[\"metre\",1]]' (grid): PROJ has "
+         "no transformation from WGS 84 to it"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char extra[128];
+        char extra[160];
         snprintf(extra, sizeof extra, "-e 's|^output_crs .*|output_crs = %s|'", cases[i].value);
         make_job("bad.ini", extra);
         for (int check = 0; check < 2; check++) {
@@ -318,8 +319,8 @@ static void a_preset_names_the_output_crs(void **state)
     make_job("preset.ini", "-e 's|^output_crs .*|output_crs = vn2000:tm3:105|' "
                            "-e 's|^formats .*|formats = shp|' "
                            "-e 's|^output .*|output = " WORK_DIR "/preset|'");
-    run_result r = run("rm -rf %s/preset && %s run -q %s/preset.ini", WORK_DIR, CCGIS_BIN,
-                       WORK_DIR);
+    run_result r =
+        run("rm -rf %s/preset && %s run -q %s/preset.ini", WORK_DIR, CCGIS_BIN, WORK_DIR);
     assert_int_equal(r.status, 0);
     run_free(&r);
     GDALDatasetH ds = open_vector(WORK_DIR "/preset/clusters.shp");

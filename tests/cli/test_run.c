@@ -226,7 +226,7 @@ static void bad_job_files_name_the_line(void **state)
                        "[villages] radius_m = far is not a distance");
     assert_job_refused("-e 's|^formats.*|formats = geojson, kml|'",
                        "[job] formats: unknown format 'kml'");
-    assert_job_refused("-e 's|^\\[job\\]|[job|'", "bad.ini:4: not a job file line");
+    assert_job_refused("-e 's|^\\[job\\]|[job|'", "bad.ini:5: not a job file line");
     assert_job_refused("-e 's|^plan_crs.*|plan_crs = EPSG:4326|'",
                        "plan_crs = EPSG:4326 is geographic");
 }
