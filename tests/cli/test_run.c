@@ -287,13 +287,18 @@ static void interrupted_run_leaves_nothing(void **state)
 static void killed_run_leaves_the_earlier_output(void **state)
 {
     (void)state;
-    run_result r = run("rm -rf %s/out && %s run -q %s && ls -i -d %s > %s/inode && "
-                       "(CCGIS_TEST_STALL=writing %s run -q --overwrite %s & pid=$!; "
-                       "sleep 1; kill -KILL $pid; wait $pid; echo \"exit=$?\"); "
+    /* Killed once paused at "writing" (it says so in stall/stalled), not after
+     * a guessed delay: on a loaded machine a second may not reach that point. */
+    run_result r = run("rm -rf %s/out %s/stall && mkdir %s/stall && %s run -q %s && "
+                       "ls -i -d %s > %s/inode && "
+                       "(CCGIS_TEST_STALL=writing CCGIS_TEST_STALL_DIR=%s/stall "
+                       "%s run -q --overwrite %s & pid=$!; i=0; "
+                       "while [ ! -f %s/stall/stalled ] && [ $i -lt 600 ]; do sleep 0.05; "
+                       "i=$((i+1)); done; kill -KILL $pid; wait $pid; echo \"exit=$?\"); "
                        "ls -i -d %s | cmp - %s/inode && cd %s && sed '1d;/^#/d' .ccgis-manifest "
                        "| cut -d' ' -f2- | sha256sum -c --quiet && echo same",
-                       WORK_DIR, CCGIS_BIN, JOB, OUT, WORK_DIR, CCGIS_BIN, JOB, OUT, WORK_DIR,
-                       OUT);
+                       WORK_DIR, WORK_DIR, WORK_DIR, CCGIS_BIN, JOB, OUT, WORK_DIR, WORK_DIR,
+                       CCGIS_BIN, JOB, WORK_DIR, OUT, WORK_DIR, OUT);
     assert_non_null(strstr(r.out, "exit=137"));
     assert_non_null(strstr(r.out, "same")); /* the earlier folder, whole and unchanged */
     run_free(&r);
