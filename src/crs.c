@@ -23,6 +23,7 @@ struct ccgis_crs {
     PJ *pj;         /* owned; bound to the PROJ context of the ctx that made it */
     char *name;     /* owned */
     char *wkt;      /* owned, made on demand by ccgis_crs_wkt */
+    char code[24];  /* "EPSG:n" for GDAL, made on demand by ccgis_crs_gdal_text */
     int epsg;       /* 0 if none */
     int confidence; /* 100 declared, 90..100 identified, 0 none */
     int geographic;
@@ -458,4 +459,70 @@ const char *ccgis_crs_wkt(ccgis_ctx *ctx, const ccgis_crs *crs)
         c->wkt = w ? ccgis_strdup(ctx, w) : NULL;
     }
     return c->wkt;
+}
+
+/* 1 if the CRS is the EPSG registry's definition of its own code (axis
+ * order aside), so that "EPSG:n" says all of it. */
+static int is_registry_crs(ccgis_ctx *ctx, const ccgis_crs *crs)
+{
+    if (!crs->epsg || crs->confidence != 100 || proj_get_type(crs->pj) == PJ_TYPE_BOUND_CRS)
+        return 0;
+    char code[16];
+    snprintf(code, sizeof code, "%d", crs->epsg);
+    PJ *reg = proj_create_from_database(ctx->proj, "EPSG", code, PJ_CATEGORY_CRS, 0, NULL);
+    int same = reg && proj_is_equivalent_to_with_ctx(ctx->proj, crs->pj, reg,
+                                                     PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS);
+    proj_destroy(reg);
+    return same;
+}
+
+/* ccgis_crs_gdal_text: see internal.h. */
+const char *ccgis_crs_gdal_text(ccgis_ctx *ctx, const ccgis_crs *crs)
+{
+    ccgis_crs *c = (ccgis_crs *)crs; /* the cache is not part of the value */
+    if (c->code[0])
+        return c->code;
+    if (!is_registry_crs(ctx, crs))
+        return ccgis_crs_wkt(ctx, crs);
+    snprintf(c->code, sizeof c->code, "EPSG:%d", crs->epsg);
+    return c->code;
+}
+
+/* ccgis_crs_for_output: see crs.h. */
+ccgis_status ccgis_crs_for_output(ccgis_ctx *ctx, const char *text, ccgis_crs **out)
+{
+    ccgis_crs *crs = NULL, *wgs84 = NULL;
+    ccgis_transform *t = NULL;
+    OGRSpatialReferenceH srs = NULL;
+    *out = NULL;
+    ccgis_status st = ccgis_crs_from_user(ctx, text, &crs);
+    if (st != CCGIS_OK)
+        return st;
+    const char *g = ccgis_crs_gdal_text(ctx, crs);
+    ccgis_gdal_begin(ctx);
+    srs = g ? OSRNewSpatialReference(NULL) : NULL;
+    if (!srs) {
+        st = ccgis_nomem(ctx);
+    } else if (OSRSetFromUserInput(srs, g) != OGRERR_NONE) {
+        st = ccgis_error(ctx, CCGIS_ERR_CRS_BAD,
+                         "'%s' (%s) cannot be recorded in a file by GDAL (%s) -- give e.g. "
+                         "EPSG:5897",
+                         text, crs->name, ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
+    }
+    ccgis_gdal_end(ctx);
+    if (srs)
+        OSRRelease(srs);
+    if (st == CCGIS_OK && (st = ccgis_crs_from_user(ctx, "EPSG:4326", &wgs84)) == CCGIS_OK &&
+        (st = ccgis_transform_between(ctx, wgs84, crs, &t)) != CCGIS_OK)
+        st = ccgis_error(ctx, st,
+                         "'%s' (%s): PROJ has no transformation from WGS 84 to it -- give a CRS "
+                         "the data can be carried to, e.g. EPSG:5897",
+                         text, crs->name);
+    ccgis_transform_free(t);
+    ccgis_crs_free(wgs84);
+    if (st != CCGIS_OK)
+        ccgis_crs_free(crs);
+    else
+        *out = crs;
+    return st;
 }

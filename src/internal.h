@@ -204,6 +204,16 @@ int ccgis_crs_vn2000_suspect(ccgis_ctx *ctx, const ccgis_crs *crs, char *fix, si
  * borrowed, valid while crs lives.  NULL on failure. */
 const char *ccgis_crs_wkt(ccgis_ctx *ctx, const ccgis_crs *crs);
 
+/*
+ * ccgis_crs_gdal_text -- what GDAL is given for the CRS (OSRSetFromUserInput,
+ * ogr2ogr's -t_srs): "EPSG:5897" when the CRS carries an EPSG code of its
+ * own (not a BoundCRS), so that files record the code -- GeoPackage's
+ * gpkg_spatial_ref_sys, SpatiaLite's spatial_ref_sys, the ESRI name in a
+ * .prj that GDAL and QGIS match back to the code; else its WKT2.
+ * Borrowed, valid while crs lives.  NULL when out of memory.
+ */
+const char *ccgis_crs_gdal_text(ccgis_ctx *ctx, const ccgis_crs *crs);
+
 /* ---- source.c --------------------------------------------------------- */
 
 /* What ccgis adds to a PostgreSQL connection string that does not say
@@ -575,6 +585,7 @@ typedef struct run_data {
     ccgis_layer *clusters, *districts, *villages; /* districts/villages may be NULL */
     ccgis_findings findings;
     ccgis_crs *plan;            /* job->plan_crs, or NULL */
+    ccgis_crs *out_crs;         /* job->output_crs (write_layers), or NULL: WGS 84 */
     double *area_m2, *plan_m2;  /* [clusters->n] */
     double sum_m2, union_m2;    /* the clusters' areas added, and their union's area */
     const char **status;        /* [clusters->n] status text ("" if none), borrowed */
@@ -918,11 +929,12 @@ ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatiali
 ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format);
 
 /*
- * ccgis_write_shown -- ccgis_write_direct(), naming the output `shown` in
- * messages (the path the user will see, not the staged one).
+ * ccgis_write_shown -- ccgis_write_direct_in() (t_srs may be NULL), naming
+ * the output `shown` in messages (the path the user will see, not the
+ * staged one).
  */
 ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, const char *shown,
-                               const char *format);
+                               const char *format, const ccgis_crs *t_srs);
 
 /* ---- shpnames.c -------------------------------------------------------- */
 
@@ -956,6 +968,25 @@ ccgis_status ccgis_shp_rename(ccgis_ctx *ctx, OGRLayerH layer, const char *shown
 /* ccgis_shp_restore -- put back the full names ccgis_shp_rename() changed
  * and free `saved` (NULL accepted). */
 void ccgis_shp_restore(OGRLayerH layer, ccgis_shp_saved *saved);
+
+/*
+ * ccgis_write_direct_in -- ccgis_write_direct() with the layers carried from
+ * WGS 84 to t_srs (borrowed; NULL: kept in WGS 84) and that CRS recorded,
+ * except in GeoJSON and KML, always WGS 84 (write.h, "Output CRS").
+ * Returns as ccgis_write_direct(); a layer GDAL cannot carry to t_srs is
+ * CCGIS_ERR_OUTPUT naming the CRS.
+ */
+ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path, const char *format,
+                                   const ccgis_crs *t_srs);
+
+/*
+ * ccgis_result_to_crs -- a copy of the in-memory dataset `mem` (borrowed)
+ * with every layer carried from WGS 84 to `crs` and that CRS recorded, for
+ * writing one set of layers in several formats (`ccgis run`) with one
+ * transformation per layer.  Returns CCGIS_OK and sets *out (GDALClose), or
+ * CCGIS_ERR_TRANSFORM naming the CRS (a feature outside its domain).
+ */
+ccgis_status ccgis_result_to_crs(ccgis_ctx *ctx, void *mem, const ccgis_crs *crs, void **out);
 
 /* ---- sha256.c ---------------------------------------------------------- */
 

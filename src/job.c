@@ -39,6 +39,7 @@ static const key_def job_keys[] = {
     {"output", K_PATH, JOB(output), JOB(line_output)},
     {"formats", K_FORMATS, 0, NO_LINE},
     {"plan_crs", K_TEXT, JOB(plan_crs), NO_LINE},
+    {"output_crs", K_TEXT, JOB(output_crs), JOB(line_output_crs)},
     {"sliver", K_NUMBER, JOB(sliver), NO_LINE},
     {"sliver_m2", K_NUMBER, JOB(sliver_m2), NO_LINE},
     {"lang", K_LANG, JOB(lang), NO_LINE},
@@ -533,6 +534,16 @@ static ccgis_status validate(ccgis_ctx *ctx, ccgis_job *job)
                                "projected CRS such as EPSG:5897",
                                job->path, job->plan_crs);
     }
+    if (job->output_crs) { /* a CRS at all; ccgis_job_check() sees it can be written in */
+        ccgis_crs *crs = NULL;
+        if (ccgis_crs_from_user(ctx, job->output_crs, &crs) != CCGIS_OK) {
+            char msg[CCGIS_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", ccgis_errmsg(ctx));
+            return ccgis_error(ctx, CCGIS_ERR_USAGE, "%s:%d: [job] output_crs: %s", job->path,
+                               job->line_output_crs, msg);
+        }
+        ccgis_crs_free(crs);
+    }
     if (job->zoning.present && !job->allowed) {
         static const char *const defaults[] = {"SKN", "SKC", "SKK"};
         job->allowed = ccgis_calloc(ctx, 4, sizeof *job->allowed);
@@ -678,6 +689,14 @@ static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgi
 ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job)
 {
     ccgis_status st;
+    ccgis_crs *out = NULL;
+    if (job->output_crs && ccgis_crs_for_output(ctx, job->output_crs, &out) != CCGIS_OK) {
+        char msg[CCGIS_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ccgis_errmsg(ctx));
+        return ccgis_error(ctx, CCGIS_ERR_USAGE, "%s:%d: [job] output_crs: %s", job->path,
+                           job->line_output_crs, msg);
+    }
+    ccgis_crs_free(out);
     ccgis_gdal_begin(ctx);
     if ((st = check_input(ctx, job, &job->clusters, "clusters")) == CCGIS_OK &&
         (st = check_input(ctx, job, &job->districts, "districts")) == CCGIS_OK &&
@@ -829,6 +848,7 @@ ccgis_job *ccgis_job_free(ccgis_job *job)
     free(job->name);
     free(job->output);
     free(job->plan_crs);
+    free(job->output_crs);
     free(job);
     return NULL;
 }

@@ -299,6 +299,47 @@ static void finding_item(story *st, const ccgis_finding *fi)
     fprintf(st->f, "\n");
 }
 
+/*
+ * The "Outputs" section and summary.json's "outputs": the formats written and
+ * the CRS of their layers -- [job] output_crs (d->out_crs) for Shapefile,
+ * GeoPackage and SpatiaLite, WGS 84 always for GeoJSON (RFC 7946).
+ */
+static void outputs_section(story *st, const run_data *d, json_t *doc)
+{
+    FILE *f = st->f;
+    static const struct {
+        unsigned bit;
+        const char *name, *label;
+    } fmts[] = {{CCGIS_FMT_GEOJSON, "geojson", "GeoJSON"},
+                {CCGIS_FMT_SHP, "shp", "Shapefile"},
+                {CCGIS_FMT_GPKG, "gpkg", "GeoPackage"},
+                {CCGIS_FMT_SQLITE, "sqlite", "SpatiaLite"}};
+    const char *crs = d->out_crs ? ccgis_crs_name(d->out_crs) : "WGS 84";
+    int epsg = d->out_crs ? ccgis_crs_epsg(d->out_crs, NULL) : 4326;
+    json_t *names = json_array();
+    fprintf(f, "\n## Outputs\n\n");
+    int listed = 0;
+    for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++) {
+        if (!(d->job->formats & fmts[k].bit) || fmts[k].bit == CCGIS_FMT_GEOJSON)
+            continue;
+        fprintf(f, "%s%s", listed++ ? ", " : "Layers in ", fmts[k].label);
+        jadd(st, names, json_string(fmts[k].name), "outputs");
+    }
+    if (listed) {
+        fprintf(f, ": ");
+        text(st, crs);
+        if (epsg)
+            fprintf(f, " (EPSG:%d)", epsg);
+        fprintf(f, ".%s", d->job->formats & CCGIS_FMT_GEOJSON ? " " : "\n");
+    }
+    if (d->job->formats & CCGIS_FMT_GEOJSON)
+        fprintf(f, "GeoJSON layers: WGS 84 (EPSG:4326), as RFC 7946 requires.\n");
+    jset(st, doc, "outputs",
+         json_pack("{s:o, s:o, s:o, s:s, s:i}", "formats", names ? names : json_null(), "crs",
+                   jstr(st, crs), "epsg", epsg ? json_integer(epsg) : json_null(), "geojson_crs",
+                   "WGS 84", "geojson_epsg", 4326));
+}
+
 /* Write report.md to st->f and fill the JSON document `doc`; what could not
  * be built, or where the two would disagree, is left in st->failed. */
 static void write_story(story *st, const run_data *d, json_t *doc, size_t *order)
@@ -611,6 +652,7 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
     }
     agree(st, "inputs", n_inputs, inputs ? json_array_size(inputs) : 0);
     jset(st, doc, "inputs", inputs);
+    outputs_section(st, d, doc);
 }
 
 /* ccgis_write_report: see internal.h. */

@@ -863,7 +863,8 @@ static void style_layers(const run_data *d, ccgis_style_layer out[L_COUNT])
     }
 }
 
-/* Write every layer in every format asked into folder `dir`. */
+/* Write every layer in every format asked into folder `dir`, in the job's output_crs
+ * (d->out_crs, kept for the report) but GeoJSON, which stays WGS 84. */
 static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
 {
     ccgis_ctx *ctx = d->ctx;
@@ -874,6 +875,17 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
                                    d->job->lang};
     ccgis_style_layer styled[L_COUNT];
     style_layers(d, styled);
+    GDALDatasetH moved[L_COUNT] = {NULL};  /* owned: the layers carried to out_crs */
+    GDALDatasetH placed[L_COUNT] = {NULL}; /* borrowed: moved[k], or d->layers[k] in WGS 84 */
+    if (d->job->output_crs &&
+        (st = ccgis_crs_for_output(ctx, d->job->output_crs, &d->out_crs)) != CCGIS_OK)
+        return st; /* checked by ccgis_job_read already */
+    for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++)
+        if (d->layers[k] && d->out_crs &&
+            (d->job->formats & (CCGIS_FMT_SHP | CCGIS_FMT_GPKG | CCGIS_FMT_SQLITE)))
+            st = ccgis_result_to_crs(ctx, d->layers[k], d->out_crs, &moved[k]);
+    for (int k = 0; k < L_COUNT; k++)
+        placed[k] = moved[k] ? moved[k] : d->layers[k];
     static const struct {
         unsigned bit;
         const char *ext;
@@ -888,7 +900,9 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
             snprintf(path, sizeof path, "%s/%s.%s", dir, layer_names[k], one_per_layer[f].ext);
             snprintf(shown, sizeof shown, "%s/%s.%s", d->job->output, layer_names[k],
                      one_per_layer[f].ext);
-            st = ccgis_write_shown(ctx, d->layers[k], path, shown, NULL);
+            GDALDatasetH from =
+                one_per_layer[f].bit == CCGIS_FMT_GEOJSON ? d->layers[k] : placed[k];
+            st = ccgis_write_shown(ctx, from, path, shown, NULL, NULL);
         }
     }
     /* One <layer>.qml beside the .shp and .geojson: QGIS's default style. */
@@ -904,12 +918,14 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         if (!(d->job->formats & all_in_one[f].bit))
             continue;
         GDALDatasetH all = ccgis_result_dataset(ctx);
-        if (!all)
-            return ccgis_errcode(ctx);
+        if (!all) {
+            st = ccgis_errcode(ctx);
+            break;
+        }
         for (int k = 0; k < L_COUNT && st == CCGIS_OK; k++) {
-            if (!d->layers[k])
+            if (!placed[k])
                 continue;
-            OGRLayerH src = GDALDatasetGetLayer(d->layers[k], 0);
+            OGRLayerH src = GDALDatasetGetLayer(placed[k], 0);
             if (!GDALDatasetCopyLayer(all, src, layer_names[k], NULL))
                 st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "cannot gather the %s layer: %s",
                                  layer_names[k], ctx->gdal_msg);
@@ -933,6 +949,9 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
             GDALClose(t);
         }
     }
+    for (int k = 0; k < L_COUNT; k++)
+        if (moved[k])
+            GDALClose(moved[k]);
     if (st == CCGIS_OK && d->districts) {
         GDALDatasetH t = NULL;
         if ((st = district_status_table(d, &t)) == CCGIS_OK) {
@@ -1015,6 +1034,7 @@ static void run_data_clear(run_data *d)
     ccgis_overlay_result_free(d->zoning);
     ccgis_near_result_free(d->near);
     ccgis_crs_free(d->plan);
+    ccgis_crs_free(d->out_crs);
     ccgis_layer_free(ctx, d->clusters);
     ccgis_layer_free(ctx, d->districts);
     ccgis_layer_free(ctx, d->villages);

@@ -94,13 +94,26 @@ const char *ccgis_output_driver(ccgis_ctx *ctx, const char *path, const char *fo
     return f->driver;
 }
 
-/* Build the argv of GDALVectorTranslateOptionsNew: -f DRIVER then the
- * format's options.  Returns a CSL list (CSLDestroy) or NULL. */
-static char **translate_args(const char *driver)
+/* 1 for a format whose coordinates are WGS 84 by definition (GeoJSON per
+ * RFC 7946, KML): an output CRS does not apply to it. */
+static int wgs84_only(const char *driver)
+{
+    return strcasecmp(driver, "GeoJSON") == 0 || strcasecmp(driver, "GeoJSONSeq") == 0 ||
+           strcasecmp(driver, "KML") == 0 || strcasecmp(driver, "LIBKML") == 0;
+}
+
+/* Build the argv of GDALVectorTranslateOptionsNew: -f DRIVER, -t_srs
+ * t_srs (GDAL's text for it; NULL: none), then the format's options.
+ * Returns a CSL list (CSLDestroy) or NULL. */
+static char **translate_args(const char *driver, const char *t_srs)
 {
     char **args = NULL;
     args = CSLAddString(args, "-f");
     args = CSLAddString(args, driver);
+    if (t_srs) {
+        args = CSLAddString(args, "-t_srs");
+        args = CSLAddString(args, t_srs);
+    }
     const out_format *f = format_by_driver(driver);
     if (f && f->opts[0]) {
         char **extra = CSLTokenizeString(f->opts);
@@ -114,13 +127,20 @@ static char **translate_args(const char *driver)
 /* ccgis_write_direct: see internal.h. */
 ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format)
 {
-    return ccgis_write_shown(ctx, mem, path, path, format);
+    return ccgis_write_shown(ctx, mem, path, path, format, NULL);
+}
+
+/* ccgis_write_direct_in: see internal.h. */
+ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path, const char *format,
+                                   const ccgis_crs *t_srs)
+{
+    return ccgis_write_shown(ctx, mem, path, path, format, t_srs);
 }
 
 /* ccgis_write_shown: see internal.h.  A Shapefile gets its fields'
  * Shapefile names (shpnames.c) for the length of the write. */
 ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, const char *shown,
-                               const char *format)
+                               const char *format, const ccgis_crs *t_srs)
 {
     ccgis_where where = {path, NULL, -1};
     char **args = NULL;
@@ -151,7 +171,12 @@ ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, cons
             goto done;
         }
     }
-    args = translate_args(driver);
+    const char *to = NULL; /* GDAL's text for t_srs, when it applies */
+    if (t_srs && !wgs84_only(driver) && !(to = ccgis_crs_gdal_text(ctx, t_srs))) {
+        st = ccgis_nomem(ctx);
+        goto done;
+    }
+    args = translate_args(driver, to);
     topts = args ? GDALVectorTranslateOptionsNew(args, NULL) : NULL;
     if (!topts) {
         st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "GDAL refused ccgis's options for %s: %s",
@@ -161,10 +186,26 @@ ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, cons
     ctx->gdal_msg[0] = '\0';
     GDALDatasetH src = mem;
     int usage_error = 0;
+    /* GDAL writes a coordinate such as 21.0100000530 with 8 decimals as
+     * "21.01", taking the digit after a run of zeros for round-off
+     * (OGRFormatDouble, unless OGR_WKT_ROUND=FALSE): up to 1e-7 degree, about
+     * 1 cm, off.  GeoJSON gets the 8 decimals write.h promises (within 0.5e-8
+     * degree, under 1 mm) unless the user set the option. */
+    int exact = strcmp(driver, "GeoJSON") == 0 && !CPLGetConfigOption("OGR_WKT_ROUND", NULL);
+    if (exact)
+        CPLSetThreadLocalConfigOption("OGR_WKT_ROUND", "FALSE");
     GDALDatasetH out = GDALVectorTranslate(path, NULL, 1, &src, topts, &usage_error);
     if (out)
         GDALClose(out);
-    if (ctx->gdal_msg[0] || usage_error || !out)
+    if (exact)
+        CPLSetThreadLocalConfigOption("OGR_WKT_ROUND", NULL);
+    if ((ctx->gdal_msg[0] || usage_error || !out) && to)
+        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
+                            "GDAL could not write it in %s: %s -- check that the output CRS "
+                            "covers the data, free space and permissions",
+                            ccgis_crs_name(t_srs),
+                            ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
+    else if (ctx->gdal_msg[0] || usage_error || !out)
         st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
                             "GDAL could not write it: %s -- check free space and permissions",
                             ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
@@ -177,21 +218,69 @@ done:
     return st;
 }
 
+/* ccgis_result_to_crs: see internal.h. */
+ccgis_status ccgis_result_to_crs(ccgis_ctx *ctx, void *mem, const ccgis_crs *crs, void **out)
+{
+    ccgis_status st = CCGIS_OK;
+    char **args = NULL;
+    GDALVectorTranslateOptions *topts = NULL;
+    *out = NULL;
+    const char *to = ccgis_crs_gdal_text(ctx, crs);
+    if (!to)
+        return ccgis_nomem(ctx);
+    ccgis_gdal_begin(ctx);
+    args = translate_args("Memory", to);
+    topts = args ? GDALVectorTranslateOptionsNew(args, NULL) : NULL;
+    if (!topts) {
+        st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "GDAL refused ccgis's options for %s: %s",
+                         ccgis_crs_name(crs), ctx->gdal_msg);
+        goto done;
+    }
+    ctx->gdal_msg[0] = '\0';
+    GDALDatasetH src = mem;
+    int usage_error = 0;
+    GDALDatasetH moved = GDALVectorTranslate("", NULL, 1, &src, topts, &usage_error);
+    if (ctx->gdal_msg[0] || usage_error || !moved) {
+        if (moved)
+            GDALClose(moved);
+        st = ccgis_error(ctx, CCGIS_ERR_TRANSFORM,
+                         "the results cannot be carried to %s: %s -- choose an output CRS "
+                         "that covers the data",
+                         ccgis_crs_name(crs), ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
+        goto done;
+    }
+    *out = moved;
+done:
+    GDALVectorTranslateOptionsFree(topts);
+    CSLDestroy(args);
+    ccgis_gdal_end(ctx);
+    return st;
+}
+
 /* ccgis_write_all: see write.h. */
 ccgis_status ccgis_write_all(ccgis_ctx *ctx, void *const *mems, const char *const *paths,
                              size_t n, const ccgis_write_options *options)
 {
-    static const ccgis_write_options defaults = {NULL, 0};
+    static const ccgis_write_options defaults = {NULL, 0, NULL};
     const ccgis_write_options *o = options ? options : &defaults;
     ccgis_outdir_options oo = {CCGIS_OUTDIR_FILES, o->overwrite};
     ccgis_outdir **ods = calloc(n ? n : 1, sizeof *ods);
+    ccgis_crs *t_srs = NULL;
     ccgis_status st = CCGIS_OK;
     if (!ods)
         return ccgis_nomem(ctx);
-    /* What can be refused before anything is written: formats, names. */
+    /* What can be refused before anything is written: formats, names, CRS. */
+    if (o->t_srs)
+        st = ccgis_crs_for_output(ctx, o->t_srs, &t_srs);
     for (size_t i = 0; i < n && st == CCGIS_OK; i++) {
-        if (!ccgis_output_driver(ctx, paths[i], o->format))
+        const char *driver = ccgis_output_driver(ctx, paths[i], o->format);
+        if (!driver)
             st = ccgis_errcode(ctx);
+        else if (t_srs && wgs84_only(driver) && ccgis_crs_epsg(t_srs, NULL) != 4326)
+            ccgis_msg(ctx, CCGIS_WARNING,
+                      "%s: %s is always written in WGS 84 (EPSG:4326), not in %s -- write a "
+                      ".gpkg, .shp or .sqlite to have the layer in %s",
+                      paths[i], driver, ccgis_crs_name(t_srs), ccgis_crs_name(t_srs));
         for (size_t k = 0; k < i && st == CCGIS_OK; k++)
             if (strcmp(paths[k], paths[i]) == 0)
                 st = ccgis_error(ctx, CCGIS_ERR_USAGE,
@@ -213,7 +302,7 @@ ccgis_status ccgis_write_all(ccgis_ctx *ctx, void *const *mems, const char *cons
             break;
         }
         snprintf(file, len, "%s/%s", tmp, ccgis_outdir_name(ods[i]));
-        st = ccgis_write_shown(ctx, mems[i], file, paths[i], o->format);
+        st = ccgis_write_shown(ctx, mems[i], file, paths[i], o->format, t_srs);
         free(file);
         if (st != CCGIS_OK)
             st = ccgis_outdir_end(ctx, ods[i], st), ods[i] = NULL;
@@ -223,6 +312,7 @@ ccgis_status ccgis_write_all(ccgis_ctx *ctx, void *const *mems, const char *cons
     for (size_t i = n; i-- > 0;)
         st = ccgis_outdir_end(ctx, ods[i], st);
     free(ods);
+    ccgis_crs_free(t_srs);
     return st;
 }
 

@@ -62,6 +62,20 @@ const ccgis_crs_preset *ccgis_crs_presets(size_t *n);
  */
 ccgis_status ccgis_crs_from_user(ccgis_ctx *ctx, const char *text, ccgis_crs **out);
 
+/*
+ * ccgis_crs_for_output -- parse a CRS to write result layers in ([job]
+ * output_crs, --t-srs on the analysis commands; see write.h).
+ *
+ *   text  in: as ccgis_crs_from_user() ("EPSG:5897", "vn2000:tm3:105", WKT...).
+ *   out   out: the CRS (ccgis_crs_free); NULL on failure.
+ *
+ * Besides what ccgis_crs_from_user() checks, GDAL must be able to record it
+ * in a file and PROJ must have a transformation from WGS 84 to it.  Returns
+ * CCGIS_OK, CCGIS_ERR_CRS_BAD (message quotes the text and the reason) or
+ * CCGIS_ERR_TRANSFORM.
+ */
+ccgis_status ccgis_crs_for_output(ccgis_ctx *ctx, const char *text, ccgis_crs **out);
+
 /* ccgis_crs_free -- release a CRS; NULL is accepted.  Returns NULL. */
 ccgis_crs *ccgis_crs_free(ccgis_crs *crs);
 

@@ -14,6 +14,8 @@
  *   plan_crs = EPSG:5897                       ; optional: planar areas (plan_ha) in this CRS
  *   lang     = vi                              ; report.md and the workbook in Vietnamese
  *                                              ; (vi, the default) or English (en)
+ *   output_crs = EPSG:5897                     ; optional: CRS of the .shp, .gpkg and .sqlite
+ *                                              ; layers (default WGS 84; GeoJSON stays WGS 84)
  *   sliver   = 1e-4                            ; findings under this share of the cluster,
  *   sliver_m2 = 1                              ; or under this many m², are not listed
  *
@@ -103,6 +105,9 @@ typedef struct ccgis_job {
     unsigned formats;
     char *plan_crs; /* NULL: none */
     ccgis_lang lang; /* [job] lang: report.md and the workbook (default CCGIS_LANG_VI) */
+    char *output_crs; /* [job] output_crs: CRS of the layers written (write.h, "Output
+                         CRS"); NULL: WGS 84 */
+    int line_output_crs;
     ccgis_job_input clusters, districts, zoning, villages;
     char **allowed; /* NULL-terminated allowed classes, as written */
     int line_allowed;
@@ -126,9 +131,11 @@ typedef struct ccgis_job {
 ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out);
 
 /*
- * ccgis_job_check -- open every source of the job and check its layer and
- * fields exist, without reading features.  Returns CCGIS_OK or the failure,
- * its message prefixed with the job file line of the offending key.
+ * ccgis_job_check -- check that the layers can be written in output_crs
+ * (ccgis_crs_for_output, crs.h), then open every source of the job and check
+ * its layer and fields exist, without reading features.  Returns CCGIS_OK or
+ * the failure, its message prefixed with the job file line of the offending
+ * key.
  */
 ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job);
 

@@ -33,6 +33,19 @@
  * asked to (overwrite), and then only the files of that dataset (a
  * shapefile's .shp, .shx, .dbf, .prj, .cpg), by atomic exchange.  Another
  * ccgis writing the same path at the same time is refused.
+ *
+ * Output CRS.  With t_srs (--t-srs, or [job] output_crs in `ccgis run`) the
+ * layers are carried from WGS 84 to that CRS by GDAL's translator (PROJ's
+ * choice of operation: for VN-2000 the registered 7-parameter shift, the
+ * inverse of the one used to read VN-2000 data) and the CRS is recorded in
+ * the file: a CRS from the EPSG registry by its code (GeoPackage's
+ * gpkg_spatial_ref_sys and SpatiaLite's spatial_ref_sys hold "EPSG", 5897; a
+ * Shapefile's .prj holds GDAL's ESRI WKT, e.g. "VN_2000_TM-3_zone_482",
+ * which GDAL 3.6 identifies as EPSG:5897 when it reads the .prj, and QGIS
+ * 3.22 takes the CRS from GDAL -- checked by tests/cli/qgis_crs_check.py),
+ * any other CRS by its WKT.  GeoJSON and KML are
+ * always written in WGS 84, as RFC 7946 and OGC KML require (a warning says
+ * so when t_srs names another CRS).
  */
 #ifndef CCGIS_WRITE_H
 #define CCGIS_WRITE_H
@@ -49,6 +62,8 @@ extern "C" {
 typedef struct ccgis_write_options {
     const char *format; /* GDAL driver short name; NULL: chosen by the path's extension */
     int overwrite;      /* 1: replace an existing output; 0: refuse (CCGIS_ERR_OUTPUT) */
+    const char *t_srs;  /* CRS to write the layers in (see "Output CRS" above), as
+                           ccgis_crs_from_user() reads it; NULL: WGS 84 */
 } ccgis_write_options;
 
 /*
@@ -69,7 +84,9 @@ const char *ccgis_output_driver(ccgis_ctx *ctx, const char *path, const char *fo
  *         one layer.
  *
  * Returns CCGIS_OK, or CCGIS_ERR_USAGE (unknown format, several layers for
- * a one-layer format) or CCGIS_ERR_OUTPUT (exists and !overwrite, appeared
+ * a one-layer format), CCGIS_ERR_CRS_BAD / CCGIS_ERR_TRANSFORM (t_srs not a
+ * CRS the layers can be written in: ccgis_crs_for_output, crs.h; checked
+ * before anything is written) or CCGIS_ERR_OUTPUT (exists and !overwrite, appeared
  * while writing, another ccgis writing it, folder missing or read-only, disk
  * full, GDAL refused), the message naming the path.
  */

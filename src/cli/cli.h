@@ -133,11 +133,12 @@ void cli_interrupt_remove(void);
 
 /*
  * cli_write_result -- write a command's result dataset to `path` (format from
- * the extension, or `format`), then print a one-line summary of the findings
- * on stderr.  Returns an exit code.
+ * the extension, or `format`; in the CRS `t_srs`, NULL: WGS 84 -- write.h),
+ * then print a one-line summary of the findings on stderr.  Returns an exit
+ * code.
  */
 int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char *format,
-                     int overwrite, const ccgis_findings *findings);
+                     int overwrite, const char *t_srs, const ccgis_findings *findings);
 
 /*
  * cli_write_all -- write n result datasets to their paths, all or nothing
@@ -145,7 +146,20 @@ int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char 
  * print the findings summary.  Returns an exit code.
  */
 int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths, int n,
-                  const char *format, int overwrite, const ccgis_findings *findings);
+                  const char *format, int overwrite, const char *t_srs,
+                  const ccgis_findings *findings);
+
+/*
+ * cli_check_t_srs -- refuse a --t-srs that layers cannot be written in
+ * (ccgis_crs_for_output) before the command does any work: the usage error
+ * "ccgis CMD: error: --t-srs: WHY".  NULL is fine.  Returns CLI_EXIT_OK or
+ * CLI_EXIT_INPUT.
+ */
+int cli_check_t_srs(const cli_command *cmd, ccgis_ctx *ctx, const char *t_srs);
+
+/* The help line of --t-srs, shared by the commands that write layers. */
+#define CLI_T_SRS_HELP                                                                             \
+    "write the layers in this CRS (e.g. EPSG:5897, vn2000:tm3:105); GeoJSON stays WGS 84"
 
 /* cli_usage_error -- print "ccgis CMD: error: WHAT -- see 'ccgis help CMD'";
  * returns CLI_EXIT_INPUT. */

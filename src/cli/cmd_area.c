@@ -7,7 +7,8 @@
 
 #include "cli.h"
 
-enum { OPT_OUTPUT, OPT_LAYER, OPT_SRS, OPT_ID, OPT_PLAN, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING };
+enum { OPT_OUTPUT, OPT_LAYER, OPT_SRS, OPT_ID, OPT_PLAN, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING,
+       OPT_OUT_CRS };
 
 static const cli_opt area_opts[] = {
     [OPT_OUTPUT] = {"--output", 'o', "FILE", "write the result here (format from the extension)"},
@@ -19,6 +20,7 @@ static const cli_opt area_opts[] = {
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace FILE if it exists"},
     [OPT_ENCODING] = {"--encoding", 0, "CODE",
                       "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
+    [OPT_OUT_CRS] = {"--t-srs", 0, "CRS", CLI_T_SRS_HELP},
     {NULL, 0, NULL, NULL},
 };
 
@@ -31,7 +33,8 @@ static const char area_description[] =
     "  plan_ha  with --plan-crs: planar area in that CRS, hectares (= PostGIS\n"
     "           ST_Area(ST_Transform(geom, CRS)) / 10,000); EPSG:5897, VN-2000 /\n"
     "           TM-3 105, is the plane of Hanoi's cadastral areas\n"
-    "Output geometries are in WGS 84 lon/lat. Invalid polygons are repaired with\n"
+    "Output geometries are in WGS 84 lon/lat, or in --t-srs (GeoJSON stays WGS 84;\n"
+    "area_ha and plan_ha do not change). Invalid polygons are repaired with\n"
     "GEOS MakeValid and reported; NULL or empty geometries and non-polygons are\n"
     "skipped and reported.\n";
 
@@ -41,6 +44,9 @@ static int run_area(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     (void)cmd;
     if (!args->value[OPT_OUTPUT])
         return cli_usage_error(cmd, "missing --output FILE");
+    int rc = cli_check_t_srs(cmd, ctx, args->value[OPT_OUT_CRS]);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     ccgis_area_options o = {
         .input = {.source = args->pos[0],
                   .layer = args->value[OPT_LAYER],
@@ -53,12 +59,12 @@ static int run_area(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     };
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     void *result = NULL;
-    int rc = CLI_EXIT_OK;
     if (ccgis_area(ctx, &o, &findings, &result) != CCGIS_OK)
         rc = cli_fail(ctx);
     else
         rc = cli_write_result(ctx, result, args->value[OPT_OUTPUT], args->value[OPT_FORMAT],
-                              args->value[OPT_OVERWRITE] != NULL, &findings);
+                              args->value[OPT_OVERWRITE] != NULL, args->value[OPT_OUT_CRS],
+                              &findings);
     if (result)
         GDALClose(result);
     ccgis_findings_clear(&findings);

@@ -6,7 +6,7 @@
 #include "cli.h"
 
 enum { OPT_NAME, OPT_OUTPUT, OPT_ID, OPT_LAYER, OPT_SRS, OPT_ZLAYER, OPT_ZSRS, OPT_FORMAT,
-       OPT_OVERWRITE, OPT_ENCODING };
+       OPT_OVERWRITE, OPT_ENCODING, OPT_OUT_CRS };
 
 static const cli_opt assign_opts[] = {
     [OPT_NAME] = {"--name", 'n', "FIELD", "field of ZONES naming each zone"},
@@ -20,6 +20,7 @@ static const cli_opt assign_opts[] = {
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace FILE if it exists"},
     [OPT_ENCODING] = {"--encoding", 0, "CODE",
                       "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
+    [OPT_OUT_CRS] = {"--t-srs", 0, "CRS", CLI_T_SRS_HELP},
     {NULL, 0, NULL, NULL},
 };
 
@@ -44,6 +45,9 @@ static int run_assign(const cli_command *cmd, const cli_args *args, ccgis_ctx *c
         return cli_usage_error(cmd, "missing --output FILE");
     if (!v[OPT_NAME])
         return cli_usage_error(cmd, "missing --name FIELD");
+    int rc = cli_check_t_srs(cmd, ctx, v[OPT_OUT_CRS]);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
                            CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL, NULL};
     ccgis_layer_spec zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL,
@@ -53,7 +57,6 @@ static int run_assign(const cli_command *cmd, const cli_args *args, ccgis_ctx *c
     ccgis_assign_result *r = NULL;
     void *out = NULL;
     int quiet = cli_common(cmd, args, CLI_OPT_QUIET) != NULL;
-    int rc;
     if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
         ccgis_assign(ctx, input, &zones, v[OPT_NAME], CCGIS_SLIVER_DEFAULT,
                      CCGIS_SLIVER_M2_DEFAULT, &findings, quiet ? NULL : cli_progress, NULL,
@@ -62,7 +65,7 @@ static int run_assign(const cli_command *cmd, const cli_args *args, ccgis_ctx *c
         rc = cli_fail(ctx);
     else
         rc = cli_write_result(ctx, out, v[OPT_OUTPUT], v[OPT_FORMAT], v[OPT_OVERWRITE] != NULL,
-                              &findings);
+                              v[OPT_OUT_CRS], &findings);
     if (out)
         GDALClose(out);
     ccgis_assign_result_free(r);

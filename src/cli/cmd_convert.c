@@ -46,7 +46,7 @@ static int run_convert(const cli_command *cmd, const cli_args *args, ccgis_ctx *
         rc = cli_fail(ctx);
     else
         rc = cli_write_result(ctx, out, v[OPT_OUTPUT], v[OPT_FORMAT], v[OPT_OVERWRITE] != NULL,
-                              NULL);
+                              NULL, NULL); /* --t-srs is done by ccgis_convert */
     if (rc == CLI_EXIT_OK && !cli_is_quiet())
         fprintf(stderr, "ccgis: %lld features written to %s\n", n, v[OPT_OUTPUT]);
     if (out)

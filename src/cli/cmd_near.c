@@ -10,7 +10,8 @@
 #include "cli.h"
 
 enum { OPT_RADIUS, OPT_OUTPUT, OPT_TARGETS_OUT, OPT_ID, OPT_TID, OPT_LAYER, OPT_SRS, OPT_TLAYER,
-       OPT_TSRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING, OPT_X, OPT_Y, OPT_WHERE };
+       OPT_TSRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING, OPT_X, OPT_Y, OPT_WHERE,
+       OPT_OUT_CRS };
 
 static const cli_opt near_opts[] = {
     [OPT_RADIUS] = {"--radius", 'r', "M", "radius in metres for 'within' and the counts"},
@@ -29,6 +30,7 @@ static const cli_opt near_opts[] = {
     [OPT_X] = {"--x", 0, "COLUMN", "POINTS is a table: the column of x (longitude, easting)"},
     [OPT_Y] = {"--y", 0, "COLUMN", "POINTS is a table: the column of y (latitude, northing)"},
     [OPT_WHERE] = {"--where", 0, "SQL", "only the POINTS rows meeting this condition"},
+    [OPT_OUT_CRS] = {"--t-srs", 0, "CRS", CLI_T_SRS_HELP},
     {NULL, 0, NULL, NULL},
 };
 
@@ -68,6 +70,9 @@ static int run_near(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     double radius = strtod(v[OPT_RADIUS], &end);
     if (*end || !isfinite(radius) || radius < 0)
         return cli_usage_error(cmd, "--radius takes a distance in metres, 0 or more");
+    int rc = cli_check_t_srs(cmd, ctx, v[OPT_OUT_CRS]);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     ccgis_layer_spec ps = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID], CCGIS_ROLE_POINTS,
                            "points", v[OPT_ENCODING], v[OPT_WHERE], v[OPT_X], v[OPT_Y], NULL};
     ccgis_layer_spec ts = {args->pos[1], v[OPT_TLAYER], v[OPT_TSRS], v[OPT_TID],
@@ -76,7 +81,6 @@ static int run_near(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     ccgis_layer *points = NULL, *targets = NULL;
     ccgis_near_result *r = NULL;
     void *out[2] = {NULL, NULL};
-    int rc;
     if (ccgis_layer_load(ctx, &ps, &findings, &points) != CCGIS_OK ||
         ccgis_layer_load(ctx, &ts, &findings, &targets) != CCGIS_OK ||
         ccgis_near(ctx, points, targets, radius, NULL, NULL, &r) != CCGIS_OK ||
@@ -90,7 +94,7 @@ static int run_near(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
                     points->source, targets->source);
         const char *paths[2] = {v[OPT_OUTPUT], v[OPT_TARGETS_OUT]};
         rc = cli_write_all(ctx, out, paths, v[OPT_TARGETS_OUT] ? 2 : 1, v[OPT_FORMAT],
-                           v[OPT_OVERWRITE] != NULL, &findings);
+                           v[OPT_OVERWRITE] != NULL, v[OPT_OUT_CRS], &findings);
     }
     for (int i = 0; i < 2; i++)
         if (out[i])

@@ -16,7 +16,8 @@ enum {
     OPT_SRS,
     OPT_FORMAT,
     OPT_OVERWRITE,
-    OPT_ENCODING
+    OPT_ENCODING,
+    OPT_OUT_CRS
 };
 
 /* --min-area when not given: overlaps under 1 m² are counted, not listed. */
@@ -33,6 +34,7 @@ static const cli_opt overlaps_opts[] = {
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace FILE if it exists"},
     [OPT_ENCODING] = {"--encoding", 0, "CODE",
                       "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
+    [OPT_OUT_CRS] = {"--t-srs", 0, "CRS", CLI_T_SRS_HELP},
     {NULL, 0, NULL, NULL},
 };
 
@@ -80,20 +82,22 @@ static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx 
         if (end == v[OPT_MIN_AREA] || *end || !isfinite(opts.min_area_m2) || opts.min_area_m2 < 0)
             return cli_usage_error(cmd, "--min-area takes an area in square metres, 0 or more");
     }
+    int rc = cli_check_t_srs(cmd, ctx, v[OPT_OUT_CRS]);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     ccgis_overlaps_summary summary = {0, 0, 0.0};
     ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
                            CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL, NULL};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *input = NULL;
     void *out = NULL;
-    int rc;
     if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
         ccgis_self_overlaps(ctx, input, &opts, NULL, NULL, &findings, &summary) != CCGIS_OK ||
         ccgis_findings_table(ctx, &findings, &out) != CCGIS_OK) {
         rc = cli_fail(ctx);
     } else {
         rc = cli_write_result(ctx, out, v[OPT_OUTPUT], v[OPT_FORMAT], v[OPT_OVERWRITE] != NULL,
-                              &findings);
+                              v[OPT_OUT_CRS], &findings);
         if (rc == CLI_EXIT_OK)
             print_left_out(&summary, opts.min_area_m2);
     }

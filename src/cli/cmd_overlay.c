@@ -11,7 +11,7 @@
 
 enum {
     OPT_CLASS, OPT_ALLOWED, OPT_OUTPUT, OPT_PIECES, OPT_ID, OPT_LAYER, OPT_SRS, OPT_ZLAYER,
-    OPT_ZSRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING
+    OPT_ZSRS, OPT_FORMAT, OPT_OVERWRITE, OPT_ENCODING, OPT_OUT_CRS
 };
 
 static const cli_opt overlay_opts[] = {
@@ -28,6 +28,7 @@ static const cli_opt overlay_opts[] = {
     [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace output files that exist"},
     [OPT_ENCODING] = {"--encoding", 0, "CODE",
                       "attribute text of a shapefile: UTF-8, CP1258, VISCII, TCVN3, VNI, auto"},
+    [OPT_OUT_CRS] = {"--t-srs", 0, "CRS", CLI_T_SRS_HELP},
     {NULL, 0, NULL, NULL},
 };
 
@@ -94,6 +95,9 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
         return cli_usage_error(cmd, "missing --output FILE");
     if (!v[OPT_CLASS])
         return cli_usage_error(cmd, "missing --class FIELD");
+    int rc = cli_check_t_srs(cmd, ctx, v[OPT_OUT_CRS]);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     char *allowed_text = NULL;
     char **allowed = v[OPT_ALLOWED] ? split_list(v[OPT_ALLOWED], &allowed_text) : NULL;
     if (v[OPT_ALLOWED] && !allowed)
@@ -112,7 +116,6 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
     ccgis_overlay_result *r = NULL;
     void *out[2] = {NULL, NULL};
     int quiet = cli_common(cmd, args, CLI_OPT_QUIET) != NULL;
-    int rc;
 
     if (ccgis_layer_load(ctx, &in, &findings, &input) != CCGIS_OK ||
         ccgis_overlay(ctx, input, &o, quiet ? NULL : cli_progress, NULL, &r) != CCGIS_OK ||
@@ -122,7 +125,7 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
     } else {
         const char *paths[2] = {v[OPT_OUTPUT], v[OPT_PIECES]};
         rc = cli_write_all(ctx, out, paths, v[OPT_PIECES] ? 2 : 1, v[OPT_FORMAT],
-                           v[OPT_OVERWRITE] != NULL, &findings);
+                           v[OPT_OVERWRITE] != NULL, v[OPT_OUT_CRS], &findings);
     }
     for (int i = 0; i < 2; i++)
         if (out[i])

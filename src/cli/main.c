@@ -59,8 +59,9 @@ static int run_help(int argc, char **argv)
     if (strcmp(argv[0], "crs") == 0) {
         size_t n;
         const ccgis_crs_preset *p = ccgis_crs_presets(&n);
-        printf("Anywhere a CRS is asked for (--srs, srs=, plan_crs=, --plan-crs) ccgis takes\n"
-               "an EPSG code (EPSG:5897), WKT, a PROJ string, or one of these presets:\n\n");
+        printf("Anywhere a CRS is asked for (--srs, srs=, plan_crs=, --plan-crs, output_crs=,\n"
+               "--t-srs) ccgis takes an EPSG code (EPSG:5897), WKT, a PROJ string, or one of\n"
+               "these presets:\n\n");
         for (size_t i = 0; i < n; i++)
             printf("  %-20s EPSG:%-5d %s\n", p[i].name, p[i].epsg, p[i].description);
         printf("\nA TM-3 meridian may also be written 105.5 or 105:30. VN-2000 layers are\n"

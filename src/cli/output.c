@@ -22,19 +22,35 @@ static void print_findings_summary(const ccgis_findings *findings)
 
 /* cli_write_result: see cli.h. */
 int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char *format,
-                     int overwrite, const ccgis_findings *findings)
+                     int overwrite, const char *t_srs, const ccgis_findings *findings)
 {
-    return cli_write_all(ctx, &result, &path, 1, format, overwrite, findings);
+    return cli_write_all(ctx, &result, &path, 1, format, overwrite, t_srs, findings);
 }
 
 /* cli_write_all: see cli.h. */
 int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths, int n,
-                  const char *format, int overwrite, const ccgis_findings *findings)
+                  const char *format, int overwrite, const char *t_srs,
+                  const ccgis_findings *findings)
 {
-    ccgis_write_options w = {format, overwrite};
+    ccgis_write_options w = {format, overwrite, t_srs};
     if (ccgis_write_all(ctx, results, paths, n > 0 ? (size_t)n : 0, &w) != CCGIS_OK)
         return cli_fail(ctx);
     print_findings_summary(findings);
+    return CLI_EXIT_OK;
+}
+
+/* cli_check_t_srs: see cli.h. */
+int cli_check_t_srs(const cli_command *cmd, ccgis_ctx *ctx, const char *t_srs)
+{
+    ccgis_crs *crs = NULL;
+    if (!t_srs)
+        return CLI_EXIT_OK;
+    if (ccgis_crs_for_output(ctx, t_srs, &crs) != CCGIS_OK) {
+        char what[1100];
+        snprintf(what, sizeof what, "--t-srs: %s", ccgis_errmsg(ctx));
+        return cli_usage_error(cmd, what);
+    }
+    ccgis_crs_free(crs);
     return CLI_EXIT_OK;
 }
 

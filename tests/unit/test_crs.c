@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ccgis/ccgis.h"
+#include "internal.h" /* ccgis_crs_gdal_text */
 
 static int setup(void **state)
 {
@@ -185,6 +186,42 @@ static void vn2000_presets_name_the_registry_crs(void **state)
     assert_non_null(strstr(ccgis_errmsg(ctx), "is not a VN-2000 preset"));
 }
 
+/* An output CRS ([job] output_crs, --t-srs) is handed to GDAL by its EPSG
+ * code when it is the registry's definition of it, else as WKT. */
+static void output_crs_is_recorded_by_its_code(void **state)
+{
+    ccgis_ctx *ctx = *state;
+    ccgis_crs *crs = NULL;
+    static const char *const same[] = {"EPSG:5897", "vn2000:tm3:105", "epsg:5897"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        assert_int_equal(ccgis_crs_for_output(ctx, same[i], &crs), CCGIS_OK);
+        assert_string_equal(ccgis_crs_gdal_text(ctx, crs), "EPSG:5897");
+        crs = ccgis_crs_free(crs);
+    }
+    assert_int_equal(ccgis_crs_for_output(ctx, "EPSG:4756", &crs), CCGIS_OK);
+    assert_string_equal(ccgis_crs_gdal_text(ctx, crs), "EPSG:4756"); /* geographic is fine */
+    crs = ccgis_crs_free(crs);
+    /* A WKT that names EPSG:5897 but puts the meridian at 106: not the code. */
+    static const char moved[] =
+        "PROJCS[\"VN-2000 / TM-3 zone 482\",GEOGCS[\"VN-2000\",DATUM[\"Vietnam_2000\","
+        "SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],"
+        "UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"4756\"]],"
+        "PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0],"
+        "PARAMETER[\"central_meridian\",106],PARAMETER[\"scale_factor\",0.9999],"
+        "PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",0],"
+        "UNIT[\"metre\",1],AUTHORITY[\"EPSG\",\"5897\"]]";
+    assert_int_equal(ccgis_crs_for_output(ctx, moved, &crs), CCGIS_OK);
+    assert_non_null(strstr(ccgis_crs_gdal_text(ctx, crs), "PROJCRS["));
+    assert_non_null(strstr(ccgis_crs_gdal_text(ctx, crs), "106"));
+    crs = ccgis_crs_free(crs);
+    /* What is not a CRS is refused, the text quoted. */
+    assert_int_equal(ccgis_crs_for_output(ctx, "+proj=helmert +x=1", &crs), CCGIS_ERR_CRS_BAD);
+    assert_null(crs);
+    assert_non_null(strstr(ccgis_errmsg(ctx), "is a coordinate operation, not a CRS"));
+    assert_int_equal(ccgis_crs_for_output(ctx, "EPSG:99999", &crs), CCGIS_ERR_CRS_BAD);
+    assert_non_null(strstr(ccgis_errmsg(ctx), "'EPSG:99999'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +235,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(point_outside_the_domain_is_a_transform_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(vn2000_presets_name_the_registry_crs, setup, teardown),
+        cmocka_unit_test_setup_teardown(output_crs_is_recorded_by_its_code, setup, teardown),
     };
     return cmocka_run_group_tests_name("crs", tests, NULL, NULL);
 }
