@@ -470,6 +470,10 @@ static const char *const texts[CCGIS_TEXT_COUNT][2] = {
                        "dùng là các vùng có khung bao giao với khung bao của một cụm.",
                        "Land-use zoning: read are the zones whose box is near a cluster; used "
                        "are those whose box meets a cluster's."},
+    [R_H_OUTPUTS] = {"Đầu ra", "Outputs"},
+    [R_OUT_LAYERS_IN] = {"Các lớp ở dạng ", "Layers in "},
+    [R_OUT_GEOJSON] = {"Các lớp GeoJSON: WGS 84 (EPSG:4326), theo RFC 7946.",
+                       "GeoJSON layers: WGS 84 (EPSG:4326), as RFC 7946 requires."},
 };
 
 /* ccgis_tr: see lang.h. */

@@ -185,6 +185,9 @@ typedef enum ccgis_text_id {
     R_H_INPUTS,
     R_TH_INPUTS,
     R_ZONING_NOTE,
+    R_H_OUTPUTS,
+    R_OUT_LAYERS_IN, /* followed by the formats, then ": CRS (EPSG:n)." */
+    R_OUT_GEOJSON,
     CCGIS_TEXT_COUNT
 } ccgis_text_id;
 

@@ -317,12 +317,12 @@ static void outputs_section(story *st, const run_data *d, json_t *doc)
     const char *crs = d->out_crs ? ccgis_crs_name(d->out_crs) : "WGS 84";
     int epsg = d->out_crs ? ccgis_crs_epsg(d->out_crs, NULL) : 4326;
     json_t *names = json_array();
-    fprintf(f, "\n## Outputs\n\n");
+    fprintf(f, "\n## %s\n\n", ccgis_tr(st->lang, R_H_OUTPUTS));
     int listed = 0;
     for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++) {
         if (!(d->job->formats & fmts[k].bit) || fmts[k].bit == CCGIS_FMT_GEOJSON)
             continue;
-        fprintf(f, "%s%s", listed++ ? ", " : "Layers in ", fmts[k].label);
+        fprintf(f, "%s%s", listed++ ? ", " : ccgis_tr(st->lang, R_OUT_LAYERS_IN), fmts[k].label);
         jadd(st, names, json_string(fmts[k].name), "outputs");
     }
     if (listed) {
@@ -333,7 +333,7 @@ static void outputs_section(story *st, const run_data *d, json_t *doc)
         fprintf(f, ".%s", d->job->formats & CCGIS_FMT_GEOJSON ? " " : "\n");
     }
     if (d->job->formats & CCGIS_FMT_GEOJSON)
-        fprintf(f, "GeoJSON layers: WGS 84 (EPSG:4326), as RFC 7946 requires.\n");
+        fprintf(f, "%s\n", ccgis_tr(st->lang, R_OUT_GEOJSON));
     jset(st, doc, "outputs",
          json_pack("{s:o, s:o, s:o, s:s, s:i}", "formats", names ? names : json_null(), "crs",
                    jstr(st, crs), "epsg", epsg ? json_integer(epsg) : json_null(), "geojson_crs",

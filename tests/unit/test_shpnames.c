@@ -208,7 +208,7 @@ static void renamed_for_the_write_and_put_back(void **state)
     char dir[] = "/tmp/test_shpnames.XXXXXX", path[64];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/t.shp", dir);
-    assert_int_equal(ccgis_write_shown(ctx, mem, path, "out/t.shp", NULL), CCGIS_OK);
+    assert_int_equal(ccgis_write_shown(ctx, mem, path, "out/t.shp", NULL, NULL), CCGIS_OK);
     assert_int_equal(s.n, 1);
     assert_string_equal(s.last, "out/t.shp: field names cut to the Shapefile's 10 bytes: "
                                 "'description' as 'descriptio', 'Tên cơ sở sản xuất' as "
