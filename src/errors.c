@@ -137,6 +137,25 @@ void ccgis_msg_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const ch
     emit(ctx, level, buf);
 }
 
+/* ccgis_msg_once_at: see internal.h. */
+void ccgis_msg_once_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *fmt, ...)
+{
+    char buf[CCGIS_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    format_msg(buf, where, fmt, ap);
+    va_end(ap);
+    uint64_t h = 1469598103934665603u; /* FNV-1a, 64 bits */
+    for (const unsigned char *p = (const unsigned char *)buf; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    size_t kept = ctx->n_said < CCGIS_SAID_MAX ? ctx->n_said : CCGIS_SAID_MAX;
+    for (size_t i = 0; i < kept; i++)
+        if (ctx->said[i] == h)
+            return;
+    ctx->said[ctx->n_said++ % CCGIS_SAID_MAX] = h;
+    emit(ctx, level, buf);
+}
+
 /*
  * GEOS error handler, installed by ccgis_ctx_new: keep the text for the
  * caller (which knows the feature) to quote.
