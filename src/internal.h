@@ -102,6 +102,18 @@ void ccgis_msg_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const ch
     CCGIS_PRINTF(4, 5);
 
 /*
+ * ccgis_msg_feature, ccgis_error_feature -- ccgis_msg_at() and
+ * ccgis_error_at() for a feature whose id (`key`: the id field's value, as
+ * the report and the outputs name it) is known: "FILE, layer 'L', id 'CCN21',
+ * feature 20: ...".  A NULL key, or one that is only the FID as text, is
+ * left out.
+ */
+void ccgis_msg_feature(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *key,
+                       const char *fmt, ...) CCGIS_PRINTF(5, 6);
+ccgis_status ccgis_error_feature(ccgis_ctx *ctx, ccgis_status status, ccgis_where where,
+                                 const char *key, const char *fmt, ...) CCGIS_PRINTF(5, 6);
+
+/*
  * ccgis_msg_once_at -- ccgis_msg_at(), unless the very same line was sent
  * through this function before on this context (of the last 64 such): for
  * what two steps reading the same layer would both say (its encoding).
