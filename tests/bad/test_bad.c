@@ -72,19 +72,19 @@ static const bad_case cases[] = {
      "nope.shp: no such file or directory -- check the path", NULL, NULL},
     {"unreadable file", "cp $S/districts.gpkg d.gpkg && chmod 000 d.gpkg",
      AS_USER("$C info $W/d.gpkg"), 2, "d.gpkg: cannot be read (Permission denied)", NULL, NULL},
-    {"empty file (0 bytes)", ": > e.shp", "$C info e.shp", 2, "e.shp: the file is empty (0 bytes)",
-     NULL, NULL},
-    {"truncated .shp",
-     "for e in shx dbf prj cpg; do cp $S/clusters.$e c.$e; done && "
-     "head -c 300 $S/clusters.shp > c.shp",
-     "$C area c.shp -o out.gpkg", 2, "GDAL reported an error while reading it", "out.gpkg", NULL},
+    {"empty file (0 bytes)", ": > e.shp", "$C info e.shp", 2,
+     "e.shp: the file is empty (0 bytes)", NULL, NULL},
+    {"truncated .shp", "for e in shx dbf prj cpg; do cp $S/clusters.$e c.$e; done && "
+                       "head -c 300 $S/clusters.shp > c.shp",
+     "$C area c.shp -o out.gpkg", 2, "GDAL reported an error while reading it", "out.gpkg",
+     NULL},
     {".shx missing", "cp $S/clusters.shp c.shp && cp $S/clusters.dbf c.dbf", "$C info c.shp", 2,
      "Unable to open c.shx or c.SHX", NULL, NULL},
     {".dbf with fewer records than the .shp",
      "for e in shp shx prj cpg; do cp $S/clusters.$e c.$e; done && ogr2ogr -f 'ESRI Shapefile' "
      "few.dbf $S/clusters.shp -where \"ma_ccn < 'CCN10'\" -nlt NONE && cp few.dbf c.dbf",
-     "$C area c.shp -o out.gpkg", 2, "c.shp: the .dbf holds 9 records but the .shp/.shx 30 shapes",
-     "out.gpkg", NULL},
+     "$C area c.shp -o out.gpkg", 2,
+     "c.shp: the .dbf holds 9 records but the .shp/.shx 30 shapes", "out.gpkg", NULL},
     {"GeoJSON syntax error", "printf '{\"type\":\"FeatureCollection\",\"features\":[{' > g.geojson",
      "$C info g.geojson", 2, "g.geojson: GDAL cannot open it as vector data", NULL, NULL},
     {"GeoJSON with a non-numeric coordinate",
@@ -95,7 +95,8 @@ static const bad_case cases[] = {
     {"GeoPackage that is not SQLite", "echo hello > f.gpkg", "$C info f.gpkg", 2,
      "f.gpkg: not a vector dataset GDAL can read", NULL, NULL},
     {"a directory instead of a file", "mkdir d", "$C area d -o out.gpkg", 2,
-     "d: a folder in which GDAL finds no vector data -- name a file inside it", "out.gpkg", NULL},
+     "d: a folder in which GDAL finds no vector data -- name a file inside it", "out.gpkg",
+     NULL},
 
     /* ---- sources that would keep ccgis waiting ---- */
     {"a named pipe (FIFO) as a source", "mkfifo f.geojson", "timeout -s KILL 10 $C info f.geojson",
@@ -103,7 +104,8 @@ static const bad_case cases[] = {
      NULL},
     {"a named pipe behind a GDAL prefix, in a job",
      "mkfifo z.gpkg && mkjob -e \"s|^source .*landuse.gpkg.*|source = GPKG:$W/z.gpkg:landuse|\"",
-     "timeout -s KILL 10 $C run job.ini", 2, "z.gpkg is a named pipe (FIFO), not a file", "out",
+     "timeout -s KILL 10 $C run job.ini", 2,
+     "z.gpkg is a named pipe (FIFO), not a file", "out",
      "grep -q 'job.ini:23: \\[zoning\\]' .err"},
     {"a shapefile whose .dbf is a named pipe",
      "for e in shp shx prj cpg; do cp $S/clusters.$e c.$e; done && mkfifo c.dbf",
@@ -113,37 +115,36 @@ static const bad_case cases[] = {
      "/dev/zero: is a character device, not a file", NULL, NULL},
     {"a PostgreSQL server that never answers (connect timeout)", NULL,
      LISTEN "t0=" NOW_MS "; $C info \"PG:host=127.0.0.1 port=$port dbname=x\"; rc=$?; "
-            "echo \"answered after $((" NOW_MS " - t0)) ms\"; kill $lp; exit $rc",
+     "echo \"answered after $((" NOW_MS " - t0)) ms\"; kill $lp; exit $rc",
      2, "the database server did not answer in time", NULL,
      "ms=$(sed -n 's/^answered after \\([0-9]*\\) ms$/\\1/p' .out) && [ \"$ms\" -ge 9000 ] && "
      "[ \"$ms\" -lt 15000 ]"},
     {"a PostgreSQL server that never answers, ended by SIGTERM", NULL,
      LISTEN "mkjob -e \"s|^source .*landuse.gpkg.*|source = PG:host=127.0.0.1 port=$port "
-            "dbname=x|\"; $C run job.ini & pid=$!; sleep 1; t0=" NOW_MS
-            "; kill -TERM $pid; wait $pid; "
-            "rc=$?; echo \"ended $((" NOW_MS " - t0)) ms after SIGTERM\"; kill $lp; exit $rc",
+     "dbname=x|\"; $C run job.ini & pid=$!; sleep 1; t0=" NOW_MS "; kill -TERM $pid; wait $pid; "
+     "rc=$?; echo \"ended $((" NOW_MS " - t0)) ms after SIGTERM\"; kill $lp; exit $rc",
      143, "did not stop within a second, so ccgis stopped at once; nothing was written", "out",
      "ms=$(sed -n 's/^ended \\([0-9]*\\) ms after SIGTERM$/\\1/p' .out) && [ \"$ms\" -lt 2000 ] "
      "&& ! ls -a | grep -q ccgis-tmp"},
     {"a WFS server that never answers, ended by SIGTERM", NULL,
      LISTEN "mkjob -e \"s|^source .*landuse.gpkg.*|source = WFS:http://127.0.0.1:$port/wfs|\"; "
-            "$C run job.ini & pid=$!; sleep 1.5; t0=" NOW_MS "; kill -TERM $pid; wait $pid; rc=$?; "
-            "echo \"ended $((" NOW_MS " - t0)) ms after SIGTERM\"; kill $lp; exit $rc",
+     "$C run job.ini & pid=$!; sleep 1.5; t0=" NOW_MS "; kill -TERM $pid; wait $pid; rc=$?; "
+     "echo \"ended $((" NOW_MS " - t0)) ms after SIGTERM\"; kill $lp; exit $rc",
      143, "did not stop within a second, so ccgis stopped at once; nothing was written", "out",
      "ms=$(sed -n 's/^ended \\([0-9]*\\) ms after SIGTERM$/\\1/p' .out) && [ \"$ms\" -lt 2000 ] "
      "&& ! ls -a | grep -q ccgis-tmp"},
     {"a WFS server that stops sending (stall limit, set to 2 s here; 60 s by default)", NULL,
      LISTEN "GDAL_HTTP_LOW_SPEED_TIME=2 timeout -s KILL 30 $C info WFS:http://127.0.0.1:$port/wfs; "
-            "rc=$?; kill $lp; exit $rc",
+     "rc=$?; kill $lp; exit $rc",
      2, "GDAL cannot open it as vector data: Error returned by server : Operation too slow", NULL,
      NULL},
 
     /* ---- geometry ---- */
-    {"NULL geometry", GJ2("null"), AREA, 0,
-     "in.geojson, layer 'in', id 'a', feature 0: skipped: no "
-     "geometry (NULL)",
+    {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', id 'a', feature 0: skipped: "
+                                            "no geometry (NULL)",
      NULL, COUNT("out.gpkg", 1)},
-    {"empty geometry", GJ2(POLY("")), AREA, 0, "feature 0: skipped: ", NULL, COUNT("out.gpkg", 1)},
+    {"empty geometry", GJ2(POLY("")), AREA, 0, "feature 0: skipped: ", NULL,
+     COUNT("out.gpkg", 1)},
     {"self-intersecting bow-tie",
      GJ1(POLY("[[105.8,21.0],[105.81,21.01],[105.81,21.0],[105.8,21.01],[105.8,21.0]]")), AREA, 0,
      "feature 0: repaired (Self-intersection)", NULL, COUNT("out.gpkg", 1)},
@@ -153,10 +154,9 @@ static const bad_case cases[] = {
      AREA, 0, "feature 0: repaired (Ring Self-intersection)", NULL, COUNT("out.gpkg", 1)},
     {"unclosed ring", GJ1(POLY("[[105.8,21.0],[105.81,21.0],[105.81,21.01],[105.8,21.01]]")), AREA,
      0, "feature 0: repaired (ring not closed)", NULL, COUNT("out.gpkg", 1)},
-    {"ring with fewer than 4 points", GJ2(POLY("[[105.8,21.0],[105.81,21.0],[105.8,21.0]]")), AREA,
-     0,
-     "feature 0: skipped: invalid polygon (Too few points in geometry component) with "
-     "no area left after MakeValid",
+    {"ring with fewer than 4 points", GJ2(POLY("[[105.8,21.0],[105.81,21.0],[105.8,21.0]]")),
+     AREA, 0, "feature 0: skipped: invalid polygon (Too few points in geometry component) with "
+              "no area left after MakeValid",
      NULL, COUNT("out.gpkg", 1)},
     {"duplicate consecutive points",
      GJ1(POLY("[[105.8,21.0],[105.81,21.0],[105.81,21.0],[105.81,21.01],[105.8,21.0]]")), AREA, 0,
@@ -195,12 +195,13 @@ static const bad_case cases[] = {
      "in.geojson, layer 'in': no usable polygon among 1 features read (1 skipped) -- is this the "
      "right layer?",
      "out.gpkg", "grep -q 'a LineString where polygons are expected' .err"},
-    {"points where polygons are expected", NULL, "$C area $S/villages.geojson -o out.gpkg", 2,
-     "no usable polygon among 150 features read", "out.gpkg", NULL},
-    {"GeometryCollection",
-     GJ1("{\"type\":\"GeometryCollection\",\"geometries\":[{\"type\":"
-         "\"Point\",\"coordinates\":[105.7,21.0]}," POLY(
-             "[[105.8,21.0],[105.81,21.0],[105.81,21.01],[105.8,21.0]]") "]}"),
+    {"points where polygons are expected", NULL,
+     "$C area $S/villages.geojson -o out.gpkg", 2, "no usable polygon among 150 features read",
+     "out.gpkg", NULL},
+    {"GeometryCollection", GJ1("{\"type\":\"GeometryCollection\",\"geometries\":[{\"type\":"
+                               "\"Point\",\"coordinates\":[105.7,21.0]},"
+                               POLY("[[105.8,21.0],[105.81,21.0],[105.81,21.01],[105.8,21.0]]")
+                               "]}"),
      AREA, 0, "", NULL, COUNT("out.gpkg", 1)},
     {"3D and measured geometries",
      "printf 'id,WKT\\na,\"POLYGON ZM ((105.8 21 5 1,105.81 21 5 2,105.81 21.01 5 3,"
@@ -250,15 +251,16 @@ static const bad_case cases[] = {
      "for e in shp shx dbf cpg; do cp $S/clusters.$e c.$e; done && echo 'PROJCS[\"x\",GEOGCS[' "
      "> c.prj",
      "$C area c.shp -o out.gpkg", 2,
-     "the layer has no CRS (its .prj is not a CRS GDAL can read) and its coordinates", "out.gpkg",
-     NULL},
+     "the layer has no CRS (its .prj is not a CRS GDAL can read) and its coordinates",
+     "out.gpkg", NULL},
     {"lon/lat with swapped axes",
      "printf 'id,WKT\\na,\"POLYGON ((21 105.8,21 105.81,21.01 105.81,21 105.8))\"\\n' > in.csv",
      "$C area in.csv --srs EPSG:4326 --id id -o out.gpkg", 2, "no usable polygon", "out.gpkg",
      "grep -q 'the coordinates look like latitude, longitude -- swap the axes' .err"},
     {"a layer in the wrong CRS (lands far away)",
-     "mkjob -e 's|^source   = .*districts.gpkg.*|&\\nsrs = EPSG:3406|'", "$C run job.ini", 0,
-     "do not overlap at all once both are in WGS 84", NULL, "grep -q '30 OUTSIDE_DISTRICTS' .err"},
+     "mkjob -e 's|^source   = .*districts.gpkg.*|&\\nsrs = EPSG:3406|'",
+     "$C run job.ini", 0, "do not overlap at all once both are in WGS 84", NULL,
+     "grep -q '30 OUTSIDE_DISTRICTS' .err"},
 
     /* ---- attributes ---- */
     {"duplicate ids", "mkjob -e 's|^id .*= ma_ccn|id = huyen|'", "$C run -q job.ini", 2,
@@ -268,9 +270,8 @@ static const bad_case cases[] = {
      "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
      "\"properties\":{\"id\":\"\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[105.8,21],"
      "[105.81,21],[105.81,21.01],[105.8,21]]]}}]}' > in.geojson",
-     AREA, 2,
-     "in.geojson, layer 'in', feature 0: the id field 'id' is empty -- give every input "
-     "a unique id",
+     AREA, 2, "in.geojson, layer 'in', feature 0: the id field 'id' is empty -- give every input "
+              "a unique id",
      "out.gpkg", NULL},
     {"NULL status",
      "ogr2ogr c.shp $S/clusters.shp -dialect sqlite -sql \"SELECT ma_ccn, ten, dt_qd_ha, CASE WHEN "
@@ -400,9 +401,8 @@ static const bad_case cases[] = {
      NULL, COUNT("out.gpkg", 28)},
     {"a NUL character inside a GeoJSON string",
      "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
-     "\"properties\":{\"id\":\"a\\u0000b\"},\"geometry\":" POLY(
-         "[[105.8,21.0],[105.81,21.0],"
-         "[105.81,21.01],[105.8,21.0]]") "}]}' > in.geojson",
+     "\"properties\":{\"id\":\"a\\u0000b\"},\"geometry\":" POLY("[[105.8,21.0],[105.81,21.0],"
+     "[105.81,21.01],[105.8,21.0]]") "}]}' > in.geojson",
      AREA, 0,
      "in.geojson, layer 'in': 1 text values hold a NUL character (\\u0000; the first on line 1) "
      "and are read cut short there -- ids and names included",
@@ -414,7 +414,8 @@ static const bad_case cases[] = {
      "where, x, y, class, id, allowed",
      "out", NULL},
     {"missing required key", "mkjob -e '/^id .*= ma_ccn/d'", "$C run job.ini", 2,
-     "job.ini:11: [clusters] needs id = FIELD -- the field holding each cluster's id", "out", NULL},
+     "job.ini:11: [clusters] needs id = FIELD -- the field holding each cluster's id", "out",
+     NULL},
     {"a job file line longer than the limit, counted in bytes",
      "n=$(for i in $(seq 150); do printf 'Hà Nội '; done) && mkjob -e \"s|^name .*|name = $n|\"",
      "$C run job.ini", 2, "job.ini:6: line longer than ", "out",
@@ -425,7 +426,8 @@ static const bad_case cases[] = {
     {"output folder that holds an input",
      "mkdir in && cp $S/clusters.* in/ && mkjob -e \"s|$S/clusters.shp|$W/in/clusters.shp|\" "
      "-e \"s|^output .*|output = $W/in|\"",
-     "$C run --overwrite job.ini", 2, "[job] output = " /* $W */, NULL,
+     "$C run --overwrite job.ini", 2,
+     "[job] output = " /* $W */, NULL,
      "grep -q 'holds the input' .err && [ -f in/clusters.shp ]"},
     {"output path inside an input folder (allowed)",
      "mkdir in && cp $S/clusters.* in/ && mkjob -e \"s|$S/clusters.shp|$W/in/clusters.shp|\" "
@@ -440,12 +442,11 @@ static const bad_case cases[] = {
      "holds the input /vsizip/" /* $W/out/v.zip/v.geojson (which reads $W/out/v.zip) */, NULL,
      "[ -f out/v.zip ] && [ -f out/report.md ]"},
     {"output folder holding an input read through GeoJSON:",
-     "mkjob && $C run -q job.ini && mkjob -e "
-     "\"s|$S/villages.geojson|GeoJSON:$W/out/villages.geojson|\"",
-     "$C run --overwrite job.ini", 2, "holds the input GeoJSON:", NULL, VALID_OUT},
+     "mkjob && $C run -q job.ini && mkjob -e \"s|$S/villages.geojson|GeoJSON:$W/out/villages.geojson|\"",
+     "$C run --overwrite job.ini", 2, "holds the input GeoJSON:", NULL,
+     VALID_OUT},
     {"output folder holding an input read through GPKG:FILE:LAYER",
-     "mkjob && $C run -q job.ini && mkjob -e "
-     "\"s|$S/districts.gpkg|GPKG:$W/out/out.gpkg:districts|\"",
+     "mkjob && $C run -q job.ini && mkjob -e \"s|$S/districts.gpkg|GPKG:$W/out/out.gpkg:districts|\"",
      "$C run --overwrite job.ini", 2, "holds the input GPKG:", NULL, VALID_OUT},
     {"output that is not a ccgis folder, with --overwrite",
      "mkjob && mkdir out && echo keep > out/precious", "$C run --overwrite job.ini", 2,
@@ -462,8 +463,7 @@ static const bad_case cases[] = {
      "not replaced: it holds 2 files or folders ccgis did not write (hanoi.qgz, notes.txt) and "
      "1 file changed since ccgis wrote it (report.md)",
      NULL, "grep -q mine out/notes.txt && [ -f out/hanoi.qgz ] && [ -f out/clusters.shp ]"},
-    {"paths in quotes",
-     "mkjob -e \"s|^output .*|output = \\\"$W/out put\\\"|\" -e "
+    {"paths in quotes", "mkjob -e \"s|^output .*|output = \\\"$W/out put\\\"|\" -e "
      "\"s|$S/clusters.shp |'$S/clusters.shp' |\" && grep -q \"'$S/clusters.shp'\" job.ini",
      "$C run -q job.ini", 0, "", NULL, "[ -f 'out put/report.md' ] && ! ls -a | grep -q '\"'"},
     {"absolute output path with a trailing slash", "mkjob -e \"s|^output .*|output = $W/out/|\"",
@@ -473,22 +473,22 @@ static const bad_case cases[] = {
      "$C run a/b/job.ini", 0, "results in out/x;", NULL, "[ -f out/x/report.md ]"},
     {"output in a read-only folder",
      "mkdir ro && chmod 555 ro && chmod 755 . && mkjob -e \"s|^output .*|output = $W/ro/out|\"",
-     AS_USER("$C run $W/job.ini"), 2, "/ro/out: cannot write beside it in '" /* $W/ro */, "ro/out",
-     "grep -q \"ro' (Permission denied) -- check the folder's permissions\" .err"},
+     AS_USER("$C run $W/job.ini"), 2, "/ro/out: cannot write beside it in '" /* $W/ro */,
+     "ro/out", "grep -q \"ro' (Permission denied) -- check the folder's permissions\" .err"},
     {"disk full (file size limit)", "mkjob", "ulimit -f 200 && $C run job.ini", 2,
      "check free space", "out", "! ls -a | grep -q ccgis-tmp"},
     {"Ctrl-C while loading", "mkjob",
-     "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid", 130,
-     "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
+     "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
+     130, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
     {"killed (SIGKILL) while loading", "mkjob",
-     "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -KILL $pid; wait $pid", 137,
-     "", "out", "! ls -a | grep -q ccgis-tmp"},
+     "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -KILL $pid; wait $pid",
+     137, "", "out", "! ls -a | grep -q ccgis-tmp"},
     {"killed (SIGKILL) during the analysis", "mkjob",
      "CCGIS_TEST_STALL=analysis $C run job.ini & pid=$!; sleep 0.5; kill -KILL $pid; wait $pid",
      137, "", "out", "! ls -a | grep -q ccgis-tmp"},
     {"Ctrl-C during the analysis", "mkjob",
-     "CCGIS_TEST_STALL=analysis $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid", 130,
-     "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
+     "CCGIS_TEST_STALL=analysis $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
+     130, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
 };
 
 /* Write `text` to the file `name` in dir. */
