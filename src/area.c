@@ -31,15 +31,17 @@ ccgis_status ccgis_layer_areas(ccgis_ctx *ctx, const ccgis_layer *layer, const c
             continue;
         GEOSGeometry *p = ccgis_transform_geom(ctx, to_plan, f->geom_src);
         if (!p) {
-            st = ccgis_error_at(ctx, CCGIS_ERR_TRANSFORM, at,
-                                "cannot be transformed to %s for its planar area -- is that CRS "
-                                "meant for this region?",
-                                ccgis_crs_name(plan));
+            st = ccgis_error_feature(
+                ctx, CCGIS_ERR_TRANSFORM, at, f->key,
+                "cannot be transformed to %s for its planar area -- is that CRS "
+                "meant for this region?",
+                ccgis_crs_name(plan));
             break;
         }
         if (!GEOSArea_r(ctx->geos, p, &plan_m2[i]))
-            st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, at, "GEOS cannot measure its area: %s",
-                                ccgis_geos_reason(ctx, "no reason given"));
+            st = ccgis_error_feature(ctx, CCGIS_ERR_GEOMETRY, at, f->key,
+                                     "GEOS cannot measure its area: %s",
+                                     ccgis_geos_reason(ctx, "no reason given"));
         GEOSGeom_destroy_r(ctx->geos, p);
     }
     ccgis_transform_free(to_plan);

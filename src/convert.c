@@ -52,7 +52,7 @@ ccgis_status ccgis_convert(ccgis_ctx *ctx, const ccgis_convert_options *o, void 
     ccgis_crs *from = NULL, *to = NULL;
     ccgis_transform *t = NULL;
     OGRSpatialReferenceH out_srs = NULL;
-    ccgis_text_plan text = {NULL, NULL};
+    ccgis_text_plan text = {.dec = NULL};
     long long n = 0;
     ccgis_status st;
 

@@ -38,22 +38,31 @@ static void one_line(char *s)
 /*
  * Format "where: " into buf (size cap) and return the length written (0 when
  * nothing is known of where).  The file comes first, then the layer when it
- * adds something, then the feature id.
+ * adds something, then the feature's id (`key`, may be NULL; left out when
+ * it is only the FID as text), then its FID.
  */
-static size_t format_where(char *buf, size_t cap, ccgis_where where)
+static size_t format_where_key(char *buf, size_t cap, ccgis_where where, const char *key)
 {
     int n = 0;
+    char fidtext[32];
     buf[0] = '\0';
+    snprintf(fidtext, sizeof fidtext, "%lld", where.fid);
     if (where.file)
         n += snprintf(buf + n, cap - (size_t)n, "%s", where.file);
     if (where.layer && (size_t)n < cap)
         n += snprintf(buf + n, cap - (size_t)n, "%slayer '%s'", n ? ", " : "", where.layer);
+    if (key && *key && strcmp(key, fidtext) != 0 && (size_t)n < cap)
+        n += snprintf(buf + n, cap - (size_t)n, "%sid '%s'", n ? ", " : "", key);
     if (where.fid >= 0 && (size_t)n < cap)
         n += snprintf(buf + n, cap - (size_t)n, "%sfeature %lld", n ? ", " : "", where.fid);
     if (n > 0 && (size_t)n < cap)
         n += snprintf(buf + n, cap - (size_t)n, ": ");
     return (size_t)n < cap ? (size_t)n : cap - 1;
 }
+
+/* Format where + fmt/ap into buf (CCGIS_MSG_MAX), one line, "..." when cut. */
+static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap)
+    CCGIS_PRINTF(3, 0);
 
 /* Send one line to the sink if the level passes, and count it. */
 static void emit(ccgis_ctx *ctx, ccgis_level level, const char *line)
@@ -63,16 +72,23 @@ static void emit(ccgis_ctx *ctx, ccgis_level level, const char *line)
         ctx->sink(ctx->sink_arg, level, line);
 }
 
-/* Format where + fmt/ap into buf (CCGIS_MSG_MAX), one line, "..." when cut. */
-static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap)
-    CCGIS_PRINTF(3, 0);
-static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap)
+/* Format where (and the feature's id `key`, may be NULL) + fmt/ap into buf
+ * (CCGIS_MSG_MAX), one line, "..." when cut. */
+static void format_msg_key(char *buf, ccgis_where where, const char *key, const char *fmt,
+                           va_list ap) CCGIS_PRINTF(4, 0);
+static void format_msg_key(char *buf, ccgis_where where, const char *key, const char *fmt,
+                           va_list ap)
 {
-    size_t n = format_where(buf, CCGIS_MSG_MAX, where);
+    size_t n = format_where_key(buf, CCGIS_MSG_MAX, where, key);
     int m = vsnprintf(buf + n, CCGIS_MSG_MAX - n, fmt, ap);
     if (m >= 0 && (size_t)m >= CCGIS_MSG_MAX - n)
         memcpy(buf + CCGIS_MSG_MAX - 4, "...", 4);
     one_line(buf);
+}
+
+static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap)
+{
+    format_msg_key(buf, where, NULL, fmt, ap);
 }
 
 /* Record a failure and send it to the sink. */
@@ -134,6 +150,50 @@ void ccgis_msg_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const ch
     va_start(ap, fmt);
     format_msg(buf, where, fmt, ap);
     va_end(ap);
+    emit(ctx, level, buf);
+}
+
+/* ccgis_msg_feature: see internal.h. */
+void ccgis_msg_feature(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *key,
+                       const char *fmt, ...)
+{
+    char buf[CCGIS_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    format_msg_key(buf, where, key, fmt, ap);
+    va_end(ap);
+    emit(ctx, level, buf);
+}
+
+/* ccgis_error_feature: see internal.h. */
+ccgis_status ccgis_error_feature(ccgis_ctx *ctx, ccgis_status status, ccgis_where where,
+                                 const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    format_msg_key(ctx->errmsg, where, key, fmt, ap);
+    va_end(ap);
+    ctx->err = status;
+    emit(ctx, CCGIS_ERROR, ctx->errmsg);
+    return status;
+}
+
+/* ccgis_msg_once_at: see internal.h. */
+void ccgis_msg_once_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *fmt, ...)
+{
+    char buf[CCGIS_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    format_msg(buf, where, fmt, ap);
+    va_end(ap);
+    uint64_t h = 1469598103934665603u; /* FNV-1a, 64 bits */
+    for (const unsigned char *p = (const unsigned char *)buf; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    size_t kept = ctx->n_said < CCGIS_SAID_MAX ? ctx->n_said : CCGIS_SAID_MAX;
+    for (size_t i = 0; i < kept; i++)
+        if (ctx->said[i] == h)
+            return;
+    ctx->said[ctx->n_said++ % CCGIS_SAID_MAX] = h;
     emit(ctx, level, buf);
 }
 

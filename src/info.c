@@ -270,30 +270,46 @@ static ccgis_status scan_feature(scan *s, OGRFeatureH f)
     return st;
 }
 
-/* For a layer that declares no encoding: say what its text reads as, or
- * that it is ambiguous, and what to pass. */
-static ccgis_status guess_encoding(ccgis_ctx *ctx, OGRLayerH layer, ccgis_layer_info *li)
+/* The layer's encoding as every command reads it (ccgis_text_decide), and
+ * who says so; when it is ambiguous, what to pass. */
+static ccgis_status read_encoding(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH layer,
+                                  ccgis_layer_info *li)
 {
-    ccgis_textcode code;
-    int confidence;
-    ccgis_status st = ccgis_text_guess(ctx, layer, &code, &confidence);
+    ccgis_text_decision d;
+    ccgis_status st = ccgis_text_decide(ctx, ds, layer, NULL, &d);
     if (st != CCGIS_OK)
         return st;
-    char why[256];
-    if (code == CCGIS_TEXT_UNKNOWN) {
+    char why[512];
+    const char *name = ccgis_textcode_name(d.code);
+    if (d.code == CCGIS_TEXT_UNKNOWN && d.declared[0]) {
+        name = NULL;
+        snprintf(why, sizeof why,
+                 "declared %s (%s), but the text reads as Vietnamese in "
+                 "another encoding and fits several (likeliest %s) -- pass "
+                 "encoding= (UTF-8, CP1258, VISCII, TCVN3, VNI)",
+                 d.declared, d.source, ccgis_textcode_name(d.best));
+    } else if (d.code == CCGIS_TEXT_UNKNOWN) {
+        name = NULL;
         snprintf(why, sizeof why, "not declared (no .cpg file, no language driver id), and "
                                   "the text fits several encodings -- pass encoding= (UTF-8, "
                                   "CP1258, VISCII, TCVN3, VNI)");
+    } else if (d.overruled) {
+        snprintf(why, sizeof why,
+                 "declared %s (%s), but the text reads as %s, %d%% "
+                 "confidence -- ccgis decodes it so; encoding= overrides",
+                 d.declared, d.source, name, d.confidence);
+    } else if (d.declared[0]) {
+        name = d.declared;
+        snprintf(why, sizeof why, "%s", d.source);
     } else {
-        snprintf(why, sizeof why, "not declared (no .cpg file, no language driver id); the "
-                                  "text reads as %s, %d%% confidence -- ccgis decodes it so; "
-                                  "encoding= overrides",
-                 ccgis_textcode_name(code), confidence);
-        li->encoding = ccgis_strdup(ctx, ccgis_textcode_name(code));
-        if (!li->encoding)
-            return CCGIS_ERR_NOMEM;
+        snprintf(why, sizeof why,
+                 "not declared (no .cpg file, no language driver id); the "
+                 "text reads as %s, %d%% confidence -- ccgis decodes it so; "
+                 "encoding= overrides",
+                 name, d.confidence);
     }
-    free(li->encoding_source);
+    if (name && !(li->encoding = ccgis_strdup(ctx, name)))
+        return CCGIS_ERR_NOMEM;
     li->encoding_source = ccgis_strdup(ctx, why);
     return li->encoding_source ? CCGIS_OK : CCGIS_ERR_NOMEM;
 }
@@ -383,10 +399,7 @@ static ccgis_status layer_info(ccgis_ctx *ctx, const char *source, OGRLayerH lay
 
     if ((st = read_fields(ctx, layer, li)) != CCGIS_OK)
         return st;
-    if ((st = ccgis_layer_encoding(ctx, ds, layer, &li->encoding, &li->encoding_source)) !=
-        CCGIS_OK)
-        return st;
-    if (!li->encoding && (st = guess_encoding(ctx, layer, li)) != CCGIS_OK)
+    if ((st = read_encoding(ctx, ds, layer, li)) != CCGIS_OK)
         return st;
     if ((st = read_crs(ctx, layer, assumed, s.where, li, &s.to_wgs84)) != CCGIS_OK)
         return st;

@@ -36,6 +36,9 @@
 /* GDAL settings ccgis sets thread-locally around its calls (errors.c). */
 #define CCGIS_GDAL_SETTINGS 3
 
+/* Lines ccgis_msg_once_at remembers. */
+#define CCGIS_SAID_MAX 64
+
 /* Longest message kept; longer ones are cut with "...". */
 #define CCGIS_MSG_MAX 1024
 
@@ -53,6 +56,9 @@ struct ccgis_ctx {
     void *sink_arg;
     ccgis_level verbosity;
     long counts[4]; /* messages emitted, by level */
+
+    uint64_t said[CCGIS_SAID_MAX]; /* hashes of the lines ccgis_msg_once_at sent */
+    size_t n_said;                 /* lines sent so (the oldest are forgotten first) */
 
     int threads; /* 0: one per core */
     int gdal_depth; /* nesting of ccgis_gdal_begin */
@@ -94,6 +100,26 @@ void ccgis_msg(ccgis_ctx *ctx, ccgis_level level, const char *fmt, ...) CCGIS_PR
 
 /* ccgis_msg_at -- ccgis_msg() prefixed by where, as in ccgis_error_at(). */
 void ccgis_msg_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *fmt, ...)
+    CCGIS_PRINTF(4, 5);
+
+/*
+ * ccgis_msg_feature, ccgis_error_feature -- ccgis_msg_at() and
+ * ccgis_error_at() for a feature whose id (`key`: the id field's value, as
+ * the report and the outputs name it) is known: "FILE, layer 'L', id 'CCN21',
+ * feature 20: ...".  A NULL key, or one that is only the FID as text, is
+ * left out.
+ */
+void ccgis_msg_feature(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *key,
+                       const char *fmt, ...) CCGIS_PRINTF(5, 6);
+ccgis_status ccgis_error_feature(ccgis_ctx *ctx, ccgis_status status, ccgis_where where,
+                                 const char *key, const char *fmt, ...) CCGIS_PRINTF(5, 6);
+
+/*
+ * ccgis_msg_once_at -- ccgis_msg_at(), unless the very same line was sent
+ * through this function before on this context (of the last 64 such): for
+ * what two steps reading the same layer would both say (its encoding).
+ */
+void ccgis_msg_once_at(ccgis_ctx *ctx, ccgis_level level, ccgis_where where, const char *fmt, ...)
     CCGIS_PRINTF(4, 5);
 
 /*
@@ -680,21 +706,65 @@ ccgis_status ccgis_fields_table(ccgis_ctx *ctx, const char *const *names,
 ccgis_status ccgis_layer_encoding(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH layer, char **name,
                                   char **source);
 
-/* How a layer's attribute text becomes UTF-8 NFC. */
+/*
+ * What a layer's attribute text is, decided once by ccgis_text_decide() for
+ * every command and every step that reads the layer: the encoding given
+ * (encoding=), else the one the layer declares (.cpg, DBF language driver
+ * id, the format) unless its bytes clearly say otherwise, else the one
+ * detected from the bytes (textcode.h).
+ */
+typedef struct ccgis_text_decision {
+    ccgis_textcode code; /* what the text is decoded from; UTF-8 also for a code page GDAL
+                            decodes (declared); CCGIS_TEXT_UNKNOWN: ambiguous, or a given
+                            name ccgis does not know */
+    int given;           /* from encoding= (declared holds the name given) */
+    int raw;             /* GDAL gives the bytes as stored (nothing declared, or a .cpg
+                            CP1258: see ccgis_declared_cp1258) */
+    int overruled;       /* declared a code page, but the text, encoded back to it, reads
+                            as `code` with high confidence: that wins */
+    int confidence;      /* detection's, 0..100; 100 when given or declared */
+    ccgis_textcode best; /* ambiguous: the likeliest code (UNKNOWN if none) */
+    char declared[64];   /* what the layer declares, e.g. "ISO-8859-1"; "" when nothing */
+    char source[200];    /* who declares it (".cpg file", "DBF language driver id",
+                            "declared by the GPKG driver"), or why nothing does */
+} ccgis_text_decision;
+
+/*
+ * ccgis_text_decide -- decide how to read a layer's text (above), without a
+ * message: `encoding` is the user's encoding= (NULL or "auto": none).  A
+ * declared code page that GDAL decodes (ISO-8859-1, CP1252...) is checked
+ * against the bytes: GDAL's text is encoded back to it and detected; a
+ * result of 90 % confidence or more in another code overrules the
+ * declaration, and text that reads as Vietnamese (half its words or more
+ * are syllables in some code) but less surely is ambiguous.  Samples at
+ * most 100,000 features without their geometry (the layer's ignored fields
+ * are reset: call it before setting any).  Returns CCGIS_OK or
+ * CCGIS_ERR_NOMEM.  Reading position is reset.
+ */
+ccgis_status ccgis_text_decide(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH layer,
+                               const char *encoding, ccgis_text_decision *d);
+
+/* How a layer's attribute text becomes UTF-8 NFC.  Zero it before use. */
 typedef struct ccgis_text_plan {
     ccgis_text_decoder *dec; /* NULL: the text is UTF-8 already (NFC is still applied) */
+    void *back;              /* iconv_t UTF-8 -> a declared code page the text overruled
+                                (GDAL's text is encoded back to its bytes first); NULL */
     char *label;             /* e.g. "UTF-8 (.cpg file)", "TCVN3 (given)",
-                                "TCVN3 (not declared; detected from the text, 90% confidence)" */
+                                "TCVN3 (not declared; detected from the text, 90% confidence)",
+                                "TCVN3 (declared ISO-8859-1 by the DBF language driver id, but
+                                the text reads as TCVN3, 100% confidence)" */
 } ccgis_text_plan;
 
 /*
- * ccgis_text_plan_make -- decide how to read a layer's text: `encoding` (the
- * user's encoding=, may be NULL or "auto"), else what the layer declares,
- * else what ccgis_text_guess() reads in it (a warning says so when unsure).
- * The source must have been opened with that encoding (raw bytes for a
- * shapefile: ccgis_source_open_enc).  Returns CCGIS_OK, CCGIS_ERR_USAGE (an
- * encoding ccgis does not read), or CCGIS_ERR_INPUT (not declared and
- * ambiguous: the message asks for encoding=).  Reading position is reset.
+ * ccgis_text_plan_make -- the plan for ccgis_text_decide()'s decision, the
+ * one way every path (layer.c, overlay.c, convert.c, job.c) reads a layer's
+ * text.  Warns when detection was unsure and when the text overrules a
+ * declaration (naming both).  The source must have been opened with that
+ * encoding (raw bytes for a shapefile: ccgis_source_open_enc).  Returns
+ * CCGIS_OK, CCGIS_ERR_USAGE (an encoding ccgis does not read), or
+ * CCGIS_ERR_INPUT (ambiguous: the message says what to write in the job
+ * file).  Reading position is reset; ignored fields too (call it before
+ * setting any).
  */
 ccgis_status ccgis_text_plan_make(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH layer,
                                   const char *encoding, ccgis_where where, ccgis_text_plan *plan);
@@ -1096,6 +1166,20 @@ static inline int ccgis_test_flag(const char *name)
     return 0;
 }
 #endif
+
+/* ---- textcode.c --------------------------------------------------------- */
+
+/*
+ * ccgis_text_detect_ex -- ccgis_text_detect(), also telling which code reads
+ * the most words as Vietnamese syllables (*best_code, may be NULL; ties to
+ * the first of UTF-8, CP1258, VISCII, TCVN3, VNI) and the share of the
+ * informative words it reads so (*share, 0..1, may be NULL).  With the
+ * result CCGIS_TEXT_UNKNOWN they tell "Vietnamese, but in which code?"
+ * (share >= 0.5: several codes read it) from "not Vietnamese text in any
+ * of them" (share < 0.5).  All ASCII: UTF-8 with share 1.
+ */
+ccgis_textcode ccgis_text_detect_ex(const char *const *strings, const size_t *lens, size_t n,
+                                    int *confidence, ccgis_textcode *best_code, double *share);
 
 /* ---- textcode_vni.c ---------------------------------------------------- */
 

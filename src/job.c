@@ -715,6 +715,7 @@ ccgis_status ccgis_job_check_classes(ccgis_ctx *ctx, const ccgis_job *job, size_
         return CCGIS_OK;
     GDALDatasetH ds = NULL;
     OGRLayerH layer = NULL;
+    ccgis_text_plan text = {.dec = NULL};
     ccgis_status st;
     ccgis_gdal_begin(ctx);
     if ((st = ccgis_source_open_enc(ctx, z->source, z->encoding, &ds)) != CCGIS_OK ||
@@ -726,6 +727,14 @@ ccgis_status ccgis_job_check_classes(ccgis_ctx *ctx, const ccgis_job *job, size_
     int ci = OGR_FD_GetFieldIndex(defn, z->klass);
     if (ci < 0)
         goto done; /* ccgis_job_check() says so */
+    if (z->where)
+        OGR_L_SetAttributeFilter(layer, z->where);
+    /* The classes read as the overlay reads them (encoding.c). */
+    ccgis_where where = {z->source, OGR_L_GetName(layer), -1};
+    if ((st = ccgis_text_plan_make(ctx, ds, layer, z->encoding, where, &text)) != CCGIS_OK) {
+        st = at_line(ctx, st, job, z->line_source, "zoning");
+        goto done;
+    }
     /* Only the class is read: no geometry, no other field. */
     int nf = OGR_FD_GetFieldCount(defn);
     const char **ignored = calloc((size_t)nf + 3, sizeof *ignored);
@@ -739,14 +748,20 @@ ccgis_status ccgis_job_check_classes(ccgis_ctx *ctx, const ccgis_job *job, size_
         OGR_L_SetIgnoredFields(layer, ignored);
         free(ignored);
     }
-    if (z->where)
-        OGR_L_SetAttributeFilter(layer, z->where);
     /* The distinct class keys, with the first spelling of each. */
     char **keys = NULL, **shown = NULL;
     size_t n = 0, cap = 0, cap2 = 0;
     OGRFeatureH f;
     OGR_L_ResetReading(layer);
     while (st == CCGIS_OK && (f = OGR_L_GetNextFeature(layer)) != NULL) {
+        ccgis_status ts;
+        where.fid = (long long)OGR_F_GetFID(f);
+        ccgis_text_plan_apply(ctx, &text, f, where, &ts);
+        if (ts != CCGIS_OK) {
+            OGR_F_Destroy(f);
+            st = at_line(ctx, ts, job, z->line_source, "zoning");
+            break;
+        }
         char *clean = OGR_F_IsFieldSetAndNotNull(f, ci)
                           ? ccgis_class_clean(ctx, OGR_F_GetFieldAsString(f, ci))
                           : ccgis_strdup(ctx, "");
@@ -808,6 +823,7 @@ ccgis_status ccgis_job_check_classes(ccgis_ctx *ctx, const ccgis_job *job, size_
     free(keys);
     free(shown);
 done:
+    ccgis_text_plan_clear(&text);
     if (ds)
         GDALClose(ds);
     ccgis_gdal_end(ctx);

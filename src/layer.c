@@ -44,7 +44,7 @@ static ccgis_status skip(loader *L, long long fid, const char *key, const char *
     ccgis_where at = L->where;
     at.fid = fid;
     L->layer->n_skipped++;
-    ccgis_msg_at(L->ctx, CCGIS_WARNING, at, "skipped: %s", why);
+    ccgis_msg_feature(L->ctx, CCGIS_WARNING, at, key, "skipped: %s", why);
     if (!L->findings)
         return CCGIS_OK;
     return ccgis_finding_say(L->ctx, L->findings, CCGIS_GEOMETRY_SKIPPED, L->layer->what, key, NULL,
@@ -459,9 +459,9 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
             snprintf(before_txt, sizeof before_txt, "unknown");
         else
             snprintf(before_txt, sizeof before_txt, "%.1f m²", before);
-        ccgis_msg_at(ctx, CCGIS_WARNING, at,
-                     "repaired (%s): geodesic area %s before, %.1f m² after", reason, before_txt,
-                     after);
+        ccgis_msg_feature(ctx, CCGIS_WARNING, at, key,
+                          "repaired (%s): geodesic area %s before, %.1f m² after", reason,
+                          before_txt, after);
         if (L->findings) {
             GEOSGeometry *copy = GEOSGeom_clone_r(ctx->geos, wgs);
             st = ccgis_finding_say(ctx, L->findings, CCGIS_GEOMETRY_REPAIRED, layer->what, key,
@@ -498,7 +498,8 @@ static ccgis_status take_feature(loader *L, OGRFeatureH f)
         !GEOSGeom_getYMin_r(ctx->geos, cf->geom, &box[1]) ||
         !GEOSGeom_getXMax_r(ctx->geos, cf->geom, &box[2]) ||
         !GEOSGeom_getYMax_r(ctx->geos, cf->geom, &box[3])) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_INTERNAL, at, "GEOS gives no box for a kept geometry");
+        st = ccgis_error_feature(ctx, CCGIS_ERR_INTERNAL, at, cf->key,
+                                 "GEOS gives no box for a kept geometry");
         goto done;
     }
     if (!layer->has_extent) {

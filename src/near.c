@@ -99,7 +99,8 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
         if (!GEOSGeomGetX_r(ctx->geos, points->f[i].geom, &p.lon) ||
             !GEOSGeomGetY_r(ctx->geos, points->f[i].geom, &p.lat)) {
             ccgis_where at = {points->source, points->name, points->f[i].fid};
-            st = ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, at, "is not a point with coordinates");
+            st = ccgis_error_feature(ctx, CCGIS_ERR_GEOMETRY, at, points->f[i].key,
+                                     "is not a point with coordinates");
             break;
         }
         if (!ccgis_boxwalk_start(&walk, tree, point_bound, &p)) {
@@ -116,8 +117,9 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
             double d;
             if ((st = ccgis_geod_distance(ctx, p.lon, p.lat, targets->f[t].geom, &d)) != CCGIS_OK) {
                 ccgis_where at = {targets->source, targets->name, targets->f[t].fid};
-                st = ccgis_error_at(ctx, st, at, "cannot measure the distance to %s %s: %s",
-                                    points->what, points->f[i].key, ccgis_errmsg(ctx));
+                st = ccgis_error_feature(ctx, st, at, targets->f[t].key,
+                                         "cannot measure the distance to %s %s: %s", points->what,
+                                         points->f[i].key, ccgis_errmsg(ctx));
                 break;
             }
             /* Equal distances (a point inside two overlapping targets, or on their

@@ -1073,27 +1073,12 @@ static ccgis_status open_zones(ccgis_ctx *ctx, const ccgis_layer *input,
                          input->what);
     }
     *margin = geographic ? 1e-5 : 1.0; /* about a metre */
-    /* A class in a legacy encoding is decoded when the encoding is given (a
-     * zoning layer is too big to guess from; its codes are usually ASCII). */
-    if (z->encoding && *z->encoding && strcasecmp(z->encoding, "auto") != 0) {
-        if ((st = ccgis_text_plan_make(ctx, *ds, *layer, z->encoding, where, text)) != CCGIS_OK)
-            return st;
-        if (!(*encoding = ccgis_strdup(ctx, text->label)))
-            return CCGIS_ERR_NOMEM;
-    } else {
-        /* Not decoded: what the layer declares, for the report's inputs. */
-        char *declared = NULL, *why = NULL, label[200];
-        if ((st = ccgis_layer_encoding(ctx, *ds, *layer, &declared, &why)) == CCGIS_OK) {
-            snprintf(label, sizeof label, "%s (%s)", declared ? declared : "UTF-8",
-                     why ? why : "assumed");
-            if (!(*encoding = ccgis_strdup(ctx, label)))
-                st = CCGIS_ERR_NOMEM;
-        }
-        free(declared);
-        free(why);
-        if (st != CCGIS_OK)
-            return st;
-    }
+    /* The class and id read as every other step reads this layer: decoded
+     * (given, declared or detected encoding) and NFC (encoding.c). */
+    if ((st = ccgis_text_plan_make(ctx, *ds, *layer, z->encoding, where, text)) != CCGIS_OK)
+        return st;
+    if (!(*encoding = ccgis_strdup(ctx, text->label)))
+        return CCGIS_ERR_NOMEM;
 
     /* Only the geometry and the class are used: GDAL need not decode the rest. */
     int nf = OGR_FD_GetFieldCount(defn);
@@ -1204,7 +1189,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
     long long bad_text = 0;  /* zones whose class or id was not UTF-8 */
     size_t n_qbox = 0;
     fid_set seen = {NULL, 0, 0};
-    ccgis_text_plan text = {NULL, NULL};
+    ccgis_text_plan text = {.dec = NULL};
     ccgis_crs *zones_crs = NULL; /* kept in the result */
     char *zones_encoding = NULL;
     ccgis_status st;
@@ -1355,7 +1340,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
                 stop_reading = 1;
                 break;
             }
-            if (text.dec && !ctx->gdal_msg[0]) {
+            if (!ctx->gdal_msg[0]) {
                 ccgis_status ts;
                 ccgis_text_plan_apply(ctx, &text, f, (ccgis_where){sh.source, sh.layer, fid}, &ts);
                 if (ts != CCGIS_OK) {

@@ -1247,6 +1247,13 @@ static void tally_word(tally *t, struct ccgis_text_decoder *dec, const int *usab
 ccgis_textcode ccgis_text_detect(const char *const *strings, const size_t *lens, size_t n,
                                  int *confidence)
 {
+    return ccgis_text_detect_ex(strings, lens, n, confidence, NULL, NULL);
+}
+
+/* ccgis_text_detect_ex: see internal.h. */
+ccgis_textcode ccgis_text_detect_ex(const char *const *strings, const size_t *lens, size_t n,
+                                    int *confidence, ccgis_textcode *best_code, double *share)
+{
     struct ccgis_text_decoder dec[DETECT_CODES];
     int usable[DETECT_CODES];
     double score[DETECT_CODES];
@@ -1254,6 +1261,10 @@ ccgis_textcode ccgis_text_detect(const char *const *strings, const size_t *lens,
     ccgis_textcode result = CCGIS_TEXT_UNKNOWN;
     tally *t = calloc(1, sizeof *t);
 
+    if (best_code)
+        *best_code = CCGIS_TEXT_UNKNOWN;
+    if (share)
+        *share = 0.0;
     for (int c = 0; c < DETECT_CODES; c++)
         usable[c] = t && dec_open(&dec[c], detect_order[c]) == 0;
     if (!t)
@@ -1275,10 +1286,22 @@ ccgis_textcode ccgis_text_detect(const char *const *strings, const size_t *lens,
     if (t->words == 0) { /* all ASCII: nothing to decode */
         result = CCGIS_TEXT_UTF8;
         conf = 100;
+        if (best_code)
+            *best_code = CCGIS_TEXT_UTF8;
+        if (share)
+            *share = 1.0;
         goto done;
     }
     for (int c = 0; c < DETECT_CODES; c++)
         score[c] = (double)t->good[c] / (double)t->words;
+    int top = 0; /* the code reading the most words as syllables, ties to the first */
+    for (int c = 1; c < DETECT_CODES; c++)
+        if (score[c] > score[top])
+            top = c;
+    if (best_code)
+        *best_code = detect_order[top];
+    if (share)
+        *share = score[top];
 
     /* Valid UTF-8 is UTF-8 unless a legacy code reads clearly better. */
     if (all_utf8) {
@@ -1288,16 +1311,17 @@ ccgis_textcode ccgis_text_detect(const char *const *strings, const size_t *lens,
         if (!better) {
             result = CCGIS_TEXT_UTF8;
             conf = 90 + (int)(10.0 * score[0] + 0.5);
+            if (best_code)
+                *best_code = CCGIS_TEXT_UTF8;
+            if (share)
+                *share = score[0];
             goto done;
         }
     }
 
     /* The best code, and its margin over each rival on the words where
      * the two differ. */
-    int best = 0;
-    for (int c = 1; c < DETECT_CODES; c++)
-        if (score[c] > score[best])
-            best = c;
+    int best = top;
     double margin = 1.0;
     for (int c = 0; c < DETECT_CODES; c++) {
         if (c == best || t->diff[best][c] == 0)

@@ -28,7 +28,10 @@
  *   declared_ha = dien_tich                    ; optional: the declared area, hectares
  *   declared_tol_pct = 5                       ; AREA_MISMATCH beyond this (default 5)
  *   srs      =                                 ; assign a CRS (.prj missing or wrong)
- *   encoding =                                 ; reserved: attribute encoding override
+ *   encoding =                                 ; a shapefile's attribute encoding when its
+ *                                              ; .cpg is missing or wrong: UTF-8, CP1258,
+ *                                              ; VISCII, TCVN3, VNI (default: declared,
+ *                                              ; else detected; layer.h)
  *
  *   [districts]     ; optional: administrative units
  *   source, layer, srs, encoding as above;  name = field naming each unit (required)

@@ -27,8 +27,15 @@
  * skipped one by one, as below.
  *
  *   - its attributes, for writing them back out, as UTF-8 NFC: decoded from
- *     the encoding given (spec->encoding) or, when the source declares none,
- *     the one detected from the text (textcode.h); refused when ambiguous.
+ *     the encoding given (spec->encoding), else the one the source declares
+ *     (.cpg, DBF language driver id, the format) unless its bytes clearly say
+ *     otherwise, else the one detected from the text (textcode.h); refused
+ *     when ambiguous.  A declared code page (ISO-8859-1, CP1252...) whose
+ *     text reads as TCVN3, VNI, CP1258, VISCII or UTF-8 with 90 % confidence
+ *     or more is read as that, with a warning naming both.  Every command and
+ *     every step (the overlay of districts and zones, ccgis info, convert)
+ *     decides and decodes a layer's text the same way, so ids, names and
+ *     classes compare equal wherever they are read.
  *
  * Nothing is dropped or changed silently:
  *   - NULL and empty geometries are skipped, counted, and each becomes a

@@ -17,8 +17,10 @@
  * warning naming the index, both counts and how to rebuild it.
  *
  * Nothing is dropped silently: an overlay layer with no feature at all is
- * refused (an empty zoning layer would put every input on no zone); a class
- * or zone id that is not UTF-8 keeps its bad bytes as U+FFFD, with one
+ * refused (an empty zoning layer would put every input on no zone); classes
+ * and zone ids are decoded and made NFC exactly as ccgis_layer_load() reads
+ * text (layer.h: the encoding given, declared or detected); a class
+ * or zone id that is still not UTF-8 keeps its bad bytes as U+FFFD, with one
  * warning; .dbf records flagged deleted and values cut at a NUL in a
  * GeoJSON file are counted in a warning (they are not read).
  * Each zone near an input is transformed to WGS 84 and intersected with the

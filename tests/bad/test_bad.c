@@ -140,8 +140,8 @@ static const bad_case cases[] = {
      NULL},
 
     /* ---- geometry ---- */
-    {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', feature 0: skipped: no "
-                                            "geometry (NULL)",
+    {"NULL geometry", GJ2("null"), AREA, 0, "in.geojson, layer 'in', id 'a', feature 0: skipped: "
+                                            "no geometry (NULL)",
      NULL, COUNT("out.gpkg", 1)},
     {"empty geometry", GJ2(POLY("")), AREA, 0, "feature 0: skipped: ", NULL,
      COUNT("out.gpkg", 1)},
