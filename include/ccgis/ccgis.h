@@ -25,6 +25,7 @@
  *   near.h      nearest polygon of each point, points within a radius
  *   overlaps.h  polygons of one layer that overlap each other; area counting
  *               overlaps once
+ *   change.h    today's clusters against the planned ones: change classes
  *   tables.h    the results as layers, for write.h
  *   job.h       the job file of `ccgis run`
  *   run.h       the main job: every layer, the report
@@ -49,6 +50,7 @@
 #include "ccgis/assign.h"
 #include "ccgis/near.h"
 #include "ccgis/overlaps.h"
+#include "ccgis/change.h"
 #include "ccgis/tables.h"
 #include "ccgis/job.h"
 #include "ccgis/run.h"
