@@ -26,6 +26,7 @@
  *   overlaps.h  polygons of one layer that overlap each other; area counting
  *               overlaps once
  *   change.h    today's clusters against the planned ones: change classes
+ *   wastewater.h  clusters and their wastewater plants: compliant or not
  *   tables.h    the results as layers, for write.h
  *   job.h       the job file of `ccgis run`
  *   run.h       the main job: every layer, the report
@@ -51,6 +52,7 @@
 #include "ccgis/near.h"
 #include "ccgis/overlaps.h"
 #include "ccgis/change.h"
+#include "ccgis/wastewater.h"
 #include "ccgis/tables.h"
 #include "ccgis/job.h"
 #include "ccgis/run.h"
