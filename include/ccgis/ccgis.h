@@ -27,6 +27,7 @@
  *               overlaps once
  *   change.h    today's clusters against the planned ones: change classes
  *   wastewater.h  clusters and their wastewater plants: compliant or not
+ *   programme.h years, shares and counts of the programme fields as typed
  *   tables.h    the results as layers, for write.h
  *   job.h       the job file of `ccgis run`
  *   run.h       the main job: every layer, the report
@@ -53,6 +54,7 @@
 #include "ccgis/overlaps.h"
 #include "ccgis/change.h"
 #include "ccgis/wastewater.h"
+#include "ccgis/programme.h"
 #include "ccgis/tables.h"
 #include "ccgis/job.h"
 #include "ccgis/run.h"
