@@ -25,6 +25,9 @@
  *   near.h      nearest polygon of each point, points within a radius
  *   overlaps.h  polygons of one layer that overlap each other; area counting
  *               overlaps once
+ *   change.h    today's clusters against the planned ones: change classes
+ *   wastewater.h  clusters and their wastewater plants: compliant or not
+ *   programme.h years, shares and counts of the programme fields as typed
  *   tables.h    the results as layers, for write.h
  *   job.h       the job file of `ccgis run`
  *   lang.h      the language of the report and workbook; numbers written its way
@@ -50,6 +53,9 @@
 #include "ccgis/assign.h"
 #include "ccgis/near.h"
 #include "ccgis/overlaps.h"
+#include "ccgis/change.h"
+#include "ccgis/wastewater.h"
+#include "ccgis/programme.h"
 #include "ccgis/tables.h"
 #include "ccgis/lang.h"
 #include "ccgis/job.h"
