@@ -63,6 +63,11 @@ typedef struct bad_case {
     "$L port 60 & lp=$!; while [ ! -s port ]; do sleep 0.05; done; port=$(cat port); "
 /* Milliseconds since the epoch. */
 #define NOW_MS "$(($(date +%s%N) / 1000000))"
+/* Wait (up to 30 s) until a run paused with CCGIS_TEST_STALL_DIR=. says so
+ * (testhook.c writes "stalled"): a fixed sleep can end before a run on a
+ * loaded machine reaches its pause point. */
+#define WAIT_STALLED                                                                              \
+    "i=0; while [ ! -e stalled ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; "
 /* Run as an unprivileged user when root (root reads any file). */
 #define AS_USER(c) "if [ $(id -u) = 0 ]; then runuser -u nobody -- " c "; else " c "; fi"
 
@@ -494,16 +499,20 @@ static const bad_case cases[] = {
     {"disk full (file size limit)", "mkjob", "ulimit -f 200 && $C run job.ini", 2,
      "check free space", "out", "! ls -a | grep -q ccgis-tmp"},
     {"Ctrl-C while loading", "mkjob",
-     "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
+     "CCGIS_TEST_STALL=loading CCGIS_TEST_STALL_DIR=. $C run job.ini & pid=$!; " WAIT_STALLED
+     "kill -INT $pid; wait $pid",
      130, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
     {"killed (SIGKILL) while loading", "mkjob",
-     "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -KILL $pid; wait $pid",
+     "CCGIS_TEST_STALL=loading CCGIS_TEST_STALL_DIR=. $C run job.ini & pid=$!; " WAIT_STALLED
+     "kill -KILL $pid; wait $pid",
      137, "", "out", "! ls -a | grep -q ccgis-tmp"},
     {"killed (SIGKILL) during the analysis", "mkjob",
-     "CCGIS_TEST_STALL=analysis $C run job.ini & pid=$!; sleep 0.5; kill -KILL $pid; wait $pid",
+     "CCGIS_TEST_STALL=analysis CCGIS_TEST_STALL_DIR=. $C run job.ini & pid=$!; " WAIT_STALLED
+     "kill -KILL $pid; wait $pid",
      137, "", "out", "! ls -a | grep -q ccgis-tmp"},
     {"Ctrl-C during the analysis", "mkjob",
-     "CCGIS_TEST_STALL=analysis $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
+     "CCGIS_TEST_STALL=analysis CCGIS_TEST_STALL_DIR=. $C run job.ini & pid=$!; " WAIT_STALLED
+     "kill -INT $pid; wait $pid",
      130, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},
 };
 

@@ -275,9 +275,13 @@ static void existing_output_needs_overwrite(void **state)
 static void interrupted_run_leaves_nothing(void **state)
 {
     (void)state;
-    run_result r = run("rm -rf %s/out && (CCGIS_TEST_STALL=writing %s run -q %s & pid=$!; "
-                       "sleep 1; kill -INT $pid; wait $pid; echo \"exit=$?\"); ls -a %s/out",
-                       WORK_DIR, CCGIS_BIN, JOB, WORK_DIR);
+    /* Wait for the run to say it paused (testhook.c), not a fixed time: a
+     * loaded machine may take longer to get there. */
+    run_result r = run("rm -rf %s/out %s/stalled && (CCGIS_TEST_STALL=writing "
+                       "CCGIS_TEST_STALL_DIR=%s %s run -q %s & pid=$!; i=0; while [ ! -e "
+                       "%s/stalled ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; "
+                       "kill -INT $pid; wait $pid; echo \"exit=$?\"); ls -a %s/out",
+                       WORK_DIR, WORK_DIR, WORK_DIR, CCGIS_BIN, JOB, WORK_DIR, WORK_DIR);
     assert_non_null(strstr(r.out, "exit=130")); /* 128 + SIGINT, as shells report Ctrl-C */
     assert_null(strstr(r.out, "hanoi"));
     assert_null(strstr(r.out, "ccgis-tmp"));
