@@ -706,6 +706,18 @@ ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatiali
  */
 ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format);
 
+/*
+ * ccgis_write_direct_progress -- ccgis_write_direct() reporting to `fn`
+ * (may be NULL) with the fraction mapped into [base, base + span], at most
+ * every 50 ms.  GDAL stops after the feature it is writing when `fn`
+ * returns 0 or an interruption is pending (ccgis_interrupt_request, which
+ * ccgis_write_direct() also obeys): CCGIS_ERR_CANCELLED, "cancelled by the
+ * caller", what was written left for the caller to remove.
+ */
+ccgis_status ccgis_write_direct_progress(ccgis_ctx *ctx, void *mem, const char *path,
+                                         const char *format, ccgis_progress_fn fn, void *arg,
+                                         double base, double span);
+
 /* ---- sha256.c ---------------------------------------------------------- */
 
 /* SHA-256 (FIPS 180-4) in steps: init, update with the bytes, final. */
@@ -797,10 +809,16 @@ void ccgis_manifest_free(ccgis_manifest *m);
  * CCGIS_TEST_... fault to inject, see testhook.c) is set, else 0; always 0
  * without CCGIS_TEST_HOOKS.
  */
+/*
+ * ccgis_test_delay -- when the environment variable `name` holds a number
+ * of milliseconds (1 to 999), sleep that long (a slow disk, to interrupt a
+ * write in its middle); no-op without CCGIS_TEST_HOOKS.
+ */
 #ifdef CCGIS_TEST_HOOKS
 ccgis_status ccgis_test_stall(ccgis_ctx *ctx, const char *point, ccgis_progress_fn fn, void *arg,
                               double at);
 int ccgis_test_flag(const char *name);
+void ccgis_test_delay(const char *name);
 #else
 static inline ccgis_status ccgis_test_stall(ccgis_ctx *ctx, const char *point,
                                             ccgis_progress_fn fn, void *arg, double at)
@@ -812,6 +830,10 @@ static inline int ccgis_test_flag(const char *name)
 {
     (void)name;
     return 0;
+}
+static inline void ccgis_test_delay(const char *name)
+{
+    (void)name;
 }
 #endif
 

@@ -855,6 +855,22 @@ static ccgis_status build_layers(run_data *d)
 static const char *const layer_names[L_COUNT] = {"clusters", "cluster_zones", "districts",
                                                  "villages", "findings"};
 
+/* The files write_layers() writes so far, of how many: for the progress. */
+typedef struct files_done {
+    int k, n;
+} files_done;
+
+/* Write one file of the output with GDAL, its progress reported within
+ * CCGIS_RUN_WRITING .. 0.95 of the run: a cancellation point after every
+ * feature (ccgis_write_direct_progress). */
+static ccgis_status write_file(run_data *d, files_done *fd, void *ds, const char *path)
+{
+    double span = (0.95 - CCGIS_RUN_WRITING) / (fd->n > 0 ? fd->n : 1);
+    double at = CCGIS_RUN_WRITING + span * fd->k++;
+    return ccgis_write_direct_progress(d->ctx, ds, path, NULL, d->progress, d->progress_arg, at,
+                                       span);
+}
+
 /* Write every layer in every format asked into folder `dir`. */
 static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
 {
@@ -865,6 +881,11 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         unsigned bit;
         const char *ext;
     } one_per_layer[] = {{CCGIS_FMT_GEOJSON, "geojson"}, {CCGIS_FMT_SHP, "shp"}};
+    files_done fd = {0, d->districts ? 1 : 0};
+    for (int k = 0; k < L_COUNT; k++)
+        if (d->layers[k])
+            fd.n += !!(d->job->formats & CCGIS_FMT_GEOJSON) + !!(d->job->formats & CCGIS_FMT_SHP);
+    fd.n += !!(d->job->formats & CCGIS_FMT_GPKG) + !!(d->job->formats & CCGIS_FMT_SQLITE);
     for (size_t f = 0; f < 2 && st == CCGIS_OK; f++) {
         if (!(d->job->formats & one_per_layer[f].bit))
             continue;
@@ -872,7 +893,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
             if (!d->layers[k])
                 continue;
             snprintf(path, sizeof path, "%s/%s.%s", dir, layer_names[k], one_per_layer[f].ext);
-            st = ccgis_write_direct(ctx, d->layers[k], path, NULL);
+            st = write_file(d, &fd, d->layers[k], path);
         }
     }
     /* One <layer>.qml beside the .shp and .geojson: QGIS's default style. */
@@ -900,7 +921,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         }
         snprintf(path, sizeof path, "%s/%s.%s", dir, base, all_in_one[f].ext);
         if (st == CCGIS_OK)
-            st = ccgis_write_direct(ctx, all, path, NULL);
+            st = write_file(d, &fd, all, path);
         GDALClose(all);
         if (st == CCGIS_OK)
             st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE);
@@ -909,7 +930,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         GDALDatasetH t = NULL;
         if ((st = district_status_table(d, &t)) == CCGIS_OK) {
             snprintf(path, sizeof path, "%s/district_status.csv", dir);
-            st = ccgis_write_direct(ctx, t, path, NULL);
+            st = write_file(d, &fd, t, path);
             GDALClose(t);
         }
     }
@@ -1049,6 +1070,7 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
         goto done;
     if ((st = ccgis_test_stall(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
         (st = ccgis_write_report(&d, tmp)) != CCGIS_OK ||
+        (st = tick(ctx, progress, progress_arg, 0.96, "writing")) != CCGIS_OK ||
         (st = ccgis_write_workbook(&d, tmp, ccgis_outdir_name(od), CCGIS_LANG_VI)) != CCGIS_OK)
         goto done;
     if ((st = tick(ctx, progress, progress_arg, 0.99, "writing")) != CCGIS_OK)

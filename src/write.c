@@ -2,7 +2,9 @@
  * write.c -- writing result layers with GDAL, all or nothing (see ccgis/write.h).
  *
  * The in-memory dataset is handed to GDALVectorTranslate (ogr2ogr's library
- * form) with per-format options (ccgis_write_direct).  ccgis_write_all puts
+ * form) with per-format options (ccgis_write_direct), and a progress
+ * callback that stops it after the feature being written when the caller
+ * cancels or an interruption is requested (Ctrl-C: ccgis_interrupt_request).  ccgis_write_all puts
  * each output through the output transaction (outdir.h): written into a
  * temporary folder beside its destination, then, only when GDAL has closed
  * every output without a single error, all their files (one for most
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -110,12 +113,81 @@ static char **translate_args(const char *driver)
     return args;
 }
 
+/* What GDAL's progress callback looks at while it translates: the caller's
+ * callback (may be NULL) and the process-wide interruption request. */
+typedef struct write_poll {
+    ccgis_ctx *ctx;
+    ccgis_progress_fn fn; /* may be NULL */
+    void *arg;
+    double base, span; /* GDAL's 0..1 mapped to [base, base + span] for fn */
+    double next_s;     /* monotonic time of the next call of fn */
+    int first;         /* no callback yet in this translation */
+    int cancelled;     /* fn returned 0, or an interruption was requested */
+} write_poll;
+
+/* Seconds on the monotonic clock. */
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The caller's callback, for the test pause (testhook.c). */
+static int poll_caller(double fraction, const char *note, void *arg)
+{
+    const write_poll *p = arg;
+    (void)note;
+    return !ccgis_interrupt_pending() &&
+           (!p->fn || p->fn(p->base + p->span * fraction, "writing", p->arg));
+}
+
+/*
+ * GDALProgressFunc: GDAL calls it after every feature it writes.  Returns
+ * FALSE (GDAL stops the translation) once an interruption is pending
+ * (looked at every call: a flag) or the caller's callback returned 0 (called
+ * at most every 50 ms, so that a terminal progress bar costs nothing).
+ */
+static int CPL_STDCALL write_progress(double fraction, const char *msg, void *arg)
+{
+    write_poll *p = arg;
+    (void)msg;
+    if (p->cancelled)
+        return FALSE;
+    if (p->first) {
+        p->first = 0;
+        if (ccgis_test_stall(p->ctx, "translate", poll_caller, p, fraction) != CCGIS_OK)
+            p->cancelled = 1;
+    }
+    ccgis_test_delay("CCGIS_TEST_SLOW_WRITE");
+    if (ccgis_interrupt_pending()) {
+        p->cancelled = 1;
+    } else if (p->fn) {
+        double t = mono_s();
+        if (t >= p->next_s) {
+            p->next_s = t + 0.05;
+            if (!p->fn(p->base + p->span * fraction, "writing", p->arg))
+                p->cancelled = 1;
+        }
+    }
+    return !p->cancelled;
+}
+
 /* ccgis_write_direct: see internal.h. */
 ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format)
+{
+    return ccgis_write_direct_progress(ctx, mem, path, format, NULL, NULL, 0.0, 0.0);
+}
+
+/* ccgis_write_direct_progress: see internal.h. */
+ccgis_status ccgis_write_direct_progress(ccgis_ctx *ctx, void *mem, const char *path,
+                                         const char *format, ccgis_progress_fn fn, void *arg,
+                                         double base, double span)
 {
     ccgis_where where = {path, NULL, -1};
     char **args = NULL;
     GDALVectorTranslateOptions *topts = NULL;
+    write_poll poll = {ctx, fn, arg, base, span, 0.0, 1, 0};
     ccgis_status st = CCGIS_OK;
 
     ccgis_gdal_begin(ctx);
@@ -133,20 +205,29 @@ ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, con
                             driver, nlayers);
         goto done;
     }
+    if (ccgis_interrupt_pending() || (fn && !fn(base, "writing", arg))) {
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
+        goto done;
+    }
+    /* "-progress": without it GDAL never calls the progress callback. */
     args = translate_args(driver);
+    args = args ? CSLAddString(args, "-progress") : NULL;
     topts = args ? GDALVectorTranslateOptionsNew(args, NULL) : NULL;
     if (!topts) {
         st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "GDAL refused ccgis's options for %s: %s",
                          driver, ctx->gdal_msg);
         goto done;
     }
+    GDALVectorTranslateOptionsSetProgress(topts, write_progress, &poll);
     ctx->gdal_msg[0] = '\0';
     GDALDatasetH src = mem;
     int usage_error = 0;
     GDALDatasetH out = GDALVectorTranslate(path, NULL, 1, &src, topts, &usage_error);
     if (out)
         GDALClose(out);
-    if (ctx->gdal_msg[0] || usage_error || !out)
+    if (poll.cancelled)
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
+    else if (ctx->gdal_msg[0] || usage_error || !out)
         st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
                             "GDAL could not write it: %s -- check free space and permissions",
                             ctx->gdal_msg[0] ? ctx->gdal_msg : "no reason given");
@@ -198,6 +279,8 @@ ccgis_status ccgis_write_all(ccgis_ctx *ctx, void *const *mems, const char *cons
         if (st != CCGIS_OK)
             st = ccgis_outdir_end(ctx, ods[i], st), ods[i] = NULL;
     }
+    if (st == CCGIS_OK && ccgis_interrupt_pending())
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
     if (st == CCGIS_OK)
         st = ccgis_outdir_commit_all(ctx, ods, n);
     for (size_t i = n; i-- > 0;)

@@ -108,8 +108,8 @@ int cli_fail(ccgis_ctx *ctx);
 /* Exit code for a status (CLI_EXIT_*). */
 int cli_exit_code(ccgis_status st);
 
-/* interrupt.c: SIGINT and SIGTERM during `ccgis run` (see interrupt.c for
- * what happens when). */
+/* interrupt.c: SIGINT and SIGTERM during `ccgis run`, and while a single
+ * command writes its output (see interrupt.c for what happens when). */
 
 /* Catch SIGINT and SIGTERM (and SIGALRM) until cli_interrupt_remove();
  * `output` names what would have been written, for the message printed when
@@ -121,6 +121,11 @@ void cli_interrupt_install(const char *output);
  * cancelled), else 0; from CCGIS_RUN_WRITING on, the command counts as
  * writing and is no longer ended by force after the first signal. */
 int cli_interrupt_check(double fraction);
+
+/* From now on the command counts as writing (as cli_interrupt_check does
+ * from CCGIS_RUN_WRITING on): a signal cancels, nothing ends it by force
+ * but a second signal. */
+void cli_interrupt_writing(void);
 
 /* 1 once SIGINT or SIGTERM came. */
 int cli_interrupted(void);

@@ -27,12 +27,27 @@ int cli_write_result(ccgis_ctx *ctx, void *result, const char *path, const char 
     return cli_write_all(ctx, &result, &path, 1, format, overwrite, findings);
 }
 
-/* cli_write_all: see cli.h. */
+/* cli_write_all: see cli.h.  Ctrl-C (SIGINT) or SIGTERM while writing
+ * stops GDAL after the feature it is writing (ccgis_interrupt_request, by
+ * interrupt.c); the library removes what it wrote and the command exits 130. */
 int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths, int n,
                   const char *format, int overwrite, const ccgis_findings *findings)
 {
     ccgis_write_options w = {format, overwrite};
-    if (ccgis_write_all(ctx, results, paths, n > 0 ? (size_t)n : 0, &w) != CCGIS_OK)
+    cli_interrupt_install(n > 0 ? paths[0] : "");
+    cli_interrupt_writing();
+    ccgis_status st = ccgis_write_all(ctx, results, paths, n > 0 ? (size_t)n : 0, &w);
+    int interrupted = cli_interrupted();
+    cli_interrupt_remove();
+    if (st != CCGIS_OK && interrupted) {
+        cli_flush_messages();
+        fprintf(stderr, "ccgis: interrupted: nothing was written to %s", n > 0 ? paths[0] : "");
+        for (int i = 1; i < n; i++)
+            fprintf(stderr, " or %s", paths[i]);
+        fputc('\n', stderr);
+        return CLI_EXIT_CANCELLED;
+    }
+    if (st != CCGIS_OK)
         return cli_fail(ctx);
     print_findings_summary(findings);
     return CLI_EXIT_OK;
