@@ -63,9 +63,11 @@
  * folder and the lock file, which the next run cleans.
  *
  * Inputs vs outputs: ccgis_outdir_holds() says whether a source, in any form
- * GDAL opens (a path, /vsizip/, /vsigzip/, /vsitar/, GeoJSON:, GPKG: ...),
- * reads a file under a folder: a job whose output folder holds one of its
- * inputs is refused before anything is read.
+ * GDAL opens (a path, /vsizip/, /vsigzip/, /vsitar/, GeoJSON:, GPKG:, a .vrt
+ * and what it reads ...), reads a file under a folder: a job whose output
+ * folder holds one of its inputs is refused before anything is read.
+ * ccgis_outdir_replaces() says the same of an output file: a single command
+ * whose output would replace one of its inputs is refused the same way.
  *
  * Linux only (renameat2, flock); the destination's folder must be on a
  * local file system that supports them (ext4, xfs, btrfs, tmpfs do).
@@ -161,13 +163,32 @@ ccgis_status ccgis_outdir_end(ccgis_ctx *ctx, ccgis_outdir *od, ccgis_status sta
  * with {braces}) are stripped, then the longest part of the rest that exists
  * is resolved with realpath (symbolic links, "..").  Sidecar files (a
  * shapefile's .shx, .dbf, .prj ...) lie in the same folder as their main
- * file, so they are covered.  Database connections (PG:...) and remote
- * sources (/vsicurl/, http://) read nothing local: 0.
+ * file, so they are covered.  A GDAL virtual dataset (a .vrt file, or its
+ * XML given as the source) is followed: each <SrcDataSource> and
+ * <SourceFilename> it names (relative to the .vrt's folder with
+ * relativeToVRT="1") is resolved the same way, up to 8 VRTs deep.
+ * Database connections (PG:...) and remote sources (/vsicurl/, http://)
+ * read nothing local: 0.
  *
  * `file` (may be NULL) receives, when 1 is returned, the resolved path found
  * under the folder (cap bytes).
  */
 int ccgis_outdir_holds(const char *folder, const char *source, char *file, size_t cap);
+
+/*
+ * ccgis_outdir_replaces -- 1 if writing the output file `path` (which need
+ * not exist yet) would create or replace a file the source `source` reads,
+ * else 0.  The source is resolved as by ccgis_outdir_holds(); it reads what
+ * `path` writes when it resolves to
+ *   - the file `path` itself (also through /vsizip/, GPKG:, a .vrt ...);
+ *   - another file of the same shapefile: a.shp read and a.dbf written, or
+ *     the reverse (.shp .shx .dbf .prj .cpg .qix .sbn .sbx .qpj, any case);
+ *   - a folder holding `path` when `path` is part of a shapefile (a folder
+ *     of shapefiles opened as one source reads the shapefiles in it).
+ * `file` (may be NULL) receives, when 1 is returned, the resolved path the
+ * source reads (cap bytes).
+ */
+int ccgis_outdir_replaces(const char *path, const char *source, char *file, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -29,7 +29,8 @@ enum {
 typedef struct cli_opt {
     const char *name;    /* long name with dashes: "--layer" */
     char short_name;     /* e.g. 'q', or 0 */
-    const char *metavar; /* "NAME", or NULL for a flag */
+    const char *metavar; /* "NAME", or NULL for a flag; "FILE" marks an output
+                            (main.c refuses one that would replace an input) */
     const char *help;    /* one line */
 } cli_opt;
 
@@ -135,6 +136,16 @@ int cli_interrupted(void);
 void cli_interrupt_remove(void);
 
 /* output.c */
+
+/*
+ * cli_check_outputs -- before a command reads anything: refuse (print the
+ * error, return CLI_EXIT_INPUT) an output (an option whose metavar is
+ * "FILE") that would create or replace a file one of the command's inputs
+ * (its positional arguments) reads: the same file, through /vsizip/,
+ * GPKG:, GeoJSON: or a .vrt, or a file of the same shapefile
+ * (ccgis_outdir_replaces).  Returns CLI_EXIT_OK when there is none.
+ */
+int cli_check_outputs(const cli_command *cmd, const cli_args *args);
 
 /*
  * cli_write_result -- write a command's result dataset to `path` (format from

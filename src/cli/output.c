@@ -2,7 +2,10 @@
  * output.c -- what commands share at their end: writing the result dataset
  * and telling the user what was written and what was found.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -50,6 +53,40 @@ int cli_write_all(ccgis_ctx *ctx, void *const *results, const char *const *paths
     if (st != CCGIS_OK)
         return cli_fail(ctx);
     print_findings_summary(findings);
+    return CLI_EXIT_OK;
+}
+
+/* cli_check_outputs: see cli.h. */
+int cli_check_outputs(const cli_command *cmd, const cli_args *args)
+{
+    char file[PATH_MAX];
+    for (int k = 0; cmd->opts[k].name; k++) {
+        const char *out = args->value[k];
+        if (!out || !cmd->opts[k].metavar || strcmp(cmd->opts[k].metavar, "FILE") != 0)
+            continue;
+        for (int i = 0; i < args->npos; i++) {
+            const char *src = args->pos[i];
+            if (!ccgis_outdir_replaces(out, src, file, sizeof file))
+                continue;
+            struct stat sb;
+            if (stat(file, &sb) == 0 && S_ISDIR(sb.st_mode))
+                fprintf(stderr,
+                        "ccgis: error: %s: is in the folder %s, which the input %s reads -- "
+                        "choose another output name or folder\n",
+                        out, file, src);
+            else if (strcmp(out, src) == 0)
+                fprintf(stderr,
+                        "ccgis: error: %s: is also the input -- writing it would replace the "
+                        "data being read; choose another output name\n",
+                        out);
+            else
+                fprintf(stderr,
+                        "ccgis: error: %s: would replace %s, which the input %s reads -- "
+                        "choose another output name\n",
+                        out, file, src);
+            return CLI_EXIT_INPUT;
+        }
+    }
     return CLI_EXIT_OK;
 }
 

@@ -555,6 +555,86 @@ static void sources_are_resolved_to_what_they_read(void **state)
     assert_int_equal(ccgis_outdir_holds(W "/c/in", W "/c/in/v.geojson", NULL, 0), 1);
 }
 
+/* A .vrt is followed to what it reads; an output file is compared with
+ * what a source reads, shapefile sidecars included. */
+static void vrt_sources_and_output_files(void **state)
+{
+    (void)fresh(state);
+    assert_int_equal(sh("cd '%s/c' && mkdir -p out in deep && echo x > out/v.geojson && "
+                        "for e in shp shx dbf prj cpg; do echo x > in/c.$e; done && "
+                        "echo x > in/d.gpkg && echo x > in/z.zip && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource>"
+                        "%s/c/out/v.geojson</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>' "
+                        "> abs.vrt && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource "
+                        "relativeToVRT=\"1\">../out/v.geojson</SrcDataSource></OGRVRTLayer>"
+                        "</OGRVRTDataSource>' > deep/rel.vrt && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource "
+                        "relativeToVRT=\"1\">deep/rel.vrt</SrcDataSource></OGRVRTLayer>"
+                        "</OGRVRTDataSource>' > chain.vrt && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"c\"><SrcDataSource "
+                        "relativeToVRT=\"1\">c.shp</SrcDataSource></OGRVRTLayer>"
+                        "</OGRVRTDataSource>' > in/c.vrt && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource "
+                        "relativeToVRT=\"1\">self.vrt</SrcDataSource></OGRVRTLayer>"
+                        "</OGRVRTDataSource>' > self.vrt && echo 'not xml' > bad.vrt",
+                        W, W),
+                     0);
+    char file[1024];
+    /* Folders (ccgis run's output). */
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/abs.vrt", file, sizeof file), 1);
+    assert_string_equal(file, W "/c/out/v.geojson");
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/deep/rel.vrt", NULL, 0), 1);
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/chain.vrt", NULL, 0), 1);
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/self.vrt", NULL, 0), 0); /* a loop ends */
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/bad.vrt", NULL, 0), 0);
+    assert_int_equal(ccgis_outdir_holds(W "/c/in", W "/c/abs.vrt", NULL, 0), 0);
+    assert_int_equal(ccgis_outdir_holds(W "/c/out",
+                                        "<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource>"
+                                        "GeoJSON:" W "/c/out/v.geojson</SrcDataSource>"
+                                        "</OGRVRTLayer></OGRVRTDataSource>",
+                                        NULL, 0),
+                     1);
+    /* Files (a single command's output). */
+    static const struct {
+        const char *out, *source; /* under $W/c/in; "@" stands for it */
+        int replaces;
+    } cases[] = {
+        {"@/c.shp", "@/c.shp", 1},
+        {"@/c.shp", "@/../in/c.shp", 1},
+        {"@/c.dbf", "@/c.shp", 1},       /* written with -f "ESRI Shapefile" */
+        {"@/c.shp", "@/c.dbf", 1},       /* a .dbf read as a table */
+        {"@/C.Shp", "@/c.shp", 0},       /* another name on a case-sensitive disk */
+        {"@/c.gpkg", "@/c.shp", 0},      /* beside it, another format */
+        {"@/c.shp", "@/c.vrt", 1},       /* relativeToVRT */
+        {"@/d.gpkg", "GPKG:@/d.gpkg:districts", 1},
+        {"@/d.gpkg", "@/d.gpkg", 1},
+        {"@/z.zip", "/vsizip/@/z.zip/c.shp", 1},
+        {"@/z.zip", "/vsizip/{@/z.zip}/c.shp", 1},
+        {"@/new.shp", "@", 1},           /* a folder of shapefiles read as one source */
+        {"@/new.gpkg", "@", 0},          /* which reads no GeoPackage */
+        {"@/c.shp", "@/missing.shp", 0}, /* refused later, as missing */
+        {"@/c.shp", "PG:dbname=gis", 0},
+    };
+    char out[1024], src[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *at = strchr(cases[i].out, '@');
+        snprintf(out, sizeof out, "%s/c/in%s", W, at + 1);
+        at = strchr(cases[i].source, '@');
+        if (at)
+            snprintf(src, sizeof src, "%.*s%s/c/in%s", (int)(at - cases[i].source),
+                     cases[i].source, W, at + 1);
+        else
+            snprintf(src, sizeof src, "%s", cases[i].source);
+        int got = ccgis_outdir_replaces(out, src, file, sizeof file);
+        if (got != cases[i].replaces)
+            fprintf(stderr, "%s from %s: %d, expected %d\n", out, src, got, cases[i].replaces);
+        assert_int_equal(got, cases[i].replaces);
+        if (got)
+            assert_non_null(strstr(file, W "/c/in"));
+    }
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -571,6 +651,7 @@ int main(void)
         cmocka_unit_test(failures_name_the_destination),
         cmocka_unit_test(files_are_all_or_nothing),
         cmocka_unit_test(sources_are_resolved_to_what_they_read),
+        cmocka_unit_test(vrt_sources_and_output_files),
     };
     int failed = cmocka_run_group_tests_name("outdir", tests, setup, teardown);
     /* Again as on a file system without renameat2 (CIFS, NFS, vfat): the
