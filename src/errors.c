@@ -59,8 +59,11 @@ static size_t format_where(char *buf, size_t cap, ccgis_where where)
 static void emit(ccgis_ctx *ctx, ccgis_level level, const char *line)
 {
     ctx->counts[level]++;
-    if (ctx->sink && level >= ctx->verbosity)
+    if (ctx->sink && level >= ctx->verbosity) {
+        int quiet = ccgis_quiet_suspend(); /* the sink may print on stderr (quiet.c) */
         ctx->sink(ctx->sink_arg, level, line);
+        ccgis_quiet_restore(quiet);
+    }
 }
 
 /* Format where + fmt/ap into buf (CCGIS_MSG_MAX), one line, "..." when cut. */
@@ -226,6 +229,8 @@ static void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum num, const char *ra
     case CE_Fatal:
         snprintf(ctx->gdal_msg, sizeof ctx->gdal_msg, "%s", message ? message : "");
         one_line(ctx->gdal_msg);
+        if (!ctx->gdal_first[0])
+            memcpy(ctx->gdal_first, ctx->gdal_msg, sizeof ctx->gdal_first);
         ccgis_msg(ctx, CCGIS_DEBUG, "GDAL error: %s", ctx->gdal_msg);
         break;
     }
@@ -250,6 +255,7 @@ void ccgis_gdal_begin(ccgis_ctx *ctx)
 {
     if (ctx->gdal_depth++ == 0) {
         ctx->gdal_msg[0] = '\0';
+        ctx->gdal_first[0] = '\0';
         for (int i = 0; i < CCGIS_GDAL_SETTINGS; i++) {
             ctx->gdal_set[i] = !CPLGetConfigOption(gdal_settings[i][0], NULL);
             if (ctx->gdal_set[i])

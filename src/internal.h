@@ -47,6 +47,8 @@ struct ccgis_ctx {
     char geos_msg[CCGIS_MSG_MAX];    /* last GEOS error text, not yet quoted */
     char geos_quoted[CCGIS_MSG_MAX]; /* what ccgis_geos_reason last returned */
     char gdal_msg[CCGIS_MSG_MAX]; /* last CPL failure text since ccgis_gdal_begin */
+    char gdal_first[CCGIS_MSG_MAX]; /* the first since then, or since a caller cleared it:
+                                       the cause when failures cascade (write.c) */
 
     ccgis_message_fn sink; /* may be NULL */
     void *sink_arg;
@@ -717,6 +719,30 @@ ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, con
 ccgis_status ccgis_write_direct_progress(ccgis_ctx *ctx, void *mem, const char *path,
                                          const char *format, ccgis_progress_fn fn, void *arg,
                                          double base, double span);
+
+/* ---- quiet.c ----------------------------------------------------------- */
+
+/*
+ * ccgis_quiet_begin -- from now until the matching ccgis_quiet_end(), what
+ * a library below writes to stdio's stderr from this thread (libspatialite
+ * and libxlsxwriter print their failures there and nowhere else) is kept
+ * instead of printed; other threads, and the context's sink, print as
+ * before.  Calls nest.  Returns the mark to give ccgis_quiet_end().
+ */
+size_t ccgis_quiet_begin(void);
+
+/*
+ * ccgis_quiet_end -- end a ccgis_quiet_begin(): each line kept since `mark`
+ * goes to the context's sink at CCGIS_DEBUG ("printed by a library while
+ * writing: ..."), and, when `kept` is not NULL, into kept (cap bytes, cut
+ * if longer) for the caller to read the cause of a failure in.
+ */
+void ccgis_quiet_end(ccgis_ctx *ctx, size_t mark, char *kept, size_t cap);
+
+/* ccgis_quiet_suspend / _restore -- around a call of the context's sink
+ * (errors.c): what it prints goes to stderr even while quiet. */
+int ccgis_quiet_suspend(void);
+void ccgis_quiet_restore(int was);
 
 /* ---- sha256.c ---------------------------------------------------------- */
 

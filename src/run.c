@@ -1066,12 +1066,14 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
         goto done;
     if ((st = ccgis_outdir_stage(ctx, od, &tmp)) != CCGIS_OK)
         goto done;
-    if ((st = write_layers(&d, tmp, ccgis_outdir_name(od))) != CCGIS_OK)
-        goto done;
-    if ((st = ccgis_test_stall(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
-        (st = ccgis_write_report(&d, tmp)) != CCGIS_OK ||
-        (st = tick(ctx, progress, progress_arg, 0.96, "writing")) != CCGIS_OK ||
-        (st = ccgis_write_workbook(&d, tmp, ccgis_outdir_name(od), CCGIS_LANG_VI)) != CCGIS_OK)
+    size_t quiet = ccgis_quiet_begin(); /* libspatialite, libxlsxwriter print failures */
+    if ((st = write_layers(&d, tmp, ccgis_outdir_name(od))) == CCGIS_OK &&
+        (st = ccgis_test_stall(ctx, "writing", progress, progress_arg, 0.95)) == CCGIS_OK &&
+        (st = ccgis_write_report(&d, tmp)) == CCGIS_OK &&
+        (st = tick(ctx, progress, progress_arg, 0.96, "writing")) == CCGIS_OK)
+        st = ccgis_write_workbook(&d, tmp, ccgis_outdir_name(od), CCGIS_LANG_VI);
+    ccgis_quiet_end(ctx, quiet, NULL, 0);
+    if (st != CCGIS_OK)
         goto done;
     if ((st = tick(ctx, progress, progress_arg, 0.99, "writing")) != CCGIS_OK)
         goto done;

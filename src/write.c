@@ -16,6 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include <cpl_string.h>
@@ -173,6 +178,68 @@ static int CPL_STDCALL write_progress(double fraction, const char *msg, void *ar
     return !p->cancelled;
 }
 
+/*
+ * Why a write to `path` failed, when the disk is the cause, in words the
+ * user can act on; NULL when it is not.  `said` is GDAL's last failure
+ * text, `first` its first (the cause when failures cascade), `kept` what
+ * libraries printed (quiet.c).  SQLite says "database or disk
+ * is full" on ENOSPC and "disk I/O error" on EFBIG, and libspatialite only
+ * prints it: GDAL then fails later with an unrelated "no such table:
+ * spatialite_history", the message this replaces.
+ *   - no space: "No space left on device", "disk is full" in any text,
+ *     or less than 256 KiB free on the disk holding `path`;
+ *   - the file-size limit (ulimit -f, RLIMIT_FSIZE): a file beside `path`
+ *     reached it, or "File too large", or "disk I/O error" while a limit
+ *     is set.
+ */
+static const char *disk_cause(const char *path, const char *said, const char *first,
+                              const char *kept, char *buf, size_t cap)
+{
+    const char *texts[] = {said, first, kept};
+    static const char *const full[] = {"No space left", "disk is full", "disk full"};
+    int no_space = 0;
+    for (size_t i = 0; i < sizeof full / sizeof full[0]; i++)
+        for (size_t t = 0; t < 3; t++)
+            no_space |= strstr(texts[t], full[i]) != NULL;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    struct statvfs sv;
+    if (!no_space && statvfs(dir[0] ? dir : "/", &sv) == 0 &&
+        (unsigned long long)sv.f_bavail * sv.f_frsize < 256 * 1024)
+        no_space = 1;
+    if (no_space)
+        return "no space left on the disk -- free some space there (df -h shows how much) and "
+               "run again";
+    struct rlimit rl;
+    int limited = getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
+    int at_limit = 0; /* a file in the folder reached the limit */
+    DIR *d = limited ? opendir(dir[0] ? dir : "/") : NULL;
+    for (struct dirent *de; d && !at_limit && (de = readdir(d)) != NULL;) {
+        struct stat sb;
+        at_limit = fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISREG(sb.st_mode) && (unsigned long long)sb.st_size >= rl.rlim_cur;
+    }
+    if (d)
+        closedir(d);
+    for (size_t t = 0; t < 3; t++)
+        at_limit |= strstr(texts[t], "File too large") ||
+                    (limited && strstr(texts[t], "disk I/O error"));
+    if (at_limit) {
+        if (limited)
+            snprintf(buf, cap,
+                     "the file outgrew the file-size limit set for ccgis (%llu KiB, ulimit -f) "
+                     "-- "
+                     "raise the limit (ulimit -f unlimited) or check free space, and run again",
+                     (unsigned long long)rl.rlim_cur / 1024);
+        else
+            snprintf(buf, cap, "the file outgrew the largest size allowed here (File too large) "
+                               "-- write to another disk");
+        return buf;
+    }
+    return NULL;
+}
+
 /* ccgis_write_direct: see internal.h. */
 ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format)
 {
@@ -219,14 +286,22 @@ ccgis_status ccgis_write_direct_progress(ccgis_ctx *ctx, void *mem, const char *
         goto done;
     }
     GDALVectorTranslateOptionsSetProgress(topts, write_progress, &poll);
-    ctx->gdal_msg[0] = '\0';
+    ctx->gdal_msg[0] = ctx->gdal_first[0] = '\0';
     GDALDatasetH src = mem;
     int usage_error = 0;
+    char kept[1024], why[256];
+    const char *cause;
+    size_t mark = ccgis_quiet_begin(); /* libspatialite's fprintf(stderr) on a failure */
     GDALDatasetH out = GDALVectorTranslate(path, NULL, 1, &src, topts, &usage_error);
     if (out)
         GDALClose(out);
+    ccgis_quiet_end(ctx, mark, kept, sizeof kept);
     if (poll.cancelled)
         st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
+    else if ((ctx->gdal_msg[0] || usage_error || !out) &&
+             (cause = disk_cause(path, ctx->gdal_msg, ctx->gdal_first, kept, why, sizeof why)) !=
+                 NULL)
+        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where, "%s", cause);
     else if (ctx->gdal_msg[0] || usage_error || !out)
         st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
                             "GDAL could not write it: %s -- check free space and permissions",

@@ -524,6 +524,19 @@ static const bad_case cases[] = {
      "ro/out", "grep -q \"ro' (Permission denied) -- check the folder's permissions\" .err"},
     {"disk full (file size limit)", "mkjob", "ulimit -f 200 && $C run job.ini", 2,
      "check free space", "out", "! ls -a | grep -q ccgis-tmp"},
+    {"SpatiaLite output past the file-size limit (a single command, -q)", NULL,
+     "ulimit -f 20 && $C area -q $S/clusters.shp --id ma_ccn -o a.sqlite", 2,
+     "ccgis: error: a.sqlite: the file outgrew the file-size limit set for ccgis (10 KiB, "
+     "ulimit -f) -- raise the limit (ulimit -f unlimited) or check free space, and run again\n",
+     "a.sqlite",
+     /* that one line only: no libspatialite line, no hidden temporary name */
+     "[ $(wc -l < .err) = 1 ] && ! ls -a | grep -q ccgis"},
+    {"job with SpatiaLite output past the file-size limit",
+     "mkjob -e 's|^formats .*|formats = sqlite|'", "ulimit -f 1000 && $C run -q job.ini", 2,
+     "/out/out.sqlite: the file outgrew the file-size limit set for ccgis (500 KiB, ulimit -f)",
+     "out",
+     "[ $(wc -l < .err) = 1 ] && ! grep -q -e InitSpatia -e spatialite_history -e ccgis-tmp .err "
+     "&& ! ls -a | grep -q ccgis"},
     {"Ctrl-C while loading", "mkjob",
      "CCGIS_TEST_STALL=loading $C run job.ini & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
      130, "interrupted: nothing was written", "out", "! ls -a | grep -q ccgis-tmp"},

@@ -289,6 +289,45 @@ static void sigterm_while_a_command_writes_stops_it(void **state)
     run_free(&r);
 }
 
+/* Shell: run `cmd` in a mount namespace with a tmpfs of `size` at $W/full
+ * (unshare -rm: no root needed where user namespaces are allowed); prints
+ * "exit=STATUS" and what is left on the tmpfs; exit 77 when it cannot. */
+#define ON_FULL_DISK(size, cmd)                                                                   \
+    "mkdir -p " WORK_DIR "/full && unshare -rm true 2>/dev/null || exit 77; "                      \
+    "unshare -rm sh -c 'mount -t tmpfs -o size=" size " tmpfs " WORK_DIR "/full && cd " WORK_DIR     \
+    "/full && " cmd "; echo \"exit=$?\"; ls -A'"
+
+/* A full disk, the real thing: a SpatiaLite output on a small tmpfs.  Before,
+ * libspatialite printed three raw lines even with -q, and the message blamed
+ * "no such table: spatialite_history".  Now: one line naming the output the
+ * user gave, the cause, exit 2, and nothing left on the disk. */
+static void a_full_disk_is_named_as_such(void **state)
+{
+    (void)state;
+    run_result r = run(ON_FULL_DISK("300k", "%s area -q %s/clusters.shp --id ma_ccn -o a.sqlite"),
+                       CCGIS_BIN, SHAPES_DIR);
+    if (r.status == 77) {
+        run_free(&r);
+        skip(); /* no mount namespace here */
+    }
+    assert_string_equal(r.err, "ccgis: error: a.sqlite: no space left on the disk -- free some "
+                               "space there (df -h shows how much) and run again\n");
+    assert_string_equal(r.out, "exit=2\n");
+    run_free(&r);
+    /* The job: the message names out/out.sqlite, never the temporary folder. */
+    r = run(ON_FULL_DISK("2m", "sed -e \"s|^output .*|output = " WORK_DIR "/full/out|\" -e "
+                               "\"s|^formats .*|formats = sqlite|\" %s > ../full.ini && "
+                               "%s run -q ../full.ini"),
+            JOB, CCGIS_BIN);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "ccgis: error: " WORK_DIR "/full/out/out.sqlite: no space left "
+                                  "on the disk -- "));
+    assert_int_equal(count_lines(r.err), 1);
+    assert_null(strstr(r.err, "ccgis-tmp"));
+    assert_string_equal(r.out, "exit=2\n");
+    run_free(&r);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -300,6 +339,7 @@ int main(void)
         cmocka_unit_test(the_folder_gets_the_umask_rights),
         cmocka_unit_test(sigterm_while_a_run_writes_stops_it),
         cmocka_unit_test(sigterm_while_a_command_writes_stops_it),
+        cmocka_unit_test(a_full_disk_is_named_as_such),
     };
     return cmocka_run_group_tests_name("outputs", tests, setup, NULL);
 }
