@@ -261,12 +261,57 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* 1 if `entry` is what the single commands of ccgis versions before the
+ * output transaction left of an output named `name` in their temporary
+ * folder DIR/.ccgis-tmp-XXXXXX: `name` itself, or a file of the same
+ * dataset (its stem and another extension: a shapefile's sidecars, a
+ * CSV's .csvt, SQLite's -journal). */
+static int old_output_file(const char *name, const char *entry)
+{
+    const char *dot = strrchr(name, '.');
+    size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+    return strcmp(entry, name) == 0 ||
+           (strncmp(entry, name, stem) == 0 && (entry[stem] == '.' || entry[stem] == '-'));
+}
+
+/* 1 if the folder `dir` of pfd holds only regular files that
+ * old_output_file() recognises (and at least one). */
+static int old_output_folder(int pfd, const char *dir, const char *name)
+{
+    int fd = openat(pfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    int ok = 1, n = 0;
+    struct dirent *de;
+    while (ok && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        struct stat sb;
+        ok = fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+             S_ISREG(sb.st_mode) && old_output_file(name, de->d_name);
+        n++;
+    }
+    closedir(d);
+    return ok && n > 0;
+}
+
 /*
- * Remove the temporary folders .NAME.ccgis-tmp-XXXXXX beside the
- * destination: with the lock held, none belongs to a live run.  One with a
- * manifest (a result about to be moved, or a replaced folder about to be
- * removed) loses exactly its listed files; one without holds only what a
- * run that died wrote, and goes whole.  Says what it did.
+ * Remove what runs that died left beside the destination; with the lock
+ * held, none of it belongs to a live run:
+ *   - the temporary folders .NAME.ccgis-tmp-XXXXXX: one with a manifest (a
+ *     result about to be moved, or a replaced folder about to be removed)
+ *     loses exactly its listed files; one without holds only what a run
+ *     that died wrote, and goes whole;
+ *   - regular files .NAME.ccgis-tmp-*: single temporary files of earlier
+ *     ccgis versions;
+ *   - for a file destination, the folders .ccgis-tmp-XXXXXX in which
+ *     earlier versions' single commands wrote, when they hold nothing but
+ *     files of this output (old_output_folder).
+ * Says what it did.
  */
 static void clean_stale(ccgis_ctx *ctx, ccgis_outdir *od)
 {
@@ -279,12 +324,16 @@ static void clean_stale(ccgis_ctx *ctx, ccgis_outdir *od)
         free(prefix);
         return;
     }
-    size_t plen = strlen(prefix);
+    size_t plen = strlen(prefix), olen = strlen(TMP_TAG);
     char **found = NULL;
     size_t n = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (strncmp(de->d_name, prefix, plen) != 0 || strlen(de->d_name) != plen + 6)
+        size_t len = strlen(de->d_name);
+        int ours = strncmp(de->d_name, prefix, plen) == 0 && len >= plen + 6;
+        int old = od->kind == CCGIS_OUTDIR_FILES && strncmp(de->d_name, TMP_TAG, olen) == 0 &&
+                  len == olen + 6;
+        if (!ours && !old)
             continue;
         char **f = realloc(found, (n + 1) * sizeof *f);
         if (!f)
@@ -297,13 +346,25 @@ static void clean_stale(ccgis_ctx *ctx, ccgis_outdir *od)
     closedir(d);
     if (n)
         qsort(found, n, sizeof *found, by_name);
-    size_t removed = 0, kept = 0;
+    size_t removed = 0, files = 0, kept = 0;
     unsigned long long bytes = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat sb;
         const char *name = found[i];
-        if (fstatat(od->pfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(sb.st_mode))
+        if (fstatat(od->pfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
+        if (strncmp(name, prefix, plen) == 0 && S_ISREG(sb.st_mode)) {
+            if (unlinkat(od->pfd, name, 0) == 0) {
+                files++;
+                bytes += (unsigned long long)sb.st_size;
+            }
+            continue;
+        }
+        if (!S_ISDIR(sb.st_mode) ||
+            (strncmp(name, prefix, plen) != 0 && !old_output_folder(od->pfd, name, od->name)))
+            continue;
+        if (strncmp(name, prefix, plen) == 0 && strlen(name) != plen + 6)
+            continue; /* not a name mkdtemp gives */
         unsigned long long size = tree_size(od->pfd, name);
         int sfd = openat(od->pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         ccgis_manifest *m = sfd >= 0 ? ccgis_manifest_read(sfd) : NULL;
@@ -327,11 +388,22 @@ static void clean_stale(ccgis_ctx *ctx, ccgis_outdir *od)
                       od->dest, od->dirpart, name);
         }
     }
-    if (removed)
+    if (removed && !files)
         ccgis_msg(ctx, CCGIS_WARNING,
                   "%s: removed %zu temporary folder%s (%.1f MB) left beside it by ccgis runs that "
                   "were killed",
                   od->dest, removed, removed == 1 ? "" : "s", (double)bytes / 1e6);
+    else if (files && !removed)
+        ccgis_msg(ctx, CCGIS_WARNING,
+                  "%s: removed %zu temporary file%s (%.1f MB) left beside it by ccgis runs that "
+                  "were killed",
+                  od->dest, files, files == 1 ? "" : "s", (double)bytes / 1e6);
+    else if (files)
+        ccgis_msg(ctx, CCGIS_WARNING,
+                  "%s: removed %zu temporary folder%s and %zu temporary file%s (%.1f MB) left "
+                  "beside it by ccgis runs that were killed",
+                  od->dest, removed, removed == 1 ? "" : "s", files, files == 1 ? "" : "s",
+                  (double)bytes / 1e6);
     for (size_t i = 0; i < n; i++)
         free(found[i]);
     free(found);
@@ -797,13 +869,51 @@ static void move_back(ccgis_ctx *ctx, ccgis_outdir *od, move *m)
     m->state = 0;
 }
 
+/*
+ * FILES, a shapefile NAME.shp that replaced an earlier one (--overwrite):
+ * remove the earlier one's files that the new one does not have, which
+ * would otherwise be read with it -- its spatial indexes (.qix, .sbn, .sbx:
+ * boxes of the old geometries), a .prj or .cpg (the old CRS, the old
+ * encoding), .shx/.dbf/.qpj.  Only regular files named like the dataset,
+ * in either case of extension; said at CCGIS_INFO.
+ */
+static void remove_stale_sidecars(ccgis_ctx *ctx, ccgis_outdir *od)
+{
+    static const char *const exts[] = {"shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx", "qpj",
+                                       "SHX", "DBF", "PRJ", "CPG", "QIX", "SBN", "SBX", "QPJ"};
+    const char *dot = strrchr(od->name, '.');
+    int replaced = 0;
+    for (size_t i = 0; i < od->n_moves; i++)
+        replaced |= od->moves[i].state == 2 && strcmp(od->moves[i].to, od->name) == 0;
+    if (!od->overwrite || !dot || strcasecmp(dot, ".shp") != 0 || !replaced)
+        return;
+    char name[NAME_MAX + 1];
+    for (size_t e = 0; e < sizeof exts / sizeof exts[0]; e++) {
+        if (snprintf(name, sizeof name, "%.*s.%s", (int)(dot - od->name), od->name, exts[e]) >=
+            (int)sizeof name)
+            continue;
+        int written = 0;
+        for (size_t i = 0; i < od->n_moves; i++)
+            written |= strcmp(od->moves[i].to, name) == 0;
+        struct stat sb;
+        if (!written && fstatat(od->pfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(sb.st_mode) && unlinkat(od->pfd, name, 0) == 0)
+            ccgis_msg(ctx, CCGIS_INFO,
+                      "%s%s: removed: a file of the shapefile %s replaced, which the new one "
+                      "does not have",
+                      od->dirpart, name, od->dest);
+    }
+}
+
 /* After every move succeeded: sync, and remove what was replaced. */
 static void finish(ccgis_ctx *ctx, ccgis_outdir *od)
 {
     fsync(od->pfd);
     od->committed = 1;
-    if (od->kind != CCGIS_OUTDIR_FOLDER)
+    if (od->kind != CCGIS_OUTDIR_FOLDER) {
+        remove_stale_sidecars(ctx, od);
         return; /* replaced files are in the temporary folder, removed by end */
+    }
     if (od->n_moves && od->moves[0].state == 1) {
         od->tmp_gone = 1;
         return;

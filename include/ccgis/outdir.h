@@ -13,7 +13,11 @@
  *                          pid.  Then removes the temporary folders
  *                          DIR/.NAME.ccgis-tmp-* of runs that were killed
  *                          (while the lock is held no live run can own one),
- *                          with a warning saying how many and how large;
+ *                          the temporary files DIR/.NAME.ccgis-tmp-* of
+ *                          earlier ccgis versions, and, for a file, their
+ *                          folders DIR/.ccgis-tmp-XXXXXX holding nothing but
+ *                          files of that output, with a warning saying how
+ *                          many and how large;
  *                          and refuses what can be refused before any work
  *                          (see "Replacing" below).
  *   ccgis_outdir_stage()   creates the temporary folder
@@ -53,7 +57,11 @@
  *     version's, or anyone else's) is never replaced.
  *   - files (single commands): the user named the file, so `overwrite`
  *     replaces the files of that dataset by the same names (a shapefile's
- *     .shp, .shx, .dbf, .prj, .cpg) by atomic exchange, and nothing else.
+ *     .shp, .shx, .dbf, .prj, .cpg) by atomic exchange; when a shapefile
+ *     replaced an earlier one, the earlier one's files the new one does not
+ *     have (.qix, .sbn, .sbx spatial indexes of the old geometries, a .prj
+ *     or .cpg it lacks ...) are removed after the exchange, so that nothing
+ *     stale is read with it (a note says which).  Nothing else is touched.
  * Several outputs committed together (ccgis_outdir_commit_all) are all put
  * in place or none is: on a failure the ones already moved are moved back.
  *

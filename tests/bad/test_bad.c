@@ -492,6 +492,12 @@ static const bad_case cases[] = {
      SHP_COPY " && " SUMS, "$C convert . -o d.shp", 2,
      "ccgis: error: d.shp: is in the folder " /* $W */, "d.shp",
      SAME " && grep -q ', which the input . reads -- choose another output name or folder' .err"},
+    {"--overwrite of a shapefile that has a spatial index (.qix) of the old geometries",
+     "$C area -q $S/clusters.shp --id ma_ccn -o c.shp && "
+     "ogrinfo -q c.shp -sql 'CREATE SPATIAL INDEX ON c' && [ -f c.qix ] && echo keep > c.shp.xml",
+     "$C area -v $S/clusters.shp --id ma_ccn -o c.shp --overwrite", 0,
+     "c.qix: removed: a file of the shapefile c.shp replaced, which the new one does not have",
+     "c.qix", "[ -f c.shp.xml ] && ! ls -a | grep -q ccgis && " COUNT("c.shp", 30)},
     {"command writing beside its input under another name (allowed)", SHP_COPY,
      "$C convert -q c.shp -o c.gpkg && $C convert -q c.gpkg -o d.shp", 0, "", NULL,
      COUNT("d.shp", 30)},

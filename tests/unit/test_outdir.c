@@ -496,6 +496,90 @@ static void files_are_all_or_nothing(void **state)
     assert_int_equal(count(W "/c", "ccgis"), 0);
 }
 
+/* What earlier ccgis versions left beside a file output: single temporary
+ * files .NAME.ccgis-tmp-*, and folders .ccgis-tmp-XXXXXX holding only files
+ * of that output, are removed and said; anything else is left alone. */
+static void earlier_versions_leftovers_are_cleaned(void **state)
+{
+    ccgis_ctx *ctx = fresh(state);
+    assert_int_equal(sh("cd '%s/c' && head -c 300000 /dev/zero > .x.gpkg.ccgis-tmp-AbC123 && "
+                        "echo j > .x.gpkg.ccgis-tmp-AbC123-journal && "
+                        "mkdir .ccgis-tmp-OLD111 && echo old > .ccgis-tmp-OLD111/x.gpkg && "
+                        "mkdir .ccgis-tmp-OLD222 && echo old > .ccgis-tmp-OLD222/x.shp && "
+                        "echo old > .ccgis-tmp-OLD222/x.dbf && "
+                        "mkdir .ccgis-tmp-OTHER1 && echo o > .ccgis-tmp-OTHER1/y.gpkg && "
+                        "mkdir .ccgis-tmp-MIXED1 && echo o > .ccgis-tmp-MIXED1/x.gpkg && "
+                        "echo mine > .ccgis-tmp-MIXED1/notes.txt && "
+                        "echo y > .y.gpkg.ccgis-tmp-ZZZ999 && ln -s /etc/passwd .x.gpkg.ccgis-tmp-LINK11",
+                        W),
+                     0);
+    ccgis_outdir_options f = {CCGIS_OUTDIR_FILES, 0};
+    ccgis_outdir *od;
+    assert_int_equal(ccgis_outdir_begin(ctx, W "/c/x.gpkg", &f, &od), CCGIS_OK);
+    stage_file(ctx, od, "x.gpkg", "new");
+    assert_int_equal(ccgis_outdir_commit(ctx, od), CCGIS_OK);
+    ccgis_outdir_end(ctx, od, CCGIS_OK);
+    assert_non_null(strstr(msgs.all[CCGIS_WARNING],
+                           W "/c/x.gpkg: removed 2 temporary folders and 2 temporary files (0.3 "
+                             "MB) left beside it by ccgis runs that were killed"));
+    assert_false(exists(W "/c/.x.gpkg.ccgis-tmp-AbC123"));
+    assert_false(exists(W "/c/.x.gpkg.ccgis-tmp-AbC123-journal"));
+    assert_false(exists(W "/c/.ccgis-tmp-OLD111"));
+    assert_false(exists(W "/c/.ccgis-tmp-OLD222"));
+    assert_string_equal(get(W "/c/.ccgis-tmp-OTHER1/y.gpkg"), "o\n"); /* another output's */
+    assert_string_equal(get(W "/c/.ccgis-tmp-MIXED1/notes.txt"), "mine\n");
+    assert_string_equal(get(W "/c/.y.gpkg.ccgis-tmp-ZZZ999"), "y\n");
+    struct stat sb;
+    assert_int_equal(lstat(W "/c/.x.gpkg.ccgis-tmp-LINK11", &sb), 0); /* a link: not ours */
+    assert_string_equal(get(W "/c/x.gpkg"), "new");
+}
+
+/* --overwrite of a shapefile: the earlier one's files the new one lacks
+ * (spatial indexes, a .prj) are removed; files of other names stay; with
+ * no earlier .shp nothing is removed. */
+static void a_replaced_shapefile_leaves_no_stale_sidecar(void **state)
+{
+    ccgis_ctx *ctx = fresh(state);
+    assert_int_equal(sh("cd '%s/c' && for e in shp shx dbf prj cpg qix sbn sbx QIX; do "
+                        "echo old > c.$e; done && echo meta > c.shp.xml && echo i > d.qix && "
+                        "echo i > e.qix",
+                        W),
+                     0);
+    ccgis_outdir_options fo = {CCGIS_OUTDIR_FILES, 1};
+    ccgis_outdir *od;
+    ccgis_level was = ccgis_ctx_set_verbosity(ctx, CCGIS_INFO);
+    assert_int_equal(ccgis_outdir_begin(ctx, W "/c/c.shp", &fo, &od), CCGIS_OK);
+    stage_file(ctx, od, "c.shp", "new");
+    stage_file(ctx, od, "c.shx", "new");
+    stage_file(ctx, od, "c.dbf", "new");
+    stage_file(ctx, od, "c.cpg", "new");
+    assert_int_equal(ccgis_outdir_commit(ctx, od), CCGIS_OK);
+    ccgis_outdir_end(ctx, od, CCGIS_OK);
+    static const char *const gone[] = {"prj", "qix", "sbn", "sbx", "QIX"};
+    char path[1024];
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        snprintf(path, sizeof path, W "/c/c.%s", gone[i]);
+        if (exists(path))
+            fprintf(stderr, "%s is still there\n", path);
+        assert_false(exists(path));
+    }
+    assert_non_null(strstr(msgs.all[CCGIS_INFO], W "/c/c.qix: removed: a file of the shapefile " W
+                                                   "/c/c.shp replaced, which the new one does "
+                                                   "not have"));
+    assert_string_equal(get(W "/c/c.shp"), "new");
+    assert_string_equal(get(W "/c/c.cpg"), "new");
+    assert_string_equal(get(W "/c/c.shp.xml"), "meta\n");
+    assert_string_equal(get(W "/c/d.qix"), "i\n");
+    /* e.shp did not exist: its e.qix is not ccgis's to remove. */
+    assert_int_equal(ccgis_outdir_begin(ctx, W "/c/e.shp", &fo, &od), CCGIS_OK);
+    stage_file(ctx, od, "e.shp", "new");
+    assert_int_equal(ccgis_outdir_commit(ctx, od), CCGIS_OK);
+    ccgis_outdir_end(ctx, od, CCGIS_OK);
+    assert_string_equal(get(W "/c/e.qix"), "i\n");
+    assert_int_equal(count(W "/c", "ccgis"), 0);
+    ccgis_ctx_set_verbosity(ctx, was);
+}
+
 /* Inputs vs outputs: every form a source takes is resolved to what it reads. */
 static void sources_are_resolved_to_what_they_read(void **state)
 {
@@ -652,6 +736,8 @@ int main(void)
         cmocka_unit_test(files_are_all_or_nothing),
         cmocka_unit_test(sources_are_resolved_to_what_they_read),
         cmocka_unit_test(vrt_sources_and_output_files),
+        cmocka_unit_test(earlier_versions_leftovers_are_cleaned),
+        cmocka_unit_test(a_replaced_shapefile_leaves_no_stale_sidecar),
     };
     int failed = cmocka_run_group_tests_name("outdir", tests, setup, teardown);
     /* Again as on a file system without renameat2 (CIFS, NFS, vfat): the
