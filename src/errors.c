@@ -68,8 +68,11 @@ static void format_msg(char *buf, ccgis_where where, const char *fmt, va_list ap
 static void emit(ccgis_ctx *ctx, ccgis_level level, const char *line)
 {
     ctx->counts[level]++;
-    if (ctx->sink && level >= ctx->verbosity)
+    if (ctx->sink && level >= ctx->verbosity) {
+        int quiet = ccgis_quiet_suspend(); /* the sink may print on stderr (quiet.c) */
         ctx->sink(ctx->sink_arg, level, line);
+        ccgis_quiet_restore(quiet);
+    }
 }
 
 /* Format where (and the feature's id `key`, may be NULL) + fmt/ap into buf
@@ -286,6 +289,8 @@ static void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum num, const char *ra
     case CE_Fatal:
         snprintf(ctx->gdal_msg, sizeof ctx->gdal_msg, "%s", message ? message : "");
         one_line(ctx->gdal_msg);
+        if (!ctx->gdal_first[0])
+            memcpy(ctx->gdal_first, ctx->gdal_msg, sizeof ctx->gdal_first);
         ccgis_msg(ctx, CCGIS_DEBUG, "GDAL error: %s", ctx->gdal_msg);
         break;
     }
@@ -310,6 +315,7 @@ void ccgis_gdal_begin(ccgis_ctx *ctx)
 {
     if (ctx->gdal_depth++ == 0) {
         ctx->gdal_msg[0] = '\0';
+        ctx->gdal_first[0] = '\0';
         for (int i = 0; i < CCGIS_GDAL_SETTINGS; i++) {
             ctx->gdal_set[i] = !CPLGetConfigOption(gdal_settings[i][0], NULL);
             if (ctx->gdal_set[i])

@@ -51,6 +51,8 @@ struct ccgis_ctx {
     char geos_msg[CCGIS_MSG_MAX];    /* last GEOS error text, not yet quoted */
     char geos_quoted[CCGIS_MSG_MAX]; /* what ccgis_geos_reason last returned */
     char gdal_msg[CCGIS_MSG_MAX]; /* last CPL failure text since ccgis_gdal_begin */
+    char gdal_first[CCGIS_MSG_MAX]; /* the first since then, or since a caller cleared it:
+                                       the cause when failures cascade (write.c) */
 
     ccgis_message_fn sink; /* may be NULL */
     void *sink_arg;
@@ -1058,6 +1060,58 @@ ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path, 
  */
 ccgis_status ccgis_result_to_crs(ccgis_ctx *ctx, void *mem, const ccgis_crs *crs, void **out);
 
+/* How ccgis_write_with() writes (every member may be 0 / NULL). */
+typedef struct ccgis_write_how {
+    const char *shown;      /* the path named in messages (NULL: the path written) */
+    const ccgis_crs *t_srs; /* carry the layers to this CRS (NULL: WGS 84) */
+    ccgis_progress_fn fn;   /* progress, mapped into [base, base + span] */
+    void *arg;
+    double base, span;
+} ccgis_write_how;
+
+/*
+ * ccgis_write_with -- ccgis_write_direct() as `how` says (NULL: as
+ * ccgis_write_direct): the one write every other ccgis_write_* calls.
+ */
+ccgis_status ccgis_write_with(ccgis_ctx *ctx, void *mem, const char *path, const char *format,
+                              const ccgis_write_how *how);
+
+/*
+ * ccgis_write_direct_progress -- ccgis_write_direct() reporting to `fn`
+ * (may be NULL) with the fraction mapped into [base, base + span], at most
+ * every 50 ms.  GDAL stops after the feature it is writing when `fn`
+ * returns 0 or an interruption is pending (ccgis_interrupt_request, which
+ * ccgis_write_direct() also obeys): CCGIS_ERR_CANCELLED, "cancelled by the
+ * caller", what was written left for the caller to remove.
+ */
+ccgis_status ccgis_write_direct_progress(ccgis_ctx *ctx, void *mem, const char *path,
+                                         const char *format, ccgis_progress_fn fn, void *arg,
+                                         double base, double span);
+
+/* ---- quiet.c ----------------------------------------------------------- */
+
+/*
+ * ccgis_quiet_begin -- from now until the matching ccgis_quiet_end(), what
+ * a library below writes to stdio's stderr from this thread (libspatialite
+ * and libxlsxwriter print their failures there and nowhere else) is kept
+ * instead of printed; other threads, and the context's sink, print as
+ * before.  Calls nest.  Returns the mark to give ccgis_quiet_end().
+ */
+size_t ccgis_quiet_begin(void);
+
+/*
+ * ccgis_quiet_end -- end a ccgis_quiet_begin(): each line kept since `mark`
+ * goes to the context's sink at CCGIS_DEBUG ("printed by a library while
+ * writing: ..."), and, when `kept` is not NULL, into kept (cap bytes, cut
+ * if longer) for the caller to read the cause of a failure in.
+ */
+void ccgis_quiet_end(ccgis_ctx *ctx, size_t mark, char *kept, size_t cap);
+
+/* ccgis_quiet_suspend / _restore -- around a call of the context's sink
+ * (errors.c): what it prints goes to stderr even while quiet. */
+int ccgis_quiet_suspend(void);
+void ccgis_quiet_restore(int was);
+
 /* ---- sha256.c ---------------------------------------------------------- */
 
 /* SHA-256 (FIPS 180-4) in steps: init, update with the bytes, final. */
@@ -1149,10 +1203,16 @@ void ccgis_manifest_free(ccgis_manifest *m);
  * CCGIS_TEST_... fault to inject, see testhook.c) is set, else 0; always 0
  * without CCGIS_TEST_HOOKS.
  */
+/*
+ * ccgis_test_delay -- when the environment variable `name` holds a number
+ * of milliseconds (1 to 999), sleep that long (a slow disk, to interrupt a
+ * write in its middle); no-op without CCGIS_TEST_HOOKS.
+ */
 #ifdef CCGIS_TEST_HOOKS
 ccgis_status ccgis_test_stall(ccgis_ctx *ctx, const char *point, ccgis_progress_fn fn, void *arg,
                               double at);
 int ccgis_test_flag(const char *name);
+void ccgis_test_delay(const char *name);
 #else
 static inline ccgis_status ccgis_test_stall(ccgis_ctx *ctx, const char *point,
                                             ccgis_progress_fn fn, void *arg, double at)
@@ -1164,6 +1224,10 @@ static inline int ccgis_test_flag(const char *name)
 {
     (void)name;
     return 0;
+}
+static inline void ccgis_test_delay(const char *name)
+{
+    (void)name;
 }
 #endif
 

@@ -20,9 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cpl_error.h>
+#include <cpl_minixml.h>
 
 #include "internal.h"
 
@@ -257,12 +261,57 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* 1 if `entry` is what the single commands of ccgis versions before the
+ * output transaction left of an output named `name` in their temporary
+ * folder DIR/.ccgis-tmp-XXXXXX: `name` itself, or a file of the same
+ * dataset (its stem and another extension: a shapefile's sidecars, a
+ * CSV's .csvt, SQLite's -journal). */
+static int old_output_file(const char *name, const char *entry)
+{
+    const char *dot = strrchr(name, '.');
+    size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+    return strcmp(entry, name) == 0 ||
+           (strncmp(entry, name, stem) == 0 && (entry[stem] == '.' || entry[stem] == '-'));
+}
+
+/* 1 if the folder `dir` of pfd holds only regular files that
+ * old_output_file() recognises (and at least one). */
+static int old_output_folder(int pfd, const char *dir, const char *name)
+{
+    int fd = openat(pfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    int ok = 1, n = 0;
+    struct dirent *de;
+    while (ok && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        struct stat sb;
+        ok = fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+             S_ISREG(sb.st_mode) && old_output_file(name, de->d_name);
+        n++;
+    }
+    closedir(d);
+    return ok && n > 0;
+}
+
 /*
- * Remove the temporary folders .NAME.ccgis-tmp-XXXXXX beside the
- * destination: with the lock held, none belongs to a live run.  One with a
- * manifest (a result about to be moved, or a replaced folder about to be
- * removed) loses exactly its listed files; one without holds only what a
- * run that died wrote, and goes whole.  Says what it did.
+ * Remove what runs that died left beside the destination; with the lock
+ * held, none of it belongs to a live run:
+ *   - the temporary folders .NAME.ccgis-tmp-XXXXXX: one with a manifest (a
+ *     result about to be moved, or a replaced folder about to be removed)
+ *     loses exactly its listed files; one without holds only what a run
+ *     that died wrote, and goes whole;
+ *   - regular files .NAME.ccgis-tmp-*: single temporary files of earlier
+ *     ccgis versions;
+ *   - for a file destination, the folders .ccgis-tmp-XXXXXX in which
+ *     earlier versions' single commands wrote, when they hold nothing but
+ *     files of this output (old_output_folder).
+ * Says what it did.
  */
 static void clean_stale(ccgis_ctx *ctx, ccgis_outdir *od)
 {
@@ -275,12 +324,16 @@ static void clean_stale(ccgis_ctx *ctx, ccgis_outdir *od)
         free(prefix);
         return;
     }
-    size_t plen = strlen(prefix);
+    size_t plen = strlen(prefix), olen = strlen(TMP_TAG);
     char **found = NULL;
     size_t n = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (strncmp(de->d_name, prefix, plen) != 0 || strlen(de->d_name) != plen + 6)
+        size_t len = strlen(de->d_name);
+        int ours = strncmp(de->d_name, prefix, plen) == 0 && len >= plen + 6;
+        int old = od->kind == CCGIS_OUTDIR_FILES && strncmp(de->d_name, TMP_TAG, olen) == 0 &&
+                  len == olen + 6;
+        if (!ours && !old)
             continue;
         char **f = realloc(found, (n + 1) * sizeof *f);
         if (!f)
@@ -293,13 +346,25 @@ static void clean_stale(ccgis_ctx *ctx, ccgis_outdir *od)
     closedir(d);
     if (n)
         qsort(found, n, sizeof *found, by_name);
-    size_t removed = 0, kept = 0;
+    size_t removed = 0, files = 0, kept = 0;
     unsigned long long bytes = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat sb;
         const char *name = found[i];
-        if (fstatat(od->pfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(sb.st_mode))
+        if (fstatat(od->pfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
+        if (strncmp(name, prefix, plen) == 0 && S_ISREG(sb.st_mode)) {
+            if (unlinkat(od->pfd, name, 0) == 0) {
+                files++;
+                bytes += (unsigned long long)sb.st_size;
+            }
+            continue;
+        }
+        if (!S_ISDIR(sb.st_mode) ||
+            (strncmp(name, prefix, plen) != 0 && !old_output_folder(od->pfd, name, od->name)))
+            continue;
+        if (strncmp(name, prefix, plen) == 0 && strlen(name) != plen + 6)
+            continue; /* not a name mkdtemp gives */
         unsigned long long size = tree_size(od->pfd, name);
         int sfd = openat(od->pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         ccgis_manifest *m = sfd >= 0 ? ccgis_manifest_read(sfd) : NULL;
@@ -323,11 +388,22 @@ static void clean_stale(ccgis_ctx *ctx, ccgis_outdir *od)
                       od->dest, od->dirpart, name);
         }
     }
-    if (removed)
+    if (removed && !files)
         ccgis_msg(ctx, CCGIS_WARNING,
                   "%s: removed %zu temporary folder%s (%.1f MB) left beside it by ccgis runs that "
                   "were killed",
                   od->dest, removed, removed == 1 ? "" : "s", (double)bytes / 1e6);
+    else if (files && !removed)
+        ccgis_msg(ctx, CCGIS_WARNING,
+                  "%s: removed %zu temporary file%s (%.1f MB) left beside it by ccgis runs that "
+                  "were killed",
+                  od->dest, files, files == 1 ? "" : "s", (double)bytes / 1e6);
+    else if (files)
+        ccgis_msg(ctx, CCGIS_WARNING,
+                  "%s: removed %zu temporary folder%s and %zu temporary file%s (%.1f MB) left "
+                  "beside it by ccgis runs that were killed",
+                  od->dest, removed, removed == 1 ? "" : "s", files, files == 1 ? "" : "s",
+                  (double)bytes / 1e6);
     for (size_t i = 0; i < n; i++)
         free(found[i]);
     free(found);
@@ -793,13 +869,51 @@ static void move_back(ccgis_ctx *ctx, ccgis_outdir *od, move *m)
     m->state = 0;
 }
 
+/*
+ * FILES, a shapefile NAME.shp that replaced an earlier one (--overwrite):
+ * remove the earlier one's files that the new one does not have, which
+ * would otherwise be read with it -- its spatial indexes (.qix, .sbn, .sbx:
+ * boxes of the old geometries), a .prj or .cpg (the old CRS, the old
+ * encoding), .shx/.dbf/.qpj.  Only regular files named like the dataset,
+ * in either case of extension; said at CCGIS_INFO.
+ */
+static void remove_stale_sidecars(ccgis_ctx *ctx, ccgis_outdir *od)
+{
+    static const char *const exts[] = {"shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx", "qpj",
+                                       "SHX", "DBF", "PRJ", "CPG", "QIX", "SBN", "SBX", "QPJ"};
+    const char *dot = strrchr(od->name, '.');
+    int replaced = 0;
+    for (size_t i = 0; i < od->n_moves; i++)
+        replaced |= od->moves[i].state == 2 && strcmp(od->moves[i].to, od->name) == 0;
+    if (!od->overwrite || !dot || strcasecmp(dot, ".shp") != 0 || !replaced)
+        return;
+    char name[NAME_MAX + 1];
+    for (size_t e = 0; e < sizeof exts / sizeof exts[0]; e++) {
+        if (snprintf(name, sizeof name, "%.*s.%s", (int)(dot - od->name), od->name, exts[e]) >=
+            (int)sizeof name)
+            continue;
+        int written = 0;
+        for (size_t i = 0; i < od->n_moves; i++)
+            written |= strcmp(od->moves[i].to, name) == 0;
+        struct stat sb;
+        if (!written && fstatat(od->pfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(sb.st_mode) && unlinkat(od->pfd, name, 0) == 0)
+            ccgis_msg(ctx, CCGIS_INFO,
+                      "%s%s: removed: a file of the shapefile %s replaced, which the new one "
+                      "does not have",
+                      od->dirpart, name, od->dest);
+    }
+}
+
 /* After every move succeeded: sync, and remove what was replaced. */
 static void finish(ccgis_ctx *ctx, ccgis_outdir *od)
 {
     fsync(od->pfd);
     od->committed = 1;
-    if (od->kind != CCGIS_OUTDIR_FOLDER)
+    if (od->kind != CCGIS_OUTDIR_FOLDER) {
+        remove_stale_sidecars(ctx, od);
         return; /* replaced files are in the temporary folder, removed by end */
+    }
     if (od->n_moves && od->moves[0].state == 1) {
         od->tmp_gone = 1;
         return;
@@ -980,16 +1094,17 @@ static int strip_once(const char *s, char *out, size_t cap)
 
 /*
  * The longest leading part of `path` that exists, cut at a '/' or ':',
- * resolved with realpath into res (PATH_MAX).  Returns 0, or -1 if none.
+ * resolved with realpath into res (PATH_MAX).  Returns 1 when that is the
+ * whole of path, 0 when only a leading part, -1 if none.
  */
 static int existing_part(const char *path, char *res)
 {
     char cand[PATH_MAX];
     if (snprintf(cand, sizeof cand, "%s", path) >= (int)sizeof cand)
         return -1;
-    for (;;) {
+    for (int whole = 1;; whole = 0) {
         if (cand[0] && realpath(cand, res))
-            return 0;
+            return whole;
         size_t n = strlen(cand);
         while (n > 0 && cand[n - 1] != '/' && cand[n - 1] != ':')
             n--;
@@ -1001,44 +1116,196 @@ static int existing_part(const char *path, char *res)
     }
 }
 
-/* ccgis_outdir_holds: see outdir.h. */
-int ccgis_outdir_holds(const char *folder, const char *source, char *file, size_t cap)
+/* What a resolved part of a source is compared with: a folder (anything at
+ * or under it matches) or an output file (the files written with it). */
+typedef struct read_target {
+    const char *folder; /* resolved, or NULL */
+    const char *file;   /* resolved output file, or NULL */
+} read_target;
+
+/* 1 if the extension of path (after its last '.') is one of a shapefile's
+ * files: what the Shapefile driver reads or writes beside the .shp. */
+static int shapefile_part(const char *path)
 {
-    char out[PATH_MAX], parent[PATH_MAX], res[PATH_MAX];
-    /* The folder, resolved; when it does not exist yet, its parent + name. */
-    char f[PATH_MAX];
-    if (snprintf(f, sizeof f, "%s", folder) >= (int)sizeof f)
+    static const char *const exts[] = {"shp", "shx", "dbf", "prj", "cpg",
+                                       "qix", "sbn", "sbx", "qpj"};
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
         return 0;
-    size_t len = strlen(f);
-    while (len > 1 && f[len - 1] == '/')
-        f[--len] = '\0';
-    if (!realpath(f, out)) {
-        const char *slash = strrchr(f, '/');
-        snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - f) : 1, slash ? f : ".");
-        if (!realpath(parent[0] ? parent : "/", res))
-            return 0; /* neither exists: nothing can be under it */
-        if (snprintf(out, sizeof out, "%s/%s", strcmp(res, "/") == 0 ? "" : res,
-                     slash ? slash + 1 : f) >= (int)sizeof out)
-            return 0;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (strcasecmp(dot + 1, exts[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 if the resolved path res (all of the source's form when whole) is what
+ * t names: at or under t->folder; or t->file itself, a file of the same
+ * shapefile as t->file (a.shp read, a.dbf written), or, when whole and
+ * t->file is part of a shapefile, a folder holding it (a folder of
+ * shapefiles read as one source). */
+static int matches(const read_target *t, const char *res, int whole)
+{
+    if (t->folder) {
+        size_t n = strlen(t->folder);
+        return strncmp(res, t->folder, n) == 0 && (res[n] == '/' || res[n] == '\0');
     }
-    size_t n = strlen(out);
-    /* Every form the source takes on the way: as written, then stripped. */
+    if (strcmp(res, t->file) == 0)
+        return 1;
+    const char *a = strrchr(res, '.'), *b = strrchr(t->file, '.');
+    if (a && b && shapefile_part(res) && shapefile_part(t->file) && a - res == b - t->file &&
+        strncmp(res, t->file, (size_t)(a - res)) == 0)
+        return 1;
+    size_t n = strlen(res);
+    struct stat sb;
+    return whole && shapefile_part(t->file) && strncmp(t->file, res, n) == 0 &&
+           t->file[n] == '/' && stat(res, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static int source_reads(const read_target *t, const char *source, char *file, size_t cap,
+                        int depth);
+
+/*
+ * The sources a VRT (a GDAL virtual dataset: an XML file, or the XML text
+ * itself as a source) reads: every <SrcDataSource> (OGR) and
+ * <SourceFilename> (raster), relative to the VRT's folder when
+ * relativeToVRT="1", each resolved in turn.  Returns 1 at the first one
+ * that reads what t names (its resolved path in file), else 0.
+ */
+static int vrt_reads(const read_target *t, const CPLXMLNode *node, const char *vrt_dir, char *file,
+                     size_t cap, int depth)
+{
+    for (const CPLXMLNode *n = node; n; n = n->psNext) {
+        if (n->eType != CXT_Element)
+            continue;
+        if (strcasecmp(n->pszValue, "SrcDataSource") == 0 ||
+            strcasecmp(n->pszValue, "SourceFilename") == 0) {
+            const char *text = NULL;
+            int relative = 0;
+            for (const CPLXMLNode *c = n->psChild; c; c = c->psNext) {
+                if (c->eType == CXT_Text)
+                    text = c->pszValue;
+                else if (c->eType == CXT_Attribute &&
+                         strcasecmp(c->pszValue, "relativeToVRT") == 0 && c->psChild)
+                    relative = atoi(c->psChild->pszValue) != 0;
+            }
+            char src[PATH_MAX];
+            if (!text || snprintf(src, sizeof src, "%s%s%s", relative && text[0] != '/' ? vrt_dir : "",
+                                  relative && text[0] != '/' ? "/" : "", text) >= (int)sizeof src)
+                continue;
+            if (source_reads(t, src, file, cap, depth + 1))
+                return 1;
+        }
+        if (vrt_reads(t, n->psChild, vrt_dir, file, cap, depth))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 if path ends in ".vrt" (any case). */
+static int is_vrt(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcasecmp(path + n - 4, ".vrt") == 0;
+}
+
+/* The VRT at path (resolved, or XML text when xml): see vrt_reads. */
+static int vrt_file_reads(const read_target *t, const char *path, int xml, char *file, size_t cap,
+                          int depth)
+{
+    if (depth >= 8)
+        return 0;
+    char dir[PATH_MAX] = ".";
+    if (!xml) {
+        const char *slash = strrchr(path, '/');
+        if (slash)
+            snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    }
+    CPLPushErrorHandler(CPLQuietErrorHandler); /* not a VRT after all: nothing to say */
+    CPLXMLNode *root = xml ? CPLParseXMLString(path) : CPLParseXMLFile(path);
+    CPLPopErrorHandler();
+    CPLErrorReset();
+    int hit = root && vrt_reads(t, root, dir, file, cap, depth);
+    CPLDestroyXMLNode(root);
+    return hit;
+}
+
+/*
+ * 1 if the source, in any form GDAL opens, reads what t names: it is taken
+ * as written, then with one prefix stripped at a time (strip_once), each
+ * form resolved to the longest part of it that exists (existing_part); a
+ * .vrt found is followed (vrt_file_reads).  The resolved path goes to file.
+ */
+static int source_reads(const read_target *t, const char *source, char *file, size_t cap,
+                        int depth)
+{
+    char res[PATH_MAX];
+    if (strncmp(source, "<OGRVRTDataSource", 17) == 0 || strncmp(source, "<VRTDataset", 11) == 0)
+        return vrt_file_reads(t, source, 1, file, cap, depth);
     char a[PATH_MAX], b[PATH_MAX];
     char *cur = a, *next = b;
     if (snprintf(a, sizeof a, "%s", source) >= (int)sizeof a)
         return 0;
     for (int step = 0; step < 8; step++) {
-        if (existing_part(cur, res) == 0 && strncmp(res, out, n) == 0 &&
-            (res[n] == '/' || res[n] == '\0')) {
+        int whole = existing_part(cur, res);
+        if (whole >= 0 && matches(t, res, whole)) {
             if (file)
                 snprintf(file, cap, "%s", res);
             return 1;
         }
+        struct stat sb;
+        if (whole >= 0 && is_vrt(res) && stat(res, &sb) == 0 && S_ISREG(sb.st_mode) &&
+            vrt_file_reads(t, res, 0, file, cap, depth))
+            return 1;
         if (strip_once(cur, next, PATH_MAX) != 1)
             break;
-        char *t = cur;
+        char *tmp = cur;
         cur = next;
-        next = t;
+        next = tmp;
     }
     return 0;
+}
+
+/*
+ * `path` resolved into out (PATH_MAX) even when it does not exist yet: its
+ * folder resolved with realpath, then its last part.  Returns 0, or -1
+ * when not even its folder exists.
+ */
+static int resolve_new(const char *path, char *out)
+{
+    char f[PATH_MAX], parent[PATH_MAX], res[PATH_MAX];
+    if (snprintf(f, sizeof f, "%s", path) >= (int)sizeof f)
+        return -1;
+    size_t len = strlen(f);
+    while (len > 1 && f[len - 1] == '/')
+        f[--len] = '\0';
+    if (realpath(f, out))
+        return 0;
+    const char *slash = strrchr(f, '/');
+    snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - f) : 1, slash ? f : ".");
+    if (!realpath(parent[0] ? parent : "/", res))
+        return -1;
+    if (snprintf(out, PATH_MAX, "%s/%s", strcmp(res, "/") == 0 ? "" : res,
+                 slash ? slash + 1 : f) >= PATH_MAX)
+        return -1;
+    return 0;
+}
+
+/* ccgis_outdir_holds: see outdir.h. */
+int ccgis_outdir_holds(const char *folder, const char *source, char *file, size_t cap)
+{
+    char out[PATH_MAX];
+    if (resolve_new(folder, out) != 0)
+        return 0; /* neither it nor its parent exists: nothing can be under it */
+    read_target t = {out, NULL};
+    return source_reads(&t, source, file, cap, 0);
+}
+
+/* ccgis_outdir_replaces: see outdir.h. */
+int ccgis_outdir_replaces(const char *path, const char *source, char *file, size_t cap)
+{
+    char out[PATH_MAX];
+    if (resolve_new(path, out) != 0)
+        return 0; /* its folder does not exist: it cannot be a source */
+    read_target t = {NULL, out};
+    return source_reads(&t, source, file, cap, 0);
 }

@@ -863,6 +863,25 @@ static void style_layers(const run_data *d, ccgis_style_layer out[L_COUNT])
     }
 }
 
+
+/* The files write_layers() writes so far, of how many: for the progress. */
+typedef struct files_done {
+    int k, n;
+} files_done;
+
+/* Write one file of the output with GDAL, its progress reported within
+ * CCGIS_RUN_WRITING .. 0.95 of the run: a cancellation point after every
+ * feature (ccgis_write_with). */
+static ccgis_status write_file(run_data *d, files_done *fd, void *ds, const char *path,
+                               const char *shown)
+{
+    double span = (0.95 - CCGIS_RUN_WRITING) / (fd->n > 0 ? fd->n : 1);
+    double at = CCGIS_RUN_WRITING + span * fd->k++;
+    const ccgis_write_how how = {.shown = shown, .fn = d->progress, .arg = d->progress_arg,
+                                 .base = at, .span = span};
+    return ccgis_write_with(d->ctx, ds, path, NULL, &how);
+}
+
 /* Write every layer in every format asked into folder `dir`, in the job's output_crs
  * (d->out_crs, kept for the report) but GeoJSON, which stays WGS 84. */
 static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
@@ -890,6 +909,11 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         unsigned bit;
         const char *ext;
     } one_per_layer[] = {{CCGIS_FMT_GEOJSON, "geojson"}, {CCGIS_FMT_SHP, "shp"}};
+    files_done fd = {0, d->districts ? 1 : 0};
+    for (int k = 0; k < L_COUNT; k++)
+        if (d->layers[k])
+            fd.n += !!(d->job->formats & CCGIS_FMT_GEOJSON) + !!(d->job->formats & CCGIS_FMT_SHP);
+    fd.n += !!(d->job->formats & CCGIS_FMT_GPKG) + !!(d->job->formats & CCGIS_FMT_SQLITE);
     for (size_t f = 0; f < 2 && st == CCGIS_OK; f++) {
         if (!(d->job->formats & one_per_layer[f].bit))
             continue;
@@ -902,7 +926,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
                      one_per_layer[f].ext);
             GDALDatasetH from =
                 one_per_layer[f].bit == CCGIS_FMT_GEOJSON ? d->layers[k] : placed[k];
-            st = ccgis_write_shown(ctx, from, path, shown, NULL, NULL);
+            st = write_file(d, &fd, from, path, shown);
         }
     }
     /* One <layer>.qml beside the .shp and .geojson: QGIS's default style. */
@@ -932,7 +956,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         }
         snprintf(path, sizeof path, "%s/%s.%s", dir, base, all_in_one[f].ext);
         if (st == CCGIS_OK)
-            st = ccgis_write_direct(ctx, all, path, NULL);
+            st = write_file(d, &fd, all, path, NULL);
         GDALClose(all);
         if (st == CCGIS_OK)
             st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE, &style,
@@ -956,7 +980,7 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         GDALDatasetH t = NULL;
         if ((st = district_status_table(d, &t)) == CCGIS_OK) {
             snprintf(path, sizeof path, "%s/district_status.csv", dir);
-            st = ccgis_write_direct(ctx, t, path, NULL);
+            st = write_file(d, &fd, t, path, NULL);
             GDALClose(t);
         }
     }
@@ -1093,11 +1117,14 @@ ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_opt
         goto done;
     if ((st = ccgis_outdir_stage(ctx, od, &tmp)) != CCGIS_OK)
         goto done;
-    if ((st = write_layers(&d, tmp, ccgis_outdir_name(od))) != CCGIS_OK)
-        goto done;
-    if ((st = ccgis_test_stall(ctx, "writing", progress, progress_arg, 0.95)) != CCGIS_OK ||
-        (st = ccgis_write_report(&d, tmp)) != CCGIS_OK ||
-        (st = ccgis_write_workbook(&d, tmp, ccgis_outdir_name(od), job->lang)) != CCGIS_OK)
+    size_t quiet = ccgis_quiet_begin(); /* libspatialite, libxlsxwriter print failures */
+    if ((st = write_layers(&d, tmp, ccgis_outdir_name(od))) == CCGIS_OK &&
+        (st = ccgis_test_stall(ctx, "writing", progress, progress_arg, 0.95)) == CCGIS_OK &&
+        (st = ccgis_write_report(&d, tmp)) == CCGIS_OK &&
+        (st = tick(ctx, progress, progress_arg, 0.96, "writing")) == CCGIS_OK)
+        st = ccgis_write_workbook(&d, tmp, ccgis_outdir_name(od), job->lang);
+    ccgis_quiet_end(ctx, quiet, NULL, 0);
+    if (st != CCGIS_OK)
         goto done;
     if ((st = tick(ctx, progress, progress_arg, 0.99, "writing")) != CCGIS_OK)
         goto done;

@@ -9,7 +9,8 @@
  * environment variables read:
  *
  *   CCGIS_TEST_STALL      the point to pause at: "loading", "analysis",
- *                         "writing" (run.c);
+ *                         "writing" (run.c), "translate" (write.c: GDAL's
+ *                         first progress report of each file it writes);
  *   CCGIS_TEST_STALL_DIR  optional: a folder where the run, once paused,
  *                         creates the file "stalled" (holding its pid), and
  *                         where it waits for a file "resume" to go on.
@@ -20,6 +21,9 @@
  *   CCGIS_TEST_NO_RENAMEAT2  renameat2() fails with EINVAL, as on a file
  *                            system without it (CIFS, NFS, vfat): outdir.c
  *                            takes its fallbacks.
+ *   CCGIS_TEST_SLOW_WRITE    milliseconds to wait after each feature GDAL
+ *                            writes (write.c): a slow disk, so that a test
+ *                            can interrupt a write in its middle.
  */
 #ifdef CCGIS_TEST_HOOKS
 
@@ -66,6 +70,19 @@ int ccgis_test_flag(const char *name)
 {
     const char *v = getenv(name);
     return v && v[0];
+}
+
+/* ccgis_test_delay: see internal.h. */
+void ccgis_test_delay(const char *name)
+{
+    const char *v = getenv(name);
+    long ms = v ? atol(v) : 0;
+    if (ms <= 0)
+        return;
+    if (ms > 999)
+        ms = 999;
+    struct timespec ts = {0, ms * 1000 * 1000};
+    nanosleep(&ts, NULL);
 }
 
 #else

@@ -2,7 +2,9 @@
  * write.c -- writing result layers with GDAL, all or nothing (see ccgis/write.h).
  *
  * The in-memory dataset is handed to GDALVectorTranslate (ogr2ogr's library
- * form) with per-format options (ccgis_write_direct).  ccgis_write_all puts
+ * form) with per-format options (ccgis_write_direct), and a progress
+ * callback that stops it after the feature being written when the caller
+ * cancels or an interruption is requested (Ctrl-C: ccgis_interrupt_request).  ccgis_write_all puts
  * each output through the output transaction (outdir.h): written into a
  * temporary folder beside its destination, then, only when GDAL has closed
  * every output without a single error, all their files (one for most
@@ -14,6 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -124,29 +132,175 @@ static char **translate_args(const char *driver, const char *t_srs)
     return args;
 }
 
+/* What GDAL's progress callback looks at while it translates: the caller's
+ * callback (may be NULL) and the process-wide interruption request. */
+typedef struct write_poll {
+    ccgis_ctx *ctx;
+    ccgis_progress_fn fn; /* may be NULL */
+    void *arg;
+    double base, span; /* GDAL's 0..1 mapped to [base, base + span] for fn */
+    double next_s;     /* monotonic time of the next call of fn */
+    int first;         /* no callback yet in this translation */
+    int cancelled;     /* fn returned 0, or an interruption was requested */
+} write_poll;
+
+/* Seconds on the monotonic clock. */
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The caller's callback, for the test pause (testhook.c). */
+static int poll_caller(double fraction, const char *note, void *arg)
+{
+    const write_poll *p = arg;
+    (void)note;
+    return !ccgis_interrupt_pending() &&
+           (!p->fn || p->fn(p->base + p->span * fraction, "writing", p->arg));
+}
+
+/*
+ * GDALProgressFunc: GDAL calls it after every feature it writes.  Returns
+ * FALSE (GDAL stops the translation) once an interruption is pending
+ * (looked at every call: a flag) or the caller's callback returned 0 (called
+ * at most every 50 ms, so that a terminal progress bar costs nothing).
+ */
+static int CPL_STDCALL write_progress(double fraction, const char *msg, void *arg)
+{
+    write_poll *p = arg;
+    (void)msg;
+    if (p->cancelled)
+        return FALSE;
+    if (p->first) {
+        p->first = 0;
+        if (ccgis_test_stall(p->ctx, "translate", poll_caller, p, fraction) != CCGIS_OK)
+            p->cancelled = 1;
+    }
+    ccgis_test_delay("CCGIS_TEST_SLOW_WRITE");
+    if (ccgis_interrupt_pending()) {
+        p->cancelled = 1;
+    } else if (p->fn) {
+        double t = mono_s();
+        if (t >= p->next_s) {
+            p->next_s = t + 0.05;
+            if (!p->fn(p->base + p->span * fraction, "writing", p->arg))
+                p->cancelled = 1;
+        }
+    }
+    return !p->cancelled;
+}
+
+/*
+ * Why a write to `path` failed, when the disk is the cause, in words the
+ * user can act on; NULL when it is not.  `said` is GDAL's last failure
+ * text, `first` its first (the cause when failures cascade), `kept` what
+ * libraries printed (quiet.c).  SQLite says "database or disk
+ * is full" on ENOSPC and "disk I/O error" on EFBIG, and libspatialite only
+ * prints it: GDAL then fails later with an unrelated "no such table:
+ * spatialite_history", the message this replaces.
+ *   - no space: "No space left on device", "disk is full" in any text,
+ *     or less than 256 KiB free on the disk holding `path`;
+ *   - the file-size limit (ulimit -f, RLIMIT_FSIZE): a file beside `path`
+ *     reached it, or "File too large", or "disk I/O error" while a limit
+ *     is set.
+ */
+static const char *disk_cause(const char *path, const char *said, const char *first,
+                              const char *kept, char *buf, size_t cap)
+{
+    const char *texts[] = {said, first, kept};
+    static const char *const full[] = {"No space left", "disk is full", "disk full"};
+    int no_space = 0;
+    for (size_t i = 0; i < sizeof full / sizeof full[0]; i++)
+        for (size_t t = 0; t < 3; t++)
+            no_space |= strstr(texts[t], full[i]) != NULL;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    struct statvfs sv;
+    if (!no_space && statvfs(dir[0] ? dir : "/", &sv) == 0 &&
+        (unsigned long long)sv.f_bavail * sv.f_frsize < 256 * 1024)
+        no_space = 1;
+    if (no_space)
+        return "no space left on the disk -- free some space there (df -h shows how much) and "
+               "run again";
+    struct rlimit rl;
+    int limited = getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
+    int at_limit = 0; /* a file in the folder reached the limit */
+    DIR *d = limited ? opendir(dir[0] ? dir : "/") : NULL;
+    for (struct dirent *de; d && !at_limit && (de = readdir(d)) != NULL;) {
+        struct stat sb;
+        at_limit = fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISREG(sb.st_mode) && (unsigned long long)sb.st_size >= rl.rlim_cur;
+    }
+    if (d)
+        closedir(d);
+    for (size_t t = 0; t < 3; t++)
+        at_limit |= strstr(texts[t], "File too large") ||
+                    (limited && strstr(texts[t], "disk I/O error"));
+    if (at_limit) {
+        if (limited)
+            snprintf(buf, cap,
+                     "the file outgrew the file-size limit set for ccgis (%llu KiB, ulimit -f) "
+                     "-- "
+                     "raise the limit (ulimit -f unlimited) or check free space, and run again",
+                     (unsigned long long)rl.rlim_cur / 1024);
+        else
+            snprintf(buf, cap, "the file outgrew the largest size allowed here (File too large) "
+                               "-- write to another disk");
+        return buf;
+    }
+    return NULL;
+}
+
 /* ccgis_write_direct: see internal.h. */
 ccgis_status ccgis_write_direct(ccgis_ctx *ctx, void *mem, const char *path, const char *format)
 {
-    return ccgis_write_shown(ctx, mem, path, path, format, NULL);
+    return ccgis_write_with(ctx, mem, path, format, NULL);
 }
 
 /* ccgis_write_direct_in: see internal.h. */
 ccgis_status ccgis_write_direct_in(ccgis_ctx *ctx, void *mem, const char *path, const char *format,
                                    const ccgis_crs *t_srs)
 {
-    return ccgis_write_shown(ctx, mem, path, path, format, t_srs);
+    const ccgis_write_how how = {.t_srs = t_srs};
+    return ccgis_write_with(ctx, mem, path, format, &how);
 }
 
-/* ccgis_write_shown: see internal.h.  A Shapefile gets its fields'
- * Shapefile names (shpnames.c) for the length of the write. */
+/* ccgis_write_shown: see internal.h. */
 ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, const char *shown,
                                const char *format, const ccgis_crs *t_srs)
+{
+    const ccgis_write_how how = {.shown = shown, .t_srs = t_srs};
+    return ccgis_write_with(ctx, mem, path, format, &how);
+}
+
+/* ccgis_write_direct_progress: see internal.h. */
+ccgis_status ccgis_write_direct_progress(ccgis_ctx *ctx, void *mem, const char *path,
+                                         const char *format, ccgis_progress_fn fn, void *arg,
+                                         double base, double span)
+{
+    const ccgis_write_how how = {.fn = fn, .arg = arg, .base = base, .span = span};
+    return ccgis_write_with(ctx, mem, path, format, &how);
+}
+
+/* ccgis_write_with: see internal.h.  A Shapefile gets its fields'
+ * Shapefile names (shpnames.c) for the length of the write. */
+ccgis_status ccgis_write_with(ccgis_ctx *ctx, void *mem, const char *path, const char *format,
+                              const ccgis_write_how *how)
 {
     ccgis_where where = {path, NULL, -1};
     char **args = NULL;
     GDALVectorTranslateOptions *topts = NULL;
+    static const ccgis_write_how plain = {0};
+    if (!how)
+        how = &plain;
+    const char *shown = how->shown ? how->shown : path;
+    const ccgis_crs *t_srs = how->t_srs;
     OGRLayerH renamed = NULL;
     ccgis_shp_saved *saved = NULL;
+    write_poll poll = {ctx, how->fn, how->arg, how->base, how->span, 0.0, 1, 0};
     ccgis_status st = CCGIS_OK;
 
     ccgis_gdal_begin(ctx);
@@ -176,14 +330,21 @@ ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, cons
         st = ccgis_nomem(ctx);
         goto done;
     }
+    if (ccgis_interrupt_pending() || (how->fn && !how->fn(how->base, "writing", how->arg))) {
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
+        goto done;
+    }
+    /* "-progress": without it GDAL never calls the progress callback. */
     args = translate_args(driver, to);
+    args = args ? CSLAddString(args, "-progress") : NULL;
     topts = args ? GDALVectorTranslateOptionsNew(args, NULL) : NULL;
     if (!topts) {
         st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "GDAL refused ccgis's options for %s: %s",
                          driver, ctx->gdal_msg);
         goto done;
     }
-    ctx->gdal_msg[0] = '\0';
+    GDALVectorTranslateOptionsSetProgress(topts, write_progress, &poll);
+    ctx->gdal_msg[0] = ctx->gdal_first[0] = '\0';
     GDALDatasetH src = mem;
     int usage_error = 0;
     /* GDAL writes a coordinate such as 21.0100000530 with 8 decimals as
@@ -194,12 +355,22 @@ ccgis_status ccgis_write_shown(ccgis_ctx *ctx, void *mem, const char *path, cons
     int exact = strcmp(driver, "GeoJSON") == 0 && !CPLGetConfigOption("OGR_WKT_ROUND", NULL);
     if (exact)
         CPLSetThreadLocalConfigOption("OGR_WKT_ROUND", "FALSE");
+    char kept[1024], why[256];
+    const char *cause;
+    size_t mark = ccgis_quiet_begin(); /* libspatialite's fprintf(stderr) on a failure */
     GDALDatasetH out = GDALVectorTranslate(path, NULL, 1, &src, topts, &usage_error);
     if (out)
         GDALClose(out);
+    ccgis_quiet_end(ctx, mark, kept, sizeof kept);
     if (exact)
         CPLSetThreadLocalConfigOption("OGR_WKT_ROUND", NULL);
-    if ((ctx->gdal_msg[0] || usage_error || !out) && to)
+    if (poll.cancelled)
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
+    else if ((ctx->gdal_msg[0] || usage_error || !out) &&
+             (cause = disk_cause(path, ctx->gdal_msg, ctx->gdal_first, kept, why, sizeof why)) !=
+                 NULL)
+        st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where, "%s", cause);
+    else if ((ctx->gdal_msg[0] || usage_error || !out) && to)
         st = ccgis_error_at(ctx, CCGIS_ERR_OUTPUT, where,
                             "GDAL could not write it in %s: %s -- check that the output CRS "
                             "covers the data, free space and permissions",
@@ -307,6 +478,8 @@ ccgis_status ccgis_write_all(ccgis_ctx *ctx, void *const *mems, const char *cons
         if (st != CCGIS_OK)
             st = ccgis_outdir_end(ctx, ods[i], st), ods[i] = NULL;
     }
+    if (st == CCGIS_OK && ccgis_interrupt_pending())
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
     if (st == CCGIS_OK)
         st = ccgis_outdir_commit_all(ctx, ods, n);
     for (size_t i = n; i-- > 0;)

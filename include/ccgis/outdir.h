@@ -13,7 +13,11 @@
  *                          pid.  Then removes the temporary folders
  *                          DIR/.NAME.ccgis-tmp-* of runs that were killed
  *                          (while the lock is held no live run can own one),
- *                          with a warning saying how many and how large;
+ *                          the temporary files DIR/.NAME.ccgis-tmp-* of
+ *                          earlier ccgis versions, and, for a file, their
+ *                          folders DIR/.ccgis-tmp-XXXXXX holding nothing but
+ *                          files of that output, with a warning saying how
+ *                          many and how large;
  *                          and refuses what can be refused before any work
  *                          (see "Replacing" below).
  *   ccgis_outdir_stage()   creates the temporary folder
@@ -53,7 +57,11 @@
  *     version's, or anyone else's) is never replaced.
  *   - files (single commands): the user named the file, so `overwrite`
  *     replaces the files of that dataset by the same names (a shapefile's
- *     .shp, .shx, .dbf, .prj, .cpg) by atomic exchange, and nothing else.
+ *     .shp, .shx, .dbf, .prj, .cpg) by atomic exchange; when a shapefile
+ *     replaced an earlier one, the earlier one's files the new one does not
+ *     have (.qix, .sbn, .sbx spatial indexes of the old geometries, a .prj
+ *     or .cpg it lacks ...) are removed after the exchange, so that nothing
+ *     stale is read with it (a note says which).  Nothing else is touched.
  * Several outputs committed together (ccgis_outdir_commit_all) are all put
  * in place or none is: on a failure the ones already moved are moved back.
  *
@@ -63,9 +71,11 @@
  * folder and the lock file, which the next run cleans.
  *
  * Inputs vs outputs: ccgis_outdir_holds() says whether a source, in any form
- * GDAL opens (a path, /vsizip/, /vsigzip/, /vsitar/, GeoJSON:, GPKG: ...),
- * reads a file under a folder: a job whose output folder holds one of its
- * inputs is refused before anything is read.
+ * GDAL opens (a path, /vsizip/, /vsigzip/, /vsitar/, GeoJSON:, GPKG:, a .vrt
+ * and what it reads ...), reads a file under a folder: a job whose output
+ * folder holds one of its inputs is refused before anything is read.
+ * ccgis_outdir_replaces() says the same of an output file: a single command
+ * whose output would replace one of its inputs is refused the same way.
  *
  * Linux only (renameat2, flock); the destination's folder must be on a
  * local file system that supports them (ext4, xfs, btrfs, tmpfs do).
@@ -161,13 +171,32 @@ ccgis_status ccgis_outdir_end(ccgis_ctx *ctx, ccgis_outdir *od, ccgis_status sta
  * with {braces}) are stripped, then the longest part of the rest that exists
  * is resolved with realpath (symbolic links, "..").  Sidecar files (a
  * shapefile's .shx, .dbf, .prj ...) lie in the same folder as their main
- * file, so they are covered.  Database connections (PG:...) and remote
- * sources (/vsicurl/, http://) read nothing local: 0.
+ * file, so they are covered.  A GDAL virtual dataset (a .vrt file, or its
+ * XML given as the source) is followed: each <SrcDataSource> and
+ * <SourceFilename> it names (relative to the .vrt's folder with
+ * relativeToVRT="1") is resolved the same way, up to 8 VRTs deep.
+ * Database connections (PG:...) and remote sources (/vsicurl/, http://)
+ * read nothing local: 0.
  *
  * `file` (may be NULL) receives, when 1 is returned, the resolved path found
  * under the folder (cap bytes).
  */
 int ccgis_outdir_holds(const char *folder, const char *source, char *file, size_t cap);
+
+/*
+ * ccgis_outdir_replaces -- 1 if writing the output file `path` (which need
+ * not exist yet) would create or replace a file the source `source` reads,
+ * else 0.  The source is resolved as by ccgis_outdir_holds(); it reads what
+ * `path` writes when it resolves to
+ *   - the file `path` itself (also through /vsizip/, GPKG:, a .vrt ...);
+ *   - another file of the same shapefile: a.shp read and a.dbf written, or
+ *     the reverse (.shp .shx .dbf .prj .cpg .qix .sbn .sbx .qpj, any case);
+ *   - a folder holding `path` when `path` is part of a shapefile (a folder
+ *     of shapefiles opened as one source reads the shapefiles in it).
+ * `file` (may be NULL) receives, when 1 is returned, the resolved path the
+ * source reads (cap bytes).
+ */
+int ccgis_outdir_replaces(const char *path, const char *source, char *file, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -29,7 +29,8 @@ enum {
 typedef struct cli_opt {
     const char *name;    /* long name with dashes: "--layer" */
     char short_name;     /* e.g. 'q', or 0 */
-    const char *metavar; /* "NAME", or NULL for a flag */
+    const char *metavar; /* "NAME", or NULL for a flag; "FILE" marks an output
+                            (main.c refuses one that would replace an input) */
     const char *help;    /* one line */
 } cli_opt;
 
@@ -108,8 +109,8 @@ int cli_fail(ccgis_ctx *ctx);
 /* Exit code for a status (CLI_EXIT_*). */
 int cli_exit_code(ccgis_status st);
 
-/* interrupt.c: SIGINT and SIGTERM during `ccgis run` (see interrupt.c for
- * what happens when). */
+/* interrupt.c: SIGINT and SIGTERM during `ccgis run`, and while a single
+ * command writes its output (see interrupt.c for what happens when). */
 
 /* Catch SIGINT and SIGTERM (and SIGALRM) until cli_interrupt_remove();
  * `output` names what would have been written, for the message printed when
@@ -122,6 +123,11 @@ void cli_interrupt_install(const char *output);
  * writing and is no longer ended by force after the first signal. */
 int cli_interrupt_check(double fraction);
 
+/* From now on the command counts as writing (as cli_interrupt_check does
+ * from CCGIS_RUN_WRITING on): a signal cancels, nothing ends it by force
+ * but a second signal. */
+void cli_interrupt_writing(void);
+
 /* 1 once SIGINT or SIGTERM came. */
 int cli_interrupted(void);
 
@@ -130,6 +136,16 @@ int cli_interrupted(void);
 void cli_interrupt_remove(void);
 
 /* output.c */
+
+/*
+ * cli_check_outputs -- before a command reads anything: refuse (print the
+ * error, return CLI_EXIT_INPUT) an output (an option whose metavar is
+ * "FILE") that would create or replace a file one of the command's inputs
+ * (its positional arguments) reads: the same file, through /vsizip/,
+ * GPKG:, GeoJSON: or a .vrt, or a file of the same shapefile
+ * (ccgis_outdir_replaces).  Returns CLI_EXIT_OK when there is none.
+ */
+int cli_check_outputs(const cli_command *cmd, const cli_args *args);
 
 /*
  * cli_write_result -- write a command's result dataset to `path` (format from

@@ -1,6 +1,6 @@
 /*
  * interrupt.c -- Ctrl-C (SIGINT) and SIGTERM for a command that cleans up
- * after itself (`ccgis run`).
+ * after itself (`ccgis run`; the single commands while they write, output.c).
  *
  * The first signal sets a flag that the command's progress callback turns
  * into a cancellation, and asks GEOS to stop the geometry operation under
@@ -101,6 +101,12 @@ int cli_interrupt_check(double fraction)
     if (fraction >= CCGIS_RUN_WRITING)
         writing = 1;
     return 0;
+}
+
+/* cli_interrupt_writing: see cli.h. */
+void cli_interrupt_writing(void)
+{
+    writing = 1;
 }
 
 /* cli_interrupted: see cli.h. */

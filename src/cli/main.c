@@ -92,6 +92,9 @@ static int run_command(const cli_command *cmd, int argc, char **argv)
         cli_print_help(cmd, stdout);
         return CLI_EXIT_OK;
     }
+    int apart = cli_check_outputs(cmd, &args); /* before anything is read */
+    if (apart != CLI_EXIT_OK)
+        return apart;
     ccgis_ctx *ctx = ccgis_ctx_new();
     if (!ctx) {
         fprintf(stderr, "ccgis: error: cannot start: out of memory\n");

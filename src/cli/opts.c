@@ -154,6 +154,14 @@ void cli_print_help(const cli_command *cmd, FILE *to)
     fprintf(to, "usage: ccgis %s %s\n\n%s\n\n", cmd->name, cmd->synopsis, cmd->summary);
     if (cmd->description)
         fprintf(to, "%s\n", cmd->description);
+    for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+        if (cmd->opts[i].metavar && strcmp(cmd->opts[i].metavar, "FILE") == 0) {
+            fprintf(to, "Each FILE is written whole or not at all (Ctrl-C leaves nothing), and\n"
+                        "one that would replace a file an input reads (the same file, also\n"
+                        "through /vsizip/, GPKG:, GeoJSON: or a .vrt, or a file of the same\n"
+                        "shapefile) is refused before anything is read.\n\n");
+            break;
+        }
     fprintf(to, "options:\n");
     int total = cli_nopts(cmd) + CLI_COMMON_OPTS;
     for (int i = 0; i < total; i++)

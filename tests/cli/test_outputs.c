@@ -9,7 +9,11 @@
  *   - 20 SIGKILLs at random points (loading, analysis, writing, any time):
  *     never a partial output, temporary folders do not pile up, and the next
  *     run removes the last one and says so;
- *   - two outputs of a single command are replaced both or neither.
+ *   - two outputs of a single command are replaced both or neither;
+ *   - SIGTERM while GDAL writes a layer (slowed to 20 ms a feature, so that
+ *     the whole write would take 25 s): the run, or a single command, ends
+ *     within 2 s, exit 130, leaving no output, no temporary folder, no lock,
+ *     and an earlier output unchanged.
  *
  * Runs pause at the test hook of src/testhook.c (CCGIS_TEST_STALL, with
  * CCGIS_TEST_STALL_DIR to be told when paused and to resume them).  "Valid"
@@ -217,6 +221,113 @@ static void the_folder_gets_the_umask_rights(void **state)
     run_free(&r);
 }
 
+/* Shell: start `cmd` in the background (pid in $pid) with GDAL's writing
+ * slowed to 20 ms a feature, wait until it writes its first feature
+ * (CCGIS_TEST_STALL=translate), let it go on for 0.3 s, send SIGTERM, and
+ * print "exit=STATUS ms=MILLISECONDS" (from the signal to the end). */
+#define TERM_WHILE_WRITING(cmd)                                                                    \
+    "rm -rf " STALL "; mkdir " STALL "; (CCGIS_TEST_STALL=translate CCGIS_TEST_STALL_DIR=" STALL   \
+    " CCGIS_TEST_SLOW_WRITE=20 " cmd " & pid=$!; "                                                 \
+    "i=0; while [ ! -f " STALL "/stalled ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done; "   \
+    "touch " STALL "/resume; sleep 0.3; t0=$(date +%%s%%N); kill -TERM $pid; wait $pid; "          \
+    "echo \"exit=$? ms=$((($(date +%%s%%N) - t0) / 1000000))\"); "
+
+/* Milliseconds reported by TERM_WHILE_WRITING, -1 when missing. */
+static long term_ms(const char *out)
+{
+    const char *ms = strstr(out, " ms=");
+    return ms ? atol(ms + 4) : -1;
+}
+
+/* SIGTERM while a run writes its layers: it stops within 2 s (before, the
+ * write went on to the end of every layer of every format), exit 130, and
+ * the earlier output it was replacing (--overwrite) is still whole. */
+static void sigterm_while_a_run_writes_stops_it(void **state)
+{
+    (void)state;
+    run_result r = run("rm -rf %s/out && %s run -q %s && cp %s/hanoi.gpkg %s/before.gpkg && " /**/
+                       TERM_WHILE_WRITING("%s run --overwrite %s") "ls -a %s/out; " VALID " && cmp %s/hanoi.gpkg %s/before.gpkg && echo same",
+                       WORK_DIR, CCGIS_BIN, JOB, OUT, WORK_DIR, CCGIS_BIN, JOB, WORK_DIR, OUT,
+                       WORK_DIR);
+    if (!strstr(r.out, "exit=130 ") || term_ms(r.out) < 0 || term_ms(r.out) >= 2000)
+        fprintf(stderr, "stdout: %s\nstderr: %s\n", r.out, r.err);
+    assert_non_null(strstr(r.out, "exit=130 "));
+    assert_in_range(term_ms(r.out), 0, 1999);
+    assert_non_null(strstr(r.err, "ccgis: interrupted: nothing was written to " OUT "\n"));
+    assert_null(strstr(r.out, "ccgis-")); /* no temporary folder, no lock file */
+    assert_non_null(strstr(r.out, "same\n"));
+    run_free(&r);
+}
+
+/* The same for a single command writing a shapefile (five files) beside an
+ * earlier GeoPackage output it was asked to replace. */
+static void sigterm_while_a_command_writes_stops_it(void **state)
+{
+    (void)state;
+    run_result r = run("cd %s && rm -rf single && mkdir single && cd single && "
+                       "%s area -q %s/clusters.shp --id ma_ccn -o a.gpkg && cp a.gpkg before && " /**/
+                       TERM_WHILE_WRITING("%s area -q %s/clusters.shp --id ma_ccn -o c.shp") /**/
+                       TERM_WHILE_WRITING("%s area -q %s/clusters.shp --id ma_ccn -o a.gpkg "
+                                          "--overwrite") "ls -a; cmp a.gpkg before && echo same",
+                       WORK_DIR, CCGIS_BIN, SHAPES_DIR, CCGIS_BIN, SHAPES_DIR, CCGIS_BIN,
+                       SHAPES_DIR);
+    const char *second = strstr(r.out, "exit=");
+    second = second ? strstr(second + 1, "exit=") : NULL;
+    if (!second || !strstr(r.out, "exit=130 ") || !strstr(second, "exit=130 ") ||
+        term_ms(r.out) >= 2000 || term_ms(second) >= 2000)
+        fprintf(stderr, "stdout: %s\nstderr: %s\n", r.out, r.err);
+    assert_non_null(second);
+    assert_non_null(strstr(r.out, "exit=130 "));
+    assert_non_null(strstr(second, "exit=130 "));
+    assert_in_range(term_ms(r.out), 0, 1999);
+    assert_in_range(term_ms(second), 0, 1999);
+    assert_non_null(strstr(r.err, "ccgis: interrupted: nothing was written to c.shp\n"));
+    assert_non_null(strstr(r.err, "ccgis: interrupted: nothing was written to a.gpkg\n"));
+    assert_null(strstr(r.out, "c.")); /* c.shp, c.dbf ... */
+    assert_null(strstr(r.out, "ccgis-"));
+    assert_non_null(strstr(r.out, "same\n"));
+    run_free(&r);
+}
+
+/* Shell: run `cmd` in a mount namespace with a tmpfs of `size` at $W/full
+ * (unshare -rm: no root needed where user namespaces are allowed); prints
+ * "exit=STATUS" and what is left on the tmpfs; exit 77 when it cannot. */
+#define ON_FULL_DISK(size, cmd)                                                                   \
+    "mkdir -p " WORK_DIR "/full && unshare -rm true 2>/dev/null || exit 77; "                      \
+    "unshare -rm sh -c 'mount -t tmpfs -o size=" size " tmpfs " WORK_DIR "/full && cd " WORK_DIR     \
+    "/full && " cmd "; echo \"exit=$?\"; ls -A'"
+
+/* A full disk, the real thing: a SpatiaLite output on a small tmpfs.  Before,
+ * libspatialite printed three raw lines even with -q, and the message blamed
+ * "no such table: spatialite_history".  Now: one line naming the output the
+ * user gave, the cause, exit 2, and nothing left on the disk. */
+static void a_full_disk_is_named_as_such(void **state)
+{
+    (void)state;
+    run_result r = run(ON_FULL_DISK("300k", "%s area -q %s/clusters.shp --id ma_ccn -o a.sqlite"),
+                       CCGIS_BIN, SHAPES_DIR);
+    if (r.status == 77) {
+        run_free(&r);
+        skip(); /* no mount namespace here */
+    }
+    assert_string_equal(r.err, "ccgis: error: a.sqlite: no space left on the disk -- free some "
+                               "space there (df -h shows how much) and run again\n");
+    assert_string_equal(r.out, "exit=2\n");
+    run_free(&r);
+    /* The job: the message names out/out.sqlite, never the temporary folder. */
+    r = run(ON_FULL_DISK("2m", "sed -e \"s|^output .*|output = " WORK_DIR "/full/out|\" -e "
+                               "\"s|^formats .*|formats = sqlite|\" %s > ../full.ini && "
+                               "%s run -q ../full.ini"),
+            JOB, CCGIS_BIN);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "ccgis: error: " WORK_DIR "/full/out/out.sqlite: no space left "
+                                  "on the disk -- "));
+    assert_int_equal(count_lines(r.err), 1);
+    assert_null(strstr(r.err, "ccgis-tmp"));
+    assert_string_equal(r.out, "exit=2\n");
+    run_free(&r);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -226,6 +337,9 @@ int main(void)
         cmocka_unit_test(twenty_kills_leave_nothing_behind),
         cmocka_unit_test(two_outputs_of_a_command_are_replaced_together),
         cmocka_unit_test(the_folder_gets_the_umask_rights),
+        cmocka_unit_test(sigterm_while_a_run_writes_stops_it),
+        cmocka_unit_test(sigterm_while_a_command_writes_stops_it),
+        cmocka_unit_test(a_full_disk_is_named_as_such),
     };
     return cmocka_run_group_tests_name("outputs", tests, setup, NULL);
 }

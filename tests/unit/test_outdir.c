@@ -496,6 +496,90 @@ static void files_are_all_or_nothing(void **state)
     assert_int_equal(count(W "/c", "ccgis"), 0);
 }
 
+/* What earlier ccgis versions left beside a file output: single temporary
+ * files .NAME.ccgis-tmp-*, and folders .ccgis-tmp-XXXXXX holding only files
+ * of that output, are removed and said; anything else is left alone. */
+static void earlier_versions_leftovers_are_cleaned(void **state)
+{
+    ccgis_ctx *ctx = fresh(state);
+    assert_int_equal(sh("cd '%s/c' && head -c 300000 /dev/zero > .x.gpkg.ccgis-tmp-AbC123 && "
+                        "echo j > .x.gpkg.ccgis-tmp-AbC123-journal && "
+                        "mkdir .ccgis-tmp-OLD111 && echo old > .ccgis-tmp-OLD111/x.gpkg && "
+                        "mkdir .ccgis-tmp-OLD222 && echo old > .ccgis-tmp-OLD222/x.shp && "
+                        "echo old > .ccgis-tmp-OLD222/x.dbf && "
+                        "mkdir .ccgis-tmp-OTHER1 && echo o > .ccgis-tmp-OTHER1/y.gpkg && "
+                        "mkdir .ccgis-tmp-MIXED1 && echo o > .ccgis-tmp-MIXED1/x.gpkg && "
+                        "echo mine > .ccgis-tmp-MIXED1/notes.txt && "
+                        "echo y > .y.gpkg.ccgis-tmp-ZZZ999 && ln -s /etc/passwd .x.gpkg.ccgis-tmp-LINK11",
+                        W),
+                     0);
+    ccgis_outdir_options f = {CCGIS_OUTDIR_FILES, 0};
+    ccgis_outdir *od;
+    assert_int_equal(ccgis_outdir_begin(ctx, W "/c/x.gpkg", &f, &od), CCGIS_OK);
+    stage_file(ctx, od, "x.gpkg", "new");
+    assert_int_equal(ccgis_outdir_commit(ctx, od), CCGIS_OK);
+    ccgis_outdir_end(ctx, od, CCGIS_OK);
+    assert_non_null(strstr(msgs.all[CCGIS_WARNING],
+                           W "/c/x.gpkg: removed 2 temporary folders and 2 temporary files (0.3 "
+                             "MB) left beside it by ccgis runs that were killed"));
+    assert_false(exists(W "/c/.x.gpkg.ccgis-tmp-AbC123"));
+    assert_false(exists(W "/c/.x.gpkg.ccgis-tmp-AbC123-journal"));
+    assert_false(exists(W "/c/.ccgis-tmp-OLD111"));
+    assert_false(exists(W "/c/.ccgis-tmp-OLD222"));
+    assert_string_equal(get(W "/c/.ccgis-tmp-OTHER1/y.gpkg"), "o\n"); /* another output's */
+    assert_string_equal(get(W "/c/.ccgis-tmp-MIXED1/notes.txt"), "mine\n");
+    assert_string_equal(get(W "/c/.y.gpkg.ccgis-tmp-ZZZ999"), "y\n");
+    struct stat sb;
+    assert_int_equal(lstat(W "/c/.x.gpkg.ccgis-tmp-LINK11", &sb), 0); /* a link: not ours */
+    assert_string_equal(get(W "/c/x.gpkg"), "new");
+}
+
+/* --overwrite of a shapefile: the earlier one's files the new one lacks
+ * (spatial indexes, a .prj) are removed; files of other names stay; with
+ * no earlier .shp nothing is removed. */
+static void a_replaced_shapefile_leaves_no_stale_sidecar(void **state)
+{
+    ccgis_ctx *ctx = fresh(state);
+    assert_int_equal(sh("cd '%s/c' && for e in shp shx dbf prj cpg qix sbn sbx QIX; do "
+                        "echo old > c.$e; done && echo meta > c.shp.xml && echo i > d.qix && "
+                        "echo i > e.qix",
+                        W),
+                     0);
+    ccgis_outdir_options fo = {CCGIS_OUTDIR_FILES, 1};
+    ccgis_outdir *od;
+    ccgis_level was = ccgis_ctx_set_verbosity(ctx, CCGIS_INFO);
+    assert_int_equal(ccgis_outdir_begin(ctx, W "/c/c.shp", &fo, &od), CCGIS_OK);
+    stage_file(ctx, od, "c.shp", "new");
+    stage_file(ctx, od, "c.shx", "new");
+    stage_file(ctx, od, "c.dbf", "new");
+    stage_file(ctx, od, "c.cpg", "new");
+    assert_int_equal(ccgis_outdir_commit(ctx, od), CCGIS_OK);
+    ccgis_outdir_end(ctx, od, CCGIS_OK);
+    static const char *const gone[] = {"prj", "qix", "sbn", "sbx", "QIX"};
+    char path[1024];
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        snprintf(path, sizeof path, W "/c/c.%s", gone[i]);
+        if (exists(path))
+            fprintf(stderr, "%s is still there\n", path);
+        assert_false(exists(path));
+    }
+    assert_non_null(strstr(msgs.all[CCGIS_INFO], W "/c/c.qix: removed: a file of the shapefile " W
+                                                   "/c/c.shp replaced, which the new one does "
+                                                   "not have"));
+    assert_string_equal(get(W "/c/c.shp"), "new");
+    assert_string_equal(get(W "/c/c.cpg"), "new");
+    assert_string_equal(get(W "/c/c.shp.xml"), "meta\n");
+    assert_string_equal(get(W "/c/d.qix"), "i\n");
+    /* e.shp did not exist: its e.qix is not ccgis's to remove. */
+    assert_int_equal(ccgis_outdir_begin(ctx, W "/c/e.shp", &fo, &od), CCGIS_OK);
+    stage_file(ctx, od, "e.shp", "new");
+    assert_int_equal(ccgis_outdir_commit(ctx, od), CCGIS_OK);
+    ccgis_outdir_end(ctx, od, CCGIS_OK);
+    assert_string_equal(get(W "/c/e.qix"), "i\n");
+    assert_int_equal(count(W "/c", "ccgis"), 0);
+    ccgis_ctx_set_verbosity(ctx, was);
+}
+
 /* Inputs vs outputs: every form a source takes is resolved to what it reads. */
 static void sources_are_resolved_to_what_they_read(void **state)
 {
@@ -555,6 +639,86 @@ static void sources_are_resolved_to_what_they_read(void **state)
     assert_int_equal(ccgis_outdir_holds(W "/c/in", W "/c/in/v.geojson", NULL, 0), 1);
 }
 
+/* A .vrt is followed to what it reads; an output file is compared with
+ * what a source reads, shapefile sidecars included. */
+static void vrt_sources_and_output_files(void **state)
+{
+    (void)fresh(state);
+    assert_int_equal(sh("cd '%s/c' && mkdir -p out in deep && echo x > out/v.geojson && "
+                        "for e in shp shx dbf prj cpg; do echo x > in/c.$e; done && "
+                        "echo x > in/d.gpkg && echo x > in/z.zip && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource>"
+                        "%s/c/out/v.geojson</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>' "
+                        "> abs.vrt && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource "
+                        "relativeToVRT=\"1\">../out/v.geojson</SrcDataSource></OGRVRTLayer>"
+                        "</OGRVRTDataSource>' > deep/rel.vrt && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource "
+                        "relativeToVRT=\"1\">deep/rel.vrt</SrcDataSource></OGRVRTLayer>"
+                        "</OGRVRTDataSource>' > chain.vrt && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"c\"><SrcDataSource "
+                        "relativeToVRT=\"1\">c.shp</SrcDataSource></OGRVRTLayer>"
+                        "</OGRVRTDataSource>' > in/c.vrt && "
+                        "printf '<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource "
+                        "relativeToVRT=\"1\">self.vrt</SrcDataSource></OGRVRTLayer>"
+                        "</OGRVRTDataSource>' > self.vrt && echo 'not xml' > bad.vrt",
+                        W, W),
+                     0);
+    char file[1024];
+    /* Folders (ccgis run's output). */
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/abs.vrt", file, sizeof file), 1);
+    assert_string_equal(file, W "/c/out/v.geojson");
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/deep/rel.vrt", NULL, 0), 1);
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/chain.vrt", NULL, 0), 1);
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/self.vrt", NULL, 0), 0); /* a loop ends */
+    assert_int_equal(ccgis_outdir_holds(W "/c/out", W "/c/bad.vrt", NULL, 0), 0);
+    assert_int_equal(ccgis_outdir_holds(W "/c/in", W "/c/abs.vrt", NULL, 0), 0);
+    assert_int_equal(ccgis_outdir_holds(W "/c/out",
+                                        "<OGRVRTDataSource><OGRVRTLayer name=\"v\"><SrcDataSource>"
+                                        "GeoJSON:" W "/c/out/v.geojson</SrcDataSource>"
+                                        "</OGRVRTLayer></OGRVRTDataSource>",
+                                        NULL, 0),
+                     1);
+    /* Files (a single command's output). */
+    static const struct {
+        const char *out, *source; /* under $W/c/in; "@" stands for it */
+        int replaces;
+    } cases[] = {
+        {"@/c.shp", "@/c.shp", 1},
+        {"@/c.shp", "@/../in/c.shp", 1},
+        {"@/c.dbf", "@/c.shp", 1},       /* written with -f "ESRI Shapefile" */
+        {"@/c.shp", "@/c.dbf", 1},       /* a .dbf read as a table */
+        {"@/C.Shp", "@/c.shp", 0},       /* another name on a case-sensitive disk */
+        {"@/c.gpkg", "@/c.shp", 0},      /* beside it, another format */
+        {"@/c.shp", "@/c.vrt", 1},       /* relativeToVRT */
+        {"@/d.gpkg", "GPKG:@/d.gpkg:districts", 1},
+        {"@/d.gpkg", "@/d.gpkg", 1},
+        {"@/z.zip", "/vsizip/@/z.zip/c.shp", 1},
+        {"@/z.zip", "/vsizip/{@/z.zip}/c.shp", 1},
+        {"@/new.shp", "@", 1},           /* a folder of shapefiles read as one source */
+        {"@/new.gpkg", "@", 0},          /* which reads no GeoPackage */
+        {"@/c.shp", "@/missing.shp", 0}, /* refused later, as missing */
+        {"@/c.shp", "PG:dbname=gis", 0},
+    };
+    char out[1024], src[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *at = strchr(cases[i].out, '@');
+        snprintf(out, sizeof out, "%s/c/in%s", W, at + 1);
+        at = strchr(cases[i].source, '@');
+        if (at)
+            snprintf(src, sizeof src, "%.*s%s/c/in%s", (int)(at - cases[i].source),
+                     cases[i].source, W, at + 1);
+        else
+            snprintf(src, sizeof src, "%s", cases[i].source);
+        int got = ccgis_outdir_replaces(out, src, file, sizeof file);
+        if (got != cases[i].replaces)
+            fprintf(stderr, "%s from %s: %d, expected %d\n", out, src, got, cases[i].replaces);
+        assert_int_equal(got, cases[i].replaces);
+        if (got)
+            assert_non_null(strstr(file, W "/c/in"));
+    }
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -571,6 +735,9 @@ int main(void)
         cmocka_unit_test(failures_name_the_destination),
         cmocka_unit_test(files_are_all_or_nothing),
         cmocka_unit_test(sources_are_resolved_to_what_they_read),
+        cmocka_unit_test(vrt_sources_and_output_files),
+        cmocka_unit_test(earlier_versions_leftovers_are_cleaned),
+        cmocka_unit_test(a_replaced_shapefile_leaves_no_stale_sidecar),
     };
     int failed = cmocka_run_group_tests_name("outdir", tests, setup, teardown);
     /* Again as on a file system without renameat2 (CIFS, NFS, vfat): the
