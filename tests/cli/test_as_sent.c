@@ -241,7 +241,8 @@ static void latitude_and_longitude_swapped(void **state)
             "2000 -o few.gpkg",
             WORK_DIR, CCGIS_BIN, SHAPES_DIR);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "few.csv, layer 'few', feature 1: skipped: its WGS 84 position "
+    assert_non_null(strstr(r.err, "few.csv, layer 'few', id 'LN001', feature 1: skipped: its WGS 84 "
+                                  "position "
                                   "(lon 20.98..20.98, lat 105.918..105.918) is off the globe: the "
                                   "coordinates look like latitude, longitude -- swap the axes"));
     assert_non_null(strstr(r.err, "2 GEOMETRY_SKIPPED"));
@@ -259,7 +260,8 @@ static void unreadable_cell_is_quoted(void **state)
     if (r.status != 0)
         show(&r);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "bad.csv, layer 'bad', feature 2: skipped: its x cell (column "
+    assert_non_null(strstr(r.err, "bad.csv, layer 'bad', id 'LN002', feature 2: skipped: its x cell "
+                                  "(column "
                                   "'Kinh độ') holds '105°55 khoảng"));
     assert_non_null(strstr(r.err, "', which is neither a number nor degrees-minutes-seconds"));
     run_free(&r);

@@ -90,7 +90,8 @@ static void make_case(const char *name, const char *make, const char *job)
 
 /* A GeoPackage-only job (with GeoJSON and SpatiaLite) on a KML source: the
  * KML's long names come out whole, with their values; no Shapefile, no
- * warning about one. */
+ * warning about one.  keep_fields = all: altitudeMode is one of Google
+ * Earth's housekeeping fields, dropped otherwise (README, KML). */
 static void kml_names_stay_whole_without_a_shapefile(void **state)
 {
     (void)state;
@@ -99,7 +100,8 @@ static void kml_names_stay_whole_without_a_shapefile(void **state)
               "AS Name, ten AS description, 'relativeToGround' AS altitudeMode, trang_thai, "
               "geometry FROM clusters WHERE ma_ccn <> 'CCN21'\"",
               "[job]\noutput = out\nformats = gpkg, geojson, sqlite\n"
-              "[clusters]\nsource = clusters.kml\nid = Name\nname = description\n");
+              "[clusters]\nsource = clusters.kml\nid = Name\nname = description\n"
+              "keep_fields = all\n");
     run_result r = run("cd %s/kml && %s run job.ini", WORK_DIR, CCGIS_BIN);
     assert_int_equal(r.status, 0);
     assert_null(strstr(r.err, "10 bytes"));
