@@ -16,6 +16,12 @@
  *   villages.geojson  layer villages   EPSG:4326   150 craft villages, RFC 7946
  *   landuse.gpkg      layer landuse    EPSG:5897   ~2,000 land-use zones partitioning the
  *                                                  outline, with approved SKN/SKC/SKK zones
+ *   clusters_2030.gpkg layer clusters_2030 EPSG:5897  the clusters planned to 2030: each
+ *                                                  change class (unchanged, expanded, reduced,
+ *                                                  moved, split, merged, removed, new) on purpose
+ *   wastewater.geojson layer wastewater EPSG:4326  21 wastewater plants, RFC 7946
+ * clusters.shp also carries issue 18's programme fields (construction start, 1/500 plan
+ * approval, site clearance, enterprises, workers).
  *
  * How: all geometry is built in VN-2000 / TM-3 zone 482 (EPSG:5897, metres) with the GEOS
  * reentrant C API; PROJ converts the outline and centres from WGS 84 and the WGS 84 layers
