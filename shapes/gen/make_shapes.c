@@ -16,6 +16,12 @@
  *   villages.geojson  layer villages   EPSG:4326   150 craft villages, RFC 7946
  *   landuse.gpkg      layer landuse    EPSG:5897   ~2,000 land-use zones partitioning the
  *                                                  outline, with approved SKN/SKC/SKK zones
+ *   clusters_2030.gpkg layer clusters_2030 EPSG:5897  the clusters planned to 2030: each
+ *                                                  change class (unchanged, expanded, reduced,
+ *                                                  moved, split, merged, removed, new) on purpose
+ *   wastewater.geojson layer wastewater EPSG:4326  21 wastewater plants, RFC 7946
+ * clusters.shp also carries issue 18's programme fields (construction start, 1/500 plan
+ * approval, site clearance, enterprises, workers).
  *
  * How: all geometry is built in VN-2000 / TM-3 zone 482 (EPSG:5897, metres) with the GEOS
  * reentrant C API; PROJ converts the outline and centres from WGS 84 and the WGS 84 layers
@@ -92,6 +98,24 @@ enum {
 #define SEED_CLUSTERS 0xCC6150C1A5E2024ULL
 #define SEED_VILLAGES 0x1A6C4A7D00E2024ULL
 #define SEED_LANDUSE 0x5D0B1E5E0F12024ULL
+#define SEED_PROGRAMME 0x960C1A5E0F12024ULL
+#define SEED_PLAN 0x2030C1A5E012024ULL
+#define SEED_WASTEWATER 0x3A57E3A7E012024ULL
+
+/* The 2030 plan, the wastewater plants and the programme fields. */
+enum {
+    N_NEW = 22,          /* new planned clusters, CCN31 ... */
+    N_NEW_ANCHORED = 10, /* of which placed to serve a village > 5 km from every cluster */
+    N_PLAN_MAX = 64,     /* capacity of the planned-cluster table */
+    N_PLANT_MAX = 32     /* capacity of the wastewater-plant table */
+};
+#define PLAN_MAX_M2 1200000.0  /* 120 ha: largest planned cluster */
+#define NEAR_RADIUS_M 2000.0   /* villages' radius_m in samples/hanoi.ini */
+#define RADIUS_MARGIN_M 10.0   /* no village-to-planned-cluster distance this close to it */
+#define FAR_M 5000.0           /* "far from every cluster" for villages */
+#define WW_MAX_M 200.0         /* a plant serves clusters within this distance (max_m) */
+#define SO_DN_TOTAL 1191       /* enterprises in operating clusters: 4,169 x 30 / 105 */
+#define LAO_DONG_TOTAL 22857   /* workers in operating clusters: 80,000 x 30 / 105 */
 
 /* ------------------------------------------------------------------------------------- */
 /* Embedded reference data                                                               */
@@ -212,6 +236,84 @@ static const ccn_spec k_ccn[N_CCN] = {
 #define CCN_OVERLAP_B 7  /* CCN08 */
 #define CCN_STRADDLER 11 /* CCN12: ~60 % in its district, ~40 % in a neighbour */
 #define CCN_BOWTIE 20    /* CCN21: self-intersecting quadrilateral */
+
+/* What the 2030 plan does with each of today's clusters; the plan also adds N_NEW new ones
+ * (PC_NEW).  Merged: CCN07 and CCN08 become one planned CCN07.  Split: CCN05 becomes
+ * CCN05A and CCN05B.  Removed: absent from the plan. */
+typedef enum {
+    PC_UNCHANGED, PC_EXPANDED, PC_REDUCED, PC_MOVED, PC_SPLIT, PC_MERGED, PC_REMOVED, PC_NEW,
+    PC_COUNT
+} plan_change;
+static const char *const k_change_name[PC_COUNT] = {
+    "unchanged", "expanded", "reduced", "moved", "split", "merged", "removed", "new"};
+
+/* Change of each of today's clusters (unlisted: unchanged, same id and geometry). */
+static const plan_change k_plan_design[N_CCN] = {
+    [1] = PC_EXPANDED,  /* CCN02 Thạch Thất, operating */
+    [4] = PC_SPLIT,     /* CCN05 -> CCN05A + CCN05B */
+    [6] = PC_MERGED,    /* CCN07 + CCN08 -> CCN07 */
+    [7] = PC_MERGED,
+    [8] = PC_EXPANDED,  /* CCN09 Phú Xuyên */
+    [12] = PC_EXPANDED, /* CCN13 Thanh Oai */
+    [16] = PC_EXPANDED, /* CCN17 Mỹ Đức */
+    [19] = PC_MOVED,    /* CCN20 Quốc Oai, planned: same id, another place */
+    [21] = PC_EXPANDED, /* CCN22 Ba Vì */
+    [23] = PC_EXPANDED, /* CCN24 Đông Anh */
+    [26] = PC_REDUCED,  /* CCN27 Mê Linh, founded */
+    [27] = PC_REMOVED,  /* CCN28 Mê Linh, planned: dropped from the plan */
+    [29] = PC_EXPANDED, /* CCN30 Hà Đông, founded */
+};
+#define CCN_SPLIT 4 /* CCN05 */
+
+/* Where a wastewater plant lies relative to the cluster it was built for. */
+typedef enum {
+    WW_INSIDE, /* inside the cluster, >= 20 m from its boundary */
+    WW_NEAR,   /* outside, 60-140 m from it: served (max_m = 200) */
+    WW_BEYOND, /* outside, 310-390 m from it: too far to serve it */
+    WW_FAR     /* >= 2 km from every cluster, today's and planned */
+} ww_where;
+
+/* One wastewater plant to generate: the cluster it was built for (0-based, -1: none), a
+ * second cluster it also lies within 60-140 m of (-1: none), where it lies, whether it
+ * meets the national technical standard (QCVN 40:2011/BTNMT), and a name suffix. */
+typedef struct {
+    int ccn, ccn2;
+    ww_where where;
+    int met;
+    const char *suffix;
+} plant_spec;
+
+/* ma_xlnt is "XL" + the 1-based position in this table.  Operating clusters: 12 served by a
+ * plant meeting the standard, 3 (CCN04, CCN19, CCN22) only by plants that do not, 3 (CCN15,
+ * CCN23, CCN26) by none within 200 m. */
+static const plant_spec k_plants[] = {
+    {0, -1, WW_INSIDE, 1, ""},        /* XL01 CCN01 */
+    {1, -1, WW_NEAR, 1, ""},          /* XL02 CCN02 */
+    {2, -1, WW_INSIDE, 1, ""},        /* XL03 CCN03 */
+    {3, -1, WW_INSIDE, 0, ""},        /* XL04 CCN04: does not meet the standard */
+    {4, -1, WW_NEAR, 1, ""},          /* XL05 CCN05 */
+    {6, 7, WW_INSIDE, 1, ""},         /* XL06 inside CCN07, near CCN08: shared */
+    {8, -1, WW_INSIDE, 1, ""},        /* XL07 CCN09 */
+    {10, -1, WW_NEAR, 1, ""},         /* XL08 CCN11 */
+    {11, -1, WW_INSIDE, 1, ""},       /* XL09 CCN12 */
+    {12, -1, WW_INSIDE, 0, " (cũ)"},  /* XL10 CCN13: the old plant, does not meet it */
+    {12, -1, WW_NEAR, 1, " (mới)"},   /* XL11 CCN13: the new plant, meets it */
+    {14, -1, WW_BEYOND, 1, ""},       /* XL12 CCN15: 310-390 m away, serves nothing */
+    {16, -1, WW_NEAR, 1, ""},         /* XL13 CCN17 */
+    {17, -1, WW_INSIDE, 1, ""},       /* XL14 CCN18 */
+    {18, -1, WW_INSIDE, 0, ""},       /* XL15 CCN19: does not meet it */
+    {21, -1, WW_NEAR, 0, ""},         /* XL16 CCN22: does not meet it */
+    {23, -1, WW_NEAR, 1, ""},         /* XL17 CCN24 */
+    {24, -1, WW_INSIDE, 1, ""},       /* XL18 CCN25, under construction */
+    {28, -1, WW_NEAR, 0, ""},         /* XL19 CCN29, under construction: does not meet it */
+    {-1, -1, WW_FAR, 1, ""},          /* XL20 a municipal plant far from every cluster */
+    {-1, -1, WW_FAR, 0, ""},          /* XL21 another, not meeting the standard */
+};
+#define N_PLANTS ((int)(sizeof k_plants / sizeof k_plants[0]))
+
+/* Clusters without an approved 1/500 detailed plan besides the planned (quy hoạch) ones,
+ * and the operating one that never had one (0-based). */
+static const int k_no_1500[] = {13, 18, 20, 26}; /* CCN14, CCN19, CCN21, CCN27 */
 
 /* Craft (nghe) and the short word used in a village name ("Làng <label> <place>"). */
 typedef struct {
@@ -350,6 +452,27 @@ typedef struct {
     int year;         /* nam_cn; 0 = NULL (not yet recognised) */
 } village;
 
+/* One cluster of the 2030 plan. */
+typedef struct {
+    char id[16];         /* ma_ccn */
+    char ten[128];       /* name, UTF-8 */
+    ccn_status st;       /* trang_thai */
+    int dist;            /* index of the district written to huyen */
+    int src;             /* today's cluster it comes from (0-based), -1 for a new one */
+    plan_change change;  /* as designed */
+    int anchor;          /* village it was placed to serve (0-based), -1 if none */
+    GEOSGeometry *geom;  /* valid footprint, EPSG:5897, vertices on a 1 cm grid; owned */
+    const char *wkt;     /* unchanged ones: today's WKT, written as is (borrowed); else NULL */
+} plan_cluster;
+
+/* One wastewater plant. */
+typedef struct {
+    double x, y;      /* EPSG:5897 metres */
+    double lon, lat;  /* WGS 84 degrees */
+    char ten[160];    /* name, UTF-8 */
+    int cong_suat;    /* capacity, m³/day */
+} plant;
+
 /* One land-use feature. */
 typedef struct {
     GEOSGeometry *geom; /* Polygon or MultiPolygon, EPSG:5897; owned */
@@ -382,6 +505,16 @@ typedef struct {
     lu_feature *lu;
     size_t n_lu;
     GEOSGeometry *zone[N_CCN]; /* plan zone of each cluster (NULL for violators); owned */
+    /* programme fields of each cluster (0 / -1 / "" = NULL) */
+    int nam_kc[N_CCN];        /* year construction started; 0 = not started */
+    char qh_1500[N_CCN][40];  /* 1/500 plan approval as written; "" = none */
+    double gpmb_pct[N_CCN];   /* site clearance, percent */
+    int so_dn[N_CCN];         /* enterprises and households; 0 = NULL */
+    int lao_dong[N_CCN];      /* workers; 0 = NULL */
+    plan_cluster pl[N_PLAN_MAX]; /* the 2030 plan, in output order */
+    int n_plan;
+    GEOSGeometry *vpt[N_LN];  /* village points, EPSG:5897; owned */
+    plant pt[N_PLANT_MAX];    /* wastewater plants */
 } gen;
 
 /* ------------------------------------------------------------------------------------- */
@@ -2186,6 +2319,1097 @@ static int report_cluster_landuse(gen *g)
 }
 
 /* ------------------------------------------------------------------------------------- */
+/* Programme fields of today's clusters                                                  */
+/* ------------------------------------------------------------------------------------- */
+
+/* 1 if cluster k is listed in k_no_1500, else 0. */
+static int lacks_1500(int k)
+{
+    for (size_t i = 0; i < sizeof k_no_1500 / sizeof k_no_1500[0]; i++)
+        if (k_no_1500[i] == k)
+            return 1;
+    return 0;
+}
+
+/* Spread `total` over the n weights w[] as non-negative integers summing to exactly total
+ * (largest remainder), into out[]. */
+static void apportion(const double *w, int n, int total, int *out)
+{
+    double sum = 0.0, rem[N_CCN];
+    int given = 0;
+    for (int i = 0; i < n; i++)
+        sum += w[i];
+    for (int i = 0; i < n; i++) {
+        double q = sum > 0.0 ? total * w[i] / sum : 0.0;
+        out[i] = (int)floor(q);
+        rem[i] = q - out[i];
+        given += out[i];
+    }
+    while (given < total) { /* one more to the largest remainder, first one on ties */
+        int best = 0;
+        for (int i = 1; i < n; i++)
+            if (rem[i] > rem[best])
+                best = i;
+        out[best]++;
+        rem[best] = -1.0;
+        given++;
+    }
+}
+
+/* Give every cluster its programme fields (nam_kc, qh_1500, gpmb_pct, so_dn, lao_dong):
+ *   operating: construction 0-2 years after nam_tl, 1/500 plan approved in the year set up
+ *     or the next (CCN19 never had one), site cleared 100 %, enterprises and workers
+ *     (SO_DN_TOTAL and LAO_DONG_TOTAL spread by area);
+ *   under construction: construction 1-2 years after nam_tl (by 2022), plan approved,
+ *     clearance 70-95 %;
+ *   founded: not started (NULL), plan approved for some, clearance 0-60 %;
+ *   planned: nothing started, no plan, clearance 0.
+ * The 1/500 date is written as "YYYY-MM-DD", "MM/YYYY" or "YYYY" in turn, as real records
+ * mix them.  Prints the totals and the lists tests rely on.  Returns 0 or -1. */
+static int make_programme(gen *g)
+{
+    double w_dn[N_CCN], w_ld[N_CCN];
+    int op[N_CCN], n_op = 0, dn[N_CCN], ld[N_CCN], form = 0, sum_dn = 0, sum_ld = 0;
+    rng_seed(g, SEED_PROGRAMME);
+    for (int k = 0; k < N_CCN; k++) {
+        cluster *c = &g->cl[k];
+        int y_plan = 0;
+        switch (k_ccn[k].st) {
+        case ST_OPERATING:
+            g->nam_kc[k] = c->year + rng_below(g, 3);
+            y_plan = c->year + rng_below(g, 2);
+            if (y_plan > g->nam_kc[k])
+                y_plan = g->nam_kc[k];
+            g->gpmb_pct[k] = 100.0;
+            op[n_op] = k;
+            w_dn[n_op] = c->area_ha * rng_range(g, 0.6, 1.4);
+            w_ld[n_op] = rng_range(g, 12.0, 26.0); /* workers per enterprise */
+            n_op++;
+            break;
+        case ST_BUILDING:
+            g->nam_kc[k] = c->year + 1 + rng_below(g, 2);
+            if (g->nam_kc[k] > 2022)
+                g->nam_kc[k] = 2022;
+            y_plan = c->year;
+            g->gpmb_pct[k] = floor(rng_range(g, 70.0, 95.0) * 10.0 + 0.5) / 10.0;
+            break;
+        case ST_FOUNDED:
+            g->nam_kc[k] = 0;
+            y_plan = c->year + 1 <= 2024 ? c->year + 1 : c->year;
+            g->gpmb_pct[k] = floor(rng_range(g, 0.0, 60.0) * 10.0 + 0.5) / 10.0;
+            break;
+        case ST_PLANNED:
+            g->nam_kc[k] = 0;
+            g->gpmb_pct[k] = 0.0;
+            break;
+        }
+        if (k_ccn[k].st == ST_FOUNDED && lacks_1500(k))
+            g->gpmb_pct[k] = 0.0; /* no detailed plan: no clearance either */
+        g->qh_1500[k][0] = '\0';
+        if (y_plan && !lacks_1500(k)) {
+            int mm = 1 + rng_below(g, 12), dd = 1 + rng_below(g, 28);
+            switch (form++ % 3) {
+            case 0:
+                snprintf(g->qh_1500[k], sizeof g->qh_1500[k], "%04d-%02d-%02d", y_plan, mm, dd);
+                break;
+            case 1:
+                snprintf(g->qh_1500[k], sizeof g->qh_1500[k], "%02d/%04d", mm, y_plan);
+                break;
+            default:
+                snprintf(g->qh_1500[k], sizeof g->qh_1500[k], "%04d", y_plan);
+                break;
+            }
+        }
+    }
+    apportion(w_dn, n_op, SO_DN_TOTAL, dn);
+    for (int i = 0; i < n_op; i++) {
+        if (dn[i] < 1)
+            return fail("CCN%02d: no enterprise", op[i] + 1);
+        w_ld[i] *= dn[i];
+    }
+    apportion(w_ld, n_op, LAO_DONG_TOTAL, ld);
+    for (int i = 0; i < n_op; i++) {
+        g->so_dn[op[i]] = dn[i];
+        g->lao_dong[op[i]] = ld[i];
+        sum_dn += dn[i];
+        sum_ld += ld[i];
+    }
+    printf("  programme: %d operating clusters: %d enterprises, %d workers; set up 2018-2020 "
+           "and not started:",
+           n_op, sum_dn, sum_ld);
+    for (int k = 0; k < N_CCN; k++)
+        if (g->cl[k].year >= 2018 && g->cl[k].year <= 2020 && g->nam_kc[k] == 0)
+            printf(" CCN%02d", k + 1);
+    printf("; no 1/500 plan:");
+    for (int k = 0; k < N_CCN; k++)
+        if (!g->qh_1500[k][0])
+            printf(" CCN%02d", k + 1);
+    printf("\n");
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* The 2030 plan                                                                         */
+/* ------------------------------------------------------------------------------------- */
+
+/* Area in m² of geom as a GIS would measure it after repair: the planar area if valid,
+ * else that of GEOSMakeValid's result (CCN21's bow-tie).  -1 on failure. */
+static double repaired_area(gen *g, const GEOSGeometry *geom)
+{
+    char v = GEOSisValid_r(g->gh, geom);
+    GEOSGeometry *mv;
+    double a;
+    if (v == 1)
+        return area_of(g, geom);
+    if (v != 0 || !(mv = GEOSMakeValid_r(g->gh, geom)))
+        return -1.0;
+    a = area_of(g, mv);
+    GEOSGeom_destroy_r(g->gh, mv);
+    return a;
+}
+
+/* New polygon from the exterior ring of polygon `geom` with every vertex rounded to 1 cm
+ * (repeated vertices dropped).  Returns it, or NULL if geom is not a hole-free Polygon of
+ * at most 64 vertices or GEOS fails. */
+static GEOSGeometry *round_polygon(gen *g, const GEOSGeometry *geom)
+{
+    const GEOSGeometry *ring;
+    const GEOSCoordSequence *cs;
+    double x[64], y[64];
+    unsigned n = 0;
+    int m = 0;
+    if (GEOSGeomTypeId_r(g->gh, geom) != GEOS_POLYGON ||
+        GEOSGetNumInteriorRings_r(g->gh, geom) != 0 ||
+        !(ring = GEOSGetExteriorRing_r(g->gh, geom)) ||
+        !(cs = GEOSGeom_getCoordSeq_r(g->gh, ring)) || !GEOSCoordSeq_getSize_r(g->gh, cs, &n) ||
+        n < 4 || n > 65)
+        return NULL;
+    for (unsigned i = 0; i + 1 < n; i++) { /* the closing vertex is implied */
+        double px, py;
+        if (!GEOSCoordSeq_getXY_r(g->gh, cs, i, &px, &py))
+            return NULL;
+        px = round_cm(px);
+        py = round_cm(py);
+        if (m && px == x[m - 1] && py == y[m - 1])
+            continue;
+        x[m] = px;
+        y[m] = py;
+        m++;
+    }
+    if (m > 1 && x[m - 1] == x[0] && y[m - 1] == y[0])
+        m--;
+    return m >= 3 ? poly_from_xy(g, x, y, m) : NULL;
+}
+
+/* Convex hull of a and b as a new geometry (its vertices are theirs), or NULL. */
+static GEOSGeometry *hull_of_two(gen *g, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    GEOSGeometry *parts[2] = {GEOSGeom_clone_r(g->gh, a), GEOSGeom_clone_r(g->gh, b)}, *coll,
+                 *hull;
+    if (!parts[0] || !parts[1]) {
+        if (parts[0])
+            GEOSGeom_destroy_r(g->gh, parts[0]);
+        if (parts[1])
+            GEOSGeom_destroy_r(g->gh, parts[1]);
+        return NULL;
+    }
+    coll = GEOSGeom_createCollection_r(g->gh, GEOS_GEOMETRYCOLLECTION, parts, 2);
+    if (!coll)
+        return NULL;
+    hull = GEOSConvexHull_r(g->gh, coll);
+    GEOSGeom_destroy_r(g->gh, coll);
+    return hull;
+}
+
+/* Test a candidate planned footprint.  Returns 1 if it is valid, 8 ha to PLAN_MAX_M2, lies in
+ * district d at least CCN_EDGE_M from its border (d < 0: skip), at least CCN_GAP_M from
+ * every current cluster except skip_a/skip_b (-1: none) and from every planned one placed
+ * so far, and no village is within RADIUS_MARGIN_M of NEAR_RADIUS_M from it (so that
+ * planar and geodesic distances agree on "within 2 km"); 0 if not; -1 on a GEOS failure. */
+static int plan_fits(gen *g, const GEOSGeometry *poly, int d, int skip_a, int skip_b)
+{
+    double a, dd;
+    char v = GEOSisValid_r(g->gh, poly);
+    if (v == 2)
+        return -1;
+    if (!v || GEOSGeomTypeId_r(g->gh, poly) != GEOS_POLYGON)
+        return 0;
+    if ((a = area_of(g, poly)) < 0)
+        return -1;
+    if (a < CCN_MIN_M2 || a > PLAN_MAX_M2)
+        return 0;
+    if (d >= 0) {
+        char in = GEOSPreparedContainsProperly_r(g->gh, g->dprep[d], poly);
+        if (in == 2)
+            return -1;
+        if (!in)
+            return 0;
+        if ((dd = dist_of(g, poly, g->dbnd[d])) < 0)
+            return -1;
+        if (dd < CCN_EDGE_M)
+            return 0;
+    }
+    for (int j = 0; j < N_CCN; j++) {
+        if (j == skip_a || j == skip_b)
+            continue;
+        if ((dd = dist_of(g, poly, g->cl[j].geom)) < 0)
+            return -1;
+        if (dd < CCN_GAP_M)
+            return 0;
+    }
+    for (int j = 0; j < g->n_plan; j++) {
+        if (!g->pl[j].geom)
+            continue;
+        if ((dd = dist_of(g, poly, g->pl[j].geom)) < 0)
+            return -1;
+        if (dd < CCN_GAP_M)
+            return 0;
+    }
+    for (int i = 0; i < N_LN; i++) {
+        if ((dd = dist_of(g, poly, g->vpt[i])) < 0)
+            return -1;
+        if (fabs(dd - NEAR_RADIUS_M) < RADIUS_MARGIN_M) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Copy the place-name part of village i (the last two words of its name) into buf. */
+static void village_place(const gen *g, int i, char *buf, size_t cap)
+{
+    const char *ten = g->vl[i].ten, *p = strrchr(ten, ' ');
+    if (i < N_FAMOUS) {
+        snprintf(buf, cap, "%s", k_famous[i].place);
+        return;
+    }
+    while (p && p > ten && p[-1] != ' ')
+        p--;
+    snprintf(buf, cap, "%s", p && p > ten ? p - 1 : ten);
+    if (buf[0] == ' ')
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+/* 1 if `ten` is already the name of a current or planned cluster, else 0. */
+static int cluster_name_used(const gen *g, const char *ten)
+{
+    for (int k = 0; k < N_CCN; k++)
+        if (strcmp(k_ccn[k].ten, ten) == 0)
+            return 1;
+    for (int j = 0; j < g->n_plan; j++)
+        if (strcmp(g->pl[j].ten, ten) == 0)
+            return 1;
+    return 0;
+}
+
+/* Append a planned cluster taken from today's cluster k (geometry set later, except for
+ * unchanged ones).  Returns its slot, or -1. */
+static int plan_add_kept(gen *g, int k, const char *id, plan_change ch)
+{
+    plan_cluster *p;
+    if (g->n_plan >= N_PLAN_MAX)
+        return fail("too many planned clusters");
+    p = &g->pl[g->n_plan];
+    snprintf(p->id, sizeof p->id, "%s", id);
+    snprintf(p->ten, sizeof p->ten, "%s", k_ccn[k].ten);
+    p->st = k_ccn[k].st;
+    p->dist = g->cl[k].dist;
+    p->src = k;
+    p->change = ch;
+    p->anchor = -1;
+    if (ch == PC_UNCHANGED) {
+        p->wkt = g->cl[k].wkt;
+        if (!(p->geom = GEOSGeom_clone_r(g->gh, g->cl[k].geom)))
+            return fail("clone failed");
+    }
+    return g->n_plan++;
+}
+
+/* Planned CCN07: the convex hull of CCN07 and CCN08 (one cluster filling the gap).
+ * Returns 0 or -1. */
+static int plan_merge(gen *g, int slot)
+{
+    GEOSGeometry *h = hull_of_two(g, g->cl[CCN_OVERLAP_A].geom, g->cl[CCN_OVERLAP_B].geom);
+    int ok;
+    if (!h)
+        return fail("hull of CCN07 and CCN08 failed");
+    ok = plan_fits(g, h, g->cl[CCN_OVERLAP_A].dist, CCN_OVERLAP_A, CCN_OVERLAP_B);
+    if (ok != 1) {
+        GEOSGeom_destroy_r(g->gh, h);
+        return fail("the merged CCN07 does not fit (%d)", ok);
+    }
+    g->pl[slot].geom = h;
+    return 0;
+}
+
+/* Planned CCN05A/CCN05B: today's CCN05 cut across its longest side through the centroid,
+ * a 30 m strip (a road) left between the halves; CCN05B is then scaled by 1.2 about the
+ * centroid, so it grows outwards only.  Returns 0 or -1. */
+static int plan_split(gen *g, int slot_a, int slot_b)
+{
+    const cluster *c = &g->cl[CCN_SPLIT];
+    double ux = 0.0, uy = 0.0, best = -1.0, big = 5000.0;
+    GEOSGeometry *half[2] = {NULL, NULL};
+    int rc = -1;
+    for (int i = 0; i < c->ring.n; i++) { /* direction of the longest side */
+        int j = (i + 1) % c->ring.n;
+        double ex = c->ring.x[j] - c->ring.x[i], ey = c->ring.y[j] - c->ring.y[i];
+        if (hypot(ex, ey) > best) {
+            best = hypot(ex, ey);
+            ux = ex / best;
+            uy = ey / best;
+        }
+    }
+    for (int s = 0; s < 2; s++) {
+        /* half-plane s as a large rectangle: (p - c).u <= -15 m (s = 0) or >= 15 m (s = 1);
+         * corner v is c + along * u + across * n, n the normal of u */
+        double sg = s ? 1.0 : -1.0, x[4], y[4];
+        static const double along_k[4] = {0, 1, 1, 0}, across_k[4] = {-1, -1, 1, 1};
+        GEOSGeometry *box, *cut, *r;
+        for (int v = 0; v < 4; v++) {
+            double along = sg * (along_k[v] ? big : 15.0), across = across_k[v] * big;
+            x[v] = c->cx + along * ux - across * uy;
+            y[v] = c->cy + along * uy + across * ux;
+        }
+        if (!(box = poly_from_xy(g, x, y, 4)))
+            goto done;
+        cut = GEOSIntersection_r(g->gh, c->geom, box);
+        GEOSGeom_destroy_r(g->gh, box);
+        if (!cut)
+            goto done;
+        r = round_polygon(g, cut);
+        GEOSGeom_destroy_r(g->gh, cut);
+        if (!r) {
+            fail("CCN%02d: a half is not a simple polygon", CCN_SPLIT + 1);
+            goto done;
+        }
+        half[s] = r;
+    }
+    { /* scale half 1 by 1.2 about the centroid: it stays on its side of the cut */
+        const GEOSGeometry *ring = GEOSGetExteriorRing_r(g->gh, half[1]);
+        const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(g->gh, ring) : NULL;
+        double x[64], y[64];
+        unsigned n = 0;
+        GEOSGeometry *r;
+        if (!cs || !GEOSCoordSeq_getSize_r(g->gh, cs, &n) || n < 4 || n > 65)
+            goto done;
+        for (unsigned i = 0; i + 1 < n; i++) {
+            double px, py;
+            if (!GEOSCoordSeq_getXY_r(g->gh, cs, i, &px, &py))
+                goto done;
+            x[i] = round_cm(c->cx + 1.2 * (px - c->cx));
+            y[i] = round_cm(c->cy + 1.2 * (py - c->cy));
+        }
+        if (!(r = poly_from_xy(g, x, y, (int)n - 1)))
+            goto done;
+        GEOSGeom_destroy_r(g->gh, half[1]);
+        half[1] = r;
+    }
+    for (int s = 0; s < 2; s++) { /* both checked before either is set: 30 m apart */
+        int ok = plan_fits(g, half[s], c->dist, CCN_SPLIT, -1);
+        if (ok != 1) {
+            fail("CCN%02d%c does not fit (%d)", CCN_SPLIT + 1, 'A' + s, ok);
+            goto done;
+        }
+    }
+    g->pl[slot_a].geom = half[0];
+    g->pl[slot_b].geom = half[1];
+    half[0] = half[1] = NULL;
+    rc = 0;
+done:
+    if (rc)
+        fail("splitting CCN%02d failed", CCN_SPLIT + 1);
+    for (int s = 0; s < 2; s++)
+        if (half[s])
+            GEOSGeom_destroy_r(g->gh, half[s]);
+    return rc;
+}
+
+/* Planned CCN27: today's footprint scaled about its centroid to 62-70 % of its area (it
+ * stays inside the old one).  Returns 0 or -1. */
+static int plan_reduce(gen *g, int k, int slot)
+{
+    const cluster *c = &g->cl[k];
+    double s = sqrt(rng_range(g, 0.62, 0.70)), x[8], y[8];
+    GEOSGeometry *p;
+    for (int i = 0; i < c->ring.n; i++) {
+        x[i] = round_cm(c->cx + s * (c->ring.x[i] - c->cx));
+        y[i] = round_cm(c->cy + s * (c->ring.y[i] - c->cy));
+    }
+    if (!(p = poly_from_xy(g, x, y, c->ring.n)))
+        return fail("cannot build a polygon");
+    if (plan_fits(g, p, c->dist, k, -1) != 1) {
+        GEOSGeom_destroy_r(g->gh, p);
+        return fail("the reduced CCN%02d does not fit", k + 1);
+    }
+    g->pl[slot].geom = p;
+    return 0;
+}
+
+/* Planned expansion of cluster k: the convex hull of today's footprint and a copy shifted
+ * by 0.5-1.1 times the square root of its area in a random direction (an adjacent block
+ * added), grown by 40-130 % and fitting.  Returns 0 or -1. */
+static int plan_expand(gen *g, int k, int slot)
+{
+    const cluster *c = &g->cl[k];
+    for (int tries = 0; tries < 2000; tries++) {
+        double t = rng_range(g, 0.0, 2.0 * PI_D), L = rng_range(g, 0.5, 1.1) * sqrt(c->area_ha * 1e4);
+        double x[8], y[8], a;
+        GEOSGeometry *sh, *h;
+        int ok;
+        for (int i = 0; i < c->ring.n; i++) {
+            x[i] = round_cm(c->ring.x[i] + L * cos(t));
+            y[i] = round_cm(c->ring.y[i] + L * sin(t));
+        }
+        if (!(sh = poly_from_xy(g, x, y, c->ring.n)))
+            return fail("cannot build a polygon");
+        h = hull_of_two(g, c->geom, sh);
+        GEOSGeom_destroy_r(g->gh, sh);
+        if (!h || (a = area_of(g, h)) < 0) {
+            if (h)
+                GEOSGeom_destroy_r(g->gh, h);
+            return fail("hull failed");
+        }
+        ok = a >= 1.4 * c->area_ha * 1e4 && a <= 2.3 * c->area_ha * 1e4
+                 ? plan_fits(g, h, c->dist, k, -1)
+                 : 0;
+        if (ok < 0) {
+            GEOSGeom_destroy_r(g->gh, h);
+            return fail("GEOS failure while expanding CCN%02d", k + 1);
+        }
+        if (ok) {
+            g->pl[slot].geom = h;
+            return 0;
+        }
+        GEOSGeom_destroy_r(g->gh, h);
+    }
+    return fail("cannot expand CCN%02d", k + 1);
+}
+
+/* Planned CCN20: today's footprint moved elsewhere in its district, at least CCN_GAP_M from
+ * its old place and from everything else.  Returns 0 or -1. */
+static int plan_move(gen *g, int k, int slot)
+{
+    const cluster *c = &g->cl[k];
+    double x0, y0, x1, y1;
+    if (bounds_of(g, g->dgeom[c->dist], &x0, &y0, &x1, &y1))
+        return fail("district bounds failed");
+    for (int tries = 0; tries < 20000; tries++) {
+        double cx = rng_range(g, x0, x1), cy = rng_range(g, y0, y1), x[8], y[8];
+        GEOSGeometry *p;
+        int ok;
+        for (int i = 0; i < c->ring.n; i++) {
+            x[i] = round_cm(cx + c->ring.x[i] - c->cx);
+            y[i] = round_cm(cy + c->ring.y[i] - c->cy);
+        }
+        if (!(p = poly_from_xy(g, x, y, c->ring.n)))
+            return fail("cannot build a polygon");
+        ok = plan_fits(g, p, c->dist, -1, -1);
+        if (ok < 0) {
+            GEOSGeom_destroy_r(g->gh, p);
+            return fail("GEOS failure while moving CCN%02d", k + 1);
+        }
+        if (ok) {
+            g->pl[slot].geom = p;
+            return 0;
+        }
+        GEOSGeom_destroy_r(g->gh, p);
+    }
+    return fail("cannot move CCN%02d", k + 1);
+}
+
+/* 1 if a new cluster may go into district d (not the urban core 001-009, nor Nam/Bắc Từ
+ * Liêm), else 0. */
+static int district_takes_new(int d)
+{
+    return !district_is_inner(d) && strcmp(g_dist_rows[d].code, "019") != 0 &&
+           strcmp(g_dist_rows[d].code, "021") != 0;
+}
+
+/* Try to place one new planned cluster in district d; if village v >= 0, within 1.8 km of
+ * it.  No village may lie within 200 m of it.  On success appends it to the plan and
+ * returns 1; returns 0 if nothing fits, -1 on failure. */
+static int plan_new(gen *g, int d, int v)
+{
+    double x0, y0, x1, y1;
+    ring8 local = {{0}, {0}, 0}, r;
+    if (bounds_of(g, g->dgeom[d], &x0, &y0, &x1, &y1))
+        return fail("district bounds failed");
+    if (g->n_plan >= N_PLAN_MAX)
+        return fail("too many planned clusters");
+    for (int attempt = 0; attempt < 6000; attempt++) {
+        double cx, cy, dv = 0.0, dmin = HUGE_VAL;
+        GEOSGeometry *poly;
+        int ok;
+        if (attempt % 40 == 0)
+            make_shape(g, rng_range(g, 45e4, 80e4), rng_range(g, 1.0, 2.0),
+                       rng_range(g, 0.0, PI_D), rng_below(g, 5), &local);
+        if (v >= 0) {
+            double t = rng_range(g, 0.0, 2.0 * PI_D), rr = rng_range(g, 500.0, 2200.0);
+            cx = g->vl[v].x + rr * cos(t);
+            cy = g->vl[v].y + rr * sin(t);
+        } else {
+            cx = rng_range(g, x0, x1);
+            cy = rng_range(g, y0, y1);
+        }
+        place_shape(&local, cx, cy, &r);
+        if (!(poly = poly_from_ring(g, &r)))
+            return fail("cannot build a polygon");
+        ok = plan_fits(g, poly, d, -1, -1);
+        for (int i = 0; ok == 1 && i < N_LN; i++) {
+            double dd = dist_of(g, poly, g->vpt[i]);
+            if (dd < 0)
+                ok = -1;
+            dmin = fmin(dmin, dd);
+            if (i == v)
+                dv = dd;
+        }
+        if (ok == 1 && (dmin < 200.0 || (v >= 0 && dv > 1800.0)))
+            ok = 0;
+        if (ok < 0) {
+            GEOSGeom_destroy_r(g->gh, poly);
+            return fail("GEOS failure while placing a new cluster");
+        }
+        if (ok) {
+            plan_cluster *p = &g->pl[g->n_plan];
+            int n_new = 0;
+            char place[64];
+            for (int j = 0; j < g->n_plan; j++)
+                n_new += g->pl[j].change == PC_NEW;
+            snprintf(p->id, sizeof p->id, "CCN%02d", N_CCN + 1 + n_new);
+            p->ten[0] = '\0';
+            if (v >= 0) { /* named after the village it serves, as real ones often are */
+                village_place(g, v, place, sizeof place);
+                snprintf(p->ten, sizeof p->ten, "CCN làng nghề %s", place);
+            }
+            while (!p->ten[0] || cluster_name_used(g, p->ten))
+                snprintf(p->ten, sizeof p->ten, "CCN %s %s", k_syl1[rng_below(g, N_SYL1)],
+                         k_syl2[rng_below(g, N_SYL2)]);
+            p->st = ST_PLANNED;
+            p->dist = d;
+            p->src = -1;
+            p->change = PC_NEW;
+            p->anchor = v;
+            p->geom = poly;
+            p->wkt = NULL;
+            g->n_plan++;
+            return 1;
+        }
+        GEOSGeom_destroy_r(g->gh, poly);
+    }
+    return 0;
+}
+
+/* Area in m² of planned cluster j as written (an unchanged bow-tie: repaired), or -1. */
+static double plan_area(gen *g, int j)
+{
+    const plan_cluster *p = &g->pl[j];
+    return p->wkt ? repaired_area(g, g->cl[p->src].geom_out) : area_of(g, p->geom);
+}
+
+/* Classify the plan against today's clusters by the rule ccgis documents, independently of
+ * the design: a planned cluster matches a current one with the same id, else one whose
+ * common area is at least half of the smaller of the two.  1:1 pairs are unchanged (same
+ * geometry), moved (no common area), expanded or reduced; a current cluster matched by
+ * several planned ones is split, a planned one matching several is merged; unmatched are
+ * removed / new.  Fails if the result differs from the design or if any planned cluster
+ * touches a current one it was not designed from.  Prints the counts.  Returns 0 or -1. */
+static int plan_check(gen *g)
+{
+    static char match[N_PLAN_MAX][N_CCN];
+    int np_of[N_PLAN_MAX] = {0}, nc_of[N_CCN] = {0}, count[PC_COUNT] = {0};
+    for (int j = 0; j < g->n_plan; j++) {
+        const plan_cluster *p = &g->pl[j];
+        double aj = area_of(g, p->geom);
+        for (int k = 0; k < N_CCN; k++) {
+            char id[16];
+            double ak = g->cl[k].area_ha * 1e4, ia = inter_area(g, p->geom, g->cl[k].geom);
+            int designed = k == p->src || (p->change == PC_MERGED && k == CCN_OVERLAP_B);
+            if (ia < 0 || aj < 0)
+                return fail("intersection failed");
+            if (ia > 0.0 && !designed)
+                return fail("planned %s overlaps CCN%02d by %.1f m²", p->id, k + 1, ia);
+            snprintf(id, sizeof id, "CCN%02d", k + 1);
+            match[j][k] = strcmp(id, p->id) == 0 || ia >= 0.5 * fmin(aj, ak);
+            np_of[j] += match[j][k];
+            nc_of[k] += match[j][k];
+        }
+    }
+    for (int j = 0; j < g->n_plan; j++) {
+        const plan_cluster *p = &g->pl[j];
+        plan_change ch = PC_NEW;
+        for (int k = 0; k < N_CCN; k++) {
+            if (!match[j][k])
+                continue;
+            if (np_of[j] > 1) {
+                ch = PC_MERGED;
+            } else if (nc_of[k] > 1) {
+                ch = PC_SPLIT;
+            } else {
+                double ia = inter_area(g, p->geom, g->cl[k].geom), aj = area_of(g, p->geom);
+                char eq = GEOSEqualsExact_r(g->gh, p->geom, g->cl[k].geom, 0.0);
+                if (eq == 2 || ia < 0 || aj < 0)
+                    return fail("comparison failed");
+                ch = eq ? PC_UNCHANGED
+                     : ia == 0.0 ? PC_MOVED
+                     : aj > g->cl[k].area_ha * 1e4 ? PC_EXPANDED
+                                                   : PC_REDUCED;
+            }
+        }
+        if (ch != p->change)
+            return fail("planned %s comes out %s, designed %s", p->id, k_change_name[ch],
+                        k_change_name[p->change]);
+        count[ch]++;
+    }
+    for (int k = 0; k < N_CCN; k++) {
+        if ((nc_of[k] == 0) != (k_plan_design[k] == PC_REMOVED))
+            return fail("CCN%02d: removed or not against the design", k + 1);
+        count[PC_REMOVED] += nc_of[k] == 0;
+    }
+    printf("  plan 2030 by the matching rule (same id, else common area >= half of the "
+           "smaller), as designed:\n   ");
+    for (int c = 0; c < PC_COUNT; c++)
+        printf("%s %s %d", c ? "," : "", k_change_name[c], count[c]);
+    printf(" (planned features)\n");
+    return 0;
+}
+
+/* Print the designed cases with their figures, the totals now -> planned per district and
+ * per status, and fail unless the planned total is 2.4-3.1 times today's.  Returns 0 or -1. */
+static int plan_report(gen *g)
+{
+    double cur_ha[N_DIST] = {0}, pl_ha[N_DIST] = {0}, st_cur_ha[4] = {0}, st_pl_ha[4] = {0};
+    int cur_n[N_DIST] = {0}, pl_n[N_DIST] = {0}, st_cur_n[4] = {0}, st_pl_n[4] = {0};
+    double tot_cur = 0.0, tot_pl = 0.0;
+    printf("  plan 2030 (areas planar, CCN21's bow-tie as repaired by GEOSMakeValid):\n");
+    for (int k = 0; k < N_CCN; k++) {
+        double a = repaired_area(g, g->cl[k].geom_out);
+        if (a < 0)
+            return fail("area failed");
+        cur_ha[g->cl[k].dist] += a / 1e4;
+        cur_n[g->cl[k].dist]++;
+        st_cur_ha[k_ccn[k].st] += a / 1e4;
+        st_cur_n[k_ccn[k].st]++;
+        tot_cur += a / 1e4;
+    }
+    for (int j = 0; j < g->n_plan; j++) {
+        const plan_cluster *p = &g->pl[j];
+        double a = plan_area(g, j);
+        if (a < 0)
+            return fail("area failed");
+        pl_ha[p->dist] += a / 1e4;
+        pl_n[p->dist]++;
+        st_pl_ha[p->st] += a / 1e4;
+        st_pl_n[p->st]++;
+        tot_pl += a / 1e4;
+        if (p->change == PC_UNCHANGED || p->change == PC_NEW)
+            continue;
+        if (p->change == PC_MERGED) {
+            printf("    merged   %s %.2f ha <- CCN%02d %.2f ha + CCN%02d %.2f ha (convex hull)\n",
+                   p->id, a / 1e4, CCN_OVERLAP_A + 1, g->cl[CCN_OVERLAP_A].area_ha,
+                   CCN_OVERLAP_B + 1, g->cl[CCN_OVERLAP_B].area_ha);
+        } else {
+            const cluster *c = &g->cl[p->src];
+            double ia = inter_area(g, p->geom, c->geom), d = dist_of(g, p->geom, c->geom);
+            if (ia < 0 || d < 0)
+                return fail("intersection failed");
+            printf("    %-8s %s %.2f ha <- CCN%02d %.2f ha (%+.1f %%); %.1f %% of it inside "
+                   "the old footprint, %.1f %% of the old covered",
+                   k_change_name[p->change], p->id, a / 1e4, p->src + 1, c->area_ha,
+                   100.0 * (a / 1e4 - c->area_ha) / c->area_ha, 100.0 * ia / a,
+                   100.0 * ia / (c->area_ha * 1e4));
+            if (p->change == PC_MOVED)
+                printf("; %.0f m from it", d);
+            printf("\n");
+        }
+    }
+    for (int k = 0; k < N_CCN; k++)
+        if (k_plan_design[k] == PC_REMOVED)
+            printf("    removed  CCN%02d %.2f ha (%s)\n", k + 1, g->cl[k].area_ha, k_ccn[k].ten);
+    printf("    new      ");
+    for (int j = 0, n = 0; j < g->n_plan; j++)
+        if (g->pl[j].change == PC_NEW) {
+            double a = plan_area(g, j);
+            printf("%s%s %.1f ha%s", n % 6 ? ", " : n ? "\n             " : "", g->pl[j].id,
+                   a / 1e4, g->pl[j].anchor >= 0 ? "*" : "");
+            n++;
+        }
+    printf("\n             (* placed within 1.8 km of a village > 5 km from every cluster today)\n");
+    printf("    total: %d clusters %.2f ha -> %d clusters %.2f ha (x%.2f)\n", N_CCN, tot_cur,
+           g->n_plan, tot_pl, tot_pl / tot_cur);
+    printf("    per district (today -> plan):");
+    for (int i = 0, n = 0; i < N_DIST; i++)
+        if (cur_n[i] || pl_n[i]) {
+            printf("%s%s %d/%.2f -> %d/%.2f", n % 4 ? "; " : "\n      ", g_dist_rows[i].ten,
+                   cur_n[i], cur_ha[i], pl_n[i], pl_ha[i]);
+            n++;
+        }
+    printf("\n    per status (today -> plan):");
+    for (int s = 0; s < 4; s++)
+        printf("%s %s %d/%.2f -> %d/%.2f", s ? ";" : "", k_status_text[s], st_cur_n[s],
+               st_cur_ha[s], st_pl_n[s], st_pl_ha[s]);
+    printf("\n");
+    if (tot_pl < 2.4 * tot_cur || tot_pl > 3.1 * tot_cur)
+        return fail("the plan has %.2f times today's area, not 2.4-3.1", tot_pl / tot_cur);
+    return 0;
+}
+
+/* Distance in metres from village i to the nearest planned cluster (an unchanged bow-tie
+ * as written) in *d.  Returns 0 or -1. */
+static int nearest_planned(gen *g, int i, double *d)
+{
+    *d = HUGE_VAL;
+    for (int j = 0; j < g->n_plan; j++) {
+        const plan_cluster *p = &g->pl[j];
+        double dd = dist_of(g, g->vpt[i], p->wkt ? g->cl[p->src].geom_out : p->geom);
+        if (dd < 0)
+            return fail("distance failed");
+        *d = fmin(*d, dd);
+    }
+    return 0;
+}
+
+/* Build the 2030 plan: today's clusters in id order (unchanged, or transformed as
+ * k_plan_design says), then N_NEW new ones: N_NEW_ANCHORED near villages > 5 km from every
+ * cluster today, the rest in the eligible districts with the fewest planned clusters.
+ * Checks it with plan_check and prints plan_report and the villages' figures.
+ * Returns 0 or -1. */
+static int make_plan(gen *g)
+{
+    int slot[N_CCN], slot_b = -1, order[N_LN], n_new = 0, n_anch = 0, tried[N_DIST] = {0};
+    double dcur[N_LN];
+    rng_seed(g, SEED_PLAN);
+    for (int i = 0; i < N_LN; i++) {
+        if (!(g->vpt[i] = GEOSGeom_createPointFromXY_r(g->gh, g->vl[i].x, g->vl[i].y)))
+            return fail("cannot create a point");
+        if (nearest_cluster(g, g->vl[i].x, g->vl[i].y, &dcur[i]))
+            return -1;
+    }
+    for (int k = 0; k < N_CCN; k++) {
+        char id[16];
+        plan_change ch = k_plan_design[k];
+        slot[k] = -1;
+        if (ch == PC_REMOVED || k == CCN_OVERLAP_B)
+            continue;
+        snprintf(id, sizeof id, ch == PC_SPLIT ? "CCN%02dA" : "CCN%02d", k + 1);
+        if ((slot[k] = plan_add_kept(g, k, id, ch)) < 0)
+            return -1;
+        if (ch == PC_SPLIT) {
+            snprintf(id, sizeof id, "CCN%02dB", k + 1);
+            if ((slot_b = plan_add_kept(g, k, id, ch)) < 0)
+                return -1;
+            snprintf(g->pl[slot[k]].ten, sizeof g->pl[slot[k]].ten, "%s 1", k_ccn[k].ten);
+            snprintf(g->pl[slot_b].ten, sizeof g->pl[slot_b].ten, "%s 2", k_ccn[k].ten);
+        }
+    }
+    for (int k = 0; k < N_CCN; k++) {
+        int r = 0;
+        switch (k_plan_design[k]) {
+        case PC_MERGED:
+            r = k == CCN_OVERLAP_A ? plan_merge(g, slot[k]) : 0;
+            break;
+        case PC_SPLIT:
+            r = plan_split(g, slot[k], slot_b);
+            break;
+        case PC_REDUCED:
+            r = plan_reduce(g, k, slot[k]);
+            break;
+        case PC_EXPANDED:
+            r = plan_expand(g, k, slot[k]);
+            break;
+        case PC_MOVED:
+            r = plan_move(g, k, slot[k]);
+            break;
+        default:
+            break;
+        }
+        if (r)
+            return -1;
+    }
+    for (int i = 0; i < N_LN; i++)
+        order[i] = i;
+    for (int i = N_LN - 1; i > 0; i--) {
+        int j = rng_below(g, i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (int n = 0; n < N_LN && n_anch < N_NEW_ANCHORED; n++) {
+        int v = order[n], r;
+        double dp;
+        if (dcur[v] <= FAR_M || !district_takes_new(g->vl[v].dist))
+            continue;
+        if (nearest_planned(g, v, &dp))
+            return -1;
+        if (dp <= NEAR_RADIUS_M)
+            continue; /* already served by a planned cluster placed before */
+        if ((r = plan_new(g, g->vl[v].dist, v)) < 0)
+            return -1;
+        n_anch += r;
+    }
+    n_new = n_anch;
+    while (n_new < N_NEW) {
+        int best = -1, cnt[N_DIST] = {0}, r;
+        double area[N_DIST];
+        for (int j = 0; j < g->n_plan; j++)
+            cnt[g->pl[j].dist]++;
+        for (int i = 0; i < N_DIST; i++) {
+            if (!district_takes_new(i) || tried[i])
+                continue;
+            if ((area[i] = area_of(g, g->dgeom[i])) < 0)
+                return fail("area failed");
+            if (best < 0 || cnt[i] < cnt[best] || (cnt[i] == cnt[best] && area[i] > area[best]))
+                best = i;
+        }
+        if (best < 0)
+            return fail("no district can take another new cluster");
+        if ((r = plan_new(g, best, -1)) < 0)
+            return -1;
+        if (r)
+            n_new++;
+        else
+            tried[best] = 1;
+    }
+    if (plan_check(g) || plan_report(g))
+        return -1;
+    {
+        int n_far = 0, n_far_served = 0, n_gap = 0;
+        double dmin_new = HUGE_VAL, margin = HUGE_VAL;
+        for (int i = 0; i < N_LN; i++) {
+            double dp;
+            if (nearest_planned(g, i, &dp))
+                return -1;
+            margin = fmin(margin, fmin(fabs(dcur[i] - NEAR_RADIUS_M), fabs(dp - NEAR_RADIUS_M)));
+            n_far += dcur[i] > FAR_M;
+            n_far_served += dcur[i] > FAR_M && dp <= NEAR_RADIUS_M;
+            n_gap += dcur[i] > NEAR_RADIUS_M && dp > NEAR_RADIUS_M;
+        }
+        for (int j = 0; j < g->n_plan; j++) {
+            if (g->pl[j].change != PC_NEW)
+                continue;
+            for (int k = 0; k < N_CCN; k++) {
+                double d = dist_of(g, g->pl[j].geom, g->cl[k].geom_out);
+                if (d < 0)
+                    return fail("distance failed");
+                dmin_new = fmin(dmin_new, d);
+            }
+            for (int m = 0; m < g->n_plan; m++) {
+                double d = m == j ? HUGE_VAL : dist_of(g, g->pl[j].geom, g->pl[m].geom);
+                if (d < 0)
+                    return fail("distance failed");
+                dmin_new = fmin(dmin_new, d);
+            }
+        }
+        printf("    new clusters: %d, nearest other cluster (today's or planned) %.0f m away\n",
+               n_new, dmin_new);
+        printf("  villages > 5 km from every cluster today: %d, of which %d get a planned "
+               "cluster within 2 km; villages with no cluster within 2 km, today or planned: "
+               "%d (every nearest distance is at least %.1f m from 2 km)\n",
+               n_far, n_far_served, n_gap, margin);
+        if (n_far_served < 5)
+            return fail("fewer than 5 far villages get a planned cluster");
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Wastewater plants                                                                     */
+/* ------------------------------------------------------------------------------------- */
+
+/* Distance in metres from (x, y) to today's cluster k (the smaller of the distances to its
+ * valid and to its written footprint), or -1. */
+static double dist_to_cluster(gen *g, int k, double x, double y)
+{
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(g->gh, x, y);
+    double a, b;
+    if (!p)
+        return -1.0;
+    a = dist_of(g, p, g->cl[k].geom);
+    b = dist_of(g, p, g->cl[k].geom_out);
+    GEOSGeom_destroy_r(g->gh, p);
+    return a < 0 || b < 0 ? -1.0 : fmin(a, b);
+}
+
+/* Distance in metres from (x, y) to the boundary of today's cluster k's valid footprint if
+ * the point lies inside it, else -1 (also on failure). */
+static double depth_in_cluster(gen *g, int k, double x, double y)
+{
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(g->gh, x, y), *b;
+    double d = -1.0;
+    char in;
+    if (!p)
+        return -1.0;
+    in = GEOSContains_r(g->gh, g->cl[k].geom, p);
+    if (in == 1 && (b = GEOSBoundary_r(g->gh, g->cl[k].geom))) {
+        d = dist_of(g, p, b);
+        GEOSGeom_destroy_r(g->gh, b);
+    }
+    GEOSGeom_destroy_r(g->gh, p);
+    return d;
+}
+
+/* Place plant i as k_plants[i] says; every plant keeps at least 300 m from the clusters it
+ * was not built for.  Fills pt[i].x/.y.  Returns 0 or -1. */
+static int place_plant(gen *g, int i)
+{
+    const plant_spec *sp = &k_plants[i];
+    double x0 = g->oxmin, y0 = g->oymin, x1 = g->oxmax, y1 = g->oymax, pad;
+    pad = sp->where == WW_INSIDE ? 0.0 : sp->where == WW_NEAR ? 150.0 : 400.0;
+    if (sp->ccn >= 0) {
+        if (bounds_of(g, g->cl[sp->ccn].geom, &x0, &y0, &x1, &y1))
+            return fail("bounds failed");
+        x0 -= pad;
+        y0 -= pad;
+        x1 += pad;
+        y1 += pad;
+    }
+    for (int tries = 0; tries < 200000; tries++) {
+        double x = rng_range(g, x0, x1), y = rng_range(g, y0, y1), d;
+        int ok = 1;
+        if (sp->where == WW_FAR) {
+            GEOSGeometry *p;
+            int in = in_outline(g, x, y);
+            if (in < 0)
+                return fail("point-in-outline test failed");
+            if (!in)
+                continue;
+            if (!(p = GEOSGeom_createPointFromXY_r(g->gh, x, y)))
+                return fail("cannot create a point");
+            for (int j = 0; ok && j < g->n_plan; j++) {
+                double dp = dist_of(g, p, g->pl[j].geom);
+                ok = dp >= 2000.0;
+                if (dp < 0) {
+                    GEOSGeom_destroy_r(g->gh, p);
+                    return fail("distance failed");
+                }
+            }
+            GEOSGeom_destroy_r(g->gh, p);
+        } else if (sp->where == WW_INSIDE) {
+            ok = depth_in_cluster(g, sp->ccn, x, y) >= 20.0;
+        } else {
+            double lo = sp->where == WW_NEAR ? 60.0 : 310.0, hi = sp->where == WW_NEAR ? 140.0 : 390.0;
+            if ((d = dist_to_cluster(g, sp->ccn, x, y)) < 0)
+                return fail("distance failed");
+            ok = d >= lo && d <= hi;
+        }
+        if (ok && sp->ccn2 >= 0) {
+            if ((d = dist_to_cluster(g, sp->ccn2, x, y)) < 0)
+                return fail("distance failed");
+            ok = d >= 60.0 && d <= 140.0;
+        }
+        for (int k = 0; ok && k < N_CCN; k++) {
+            if (k == sp->ccn || k == sp->ccn2)
+                continue;
+            if ((d = dist_to_cluster(g, k, x, y)) < 0)
+                return fail("distance failed");
+            ok = d >= (sp->where == WW_FAR ? 2000.0 : 300.0);
+        }
+        for (int j = 0; ok && j < i; j++)
+            ok = hypot(g->pt[j].x - x, g->pt[j].y - y) >= 50.0;
+        if (!ok)
+            continue;
+        g->pt[i].x = x;
+        g->pt[i].y = y;
+        return 0;
+    }
+    return fail("cannot place plant XL%02d", i + 1);
+}
+
+/* Generate the wastewater plants of k_plants: position, name, capacity (30-45 m³/day per
+ * hectare served, rounded to 50, at least 200; far ones 1,500-4,000), lon/lat.  Then
+ * classify every cluster by the rule ccgis documents (compliant: a plant meeting the
+ * standard inside it or within WW_MAX_M; not_compliant: only plants that do not; none),
+ * print it, and fail unless it gives the designed 12 / 3 / 3 of the 18 operating clusters.
+ * Returns 0 or -1. */
+static int make_wastewater(gen *g)
+{
+    int n_op = 0, n_c = 0, n_n = 0, n_none = 0;
+    rng_seed(g, SEED_WASTEWATER);
+    if (N_PLANTS > N_PLANT_MAX)
+        return fail("too many plants");
+    for (int i = 0; i < N_PLANTS; i++) {
+        const plant_spec *sp = &k_plants[i];
+        plant *p = &g->pt[i];
+        double ha = 0.0;
+        if (place_plant(g, i))
+            return -1;
+        if (sp->ccn >= 0 && sp->ccn2 >= 0) {
+            snprintf(p->ten, sizeof p->ten, "Trạm XLNT %s – %s%s", k_ccn[sp->ccn].ten,
+                     k_ccn[sp->ccn2].ten + 4, sp->suffix); /* drop the second "CCN " */
+            ha = g->cl[sp->ccn].area_ha + g->cl[sp->ccn2].area_ha;
+        } else if (sp->ccn >= 0) {
+            snprintf(p->ten, sizeof p->ten, "Trạm XLNT %s%s", k_ccn[sp->ccn].ten, sp->suffix);
+            ha = g->cl[sp->ccn].area_ha;
+        } else {
+            do
+                snprintf(p->ten, sizeof p->ten, "Nhà máy XLNT %s %s",
+                         k_syl1[rng_below(g, N_SYL1)], k_syl2[rng_below(g, N_SYL2)]);
+            while (i > 0 && strcmp(p->ten, g->pt[i - 1].ten) == 0);
+        }
+        if (sp->ccn >= 0) {
+            p->cong_suat = 50 * (int)floor(ha * rng_range(g, 30.0, 45.0) / 50.0 + 0.5);
+            if (p->cong_suat < 200)
+                p->cong_suat = 200;
+        } else {
+            p->cong_suat = 1500 + 500 * rng_below(g, 6);
+        }
+        p->lon = p->x;
+        p->lat = p->y;
+        if (!tm_to_lonlat_cb(&p->lon, &p->lat, g->pj))
+            return fail("PROJ: cannot transform plant XL%02d", i + 1);
+    }
+    printf("  wastewater: %d plants; distance to the cluster each was built for (m, 0 = "
+           "inside):", N_PLANTS);
+    for (int i = 0; i < N_PLANTS; i++) {
+        const plant_spec *sp = &k_plants[i];
+        double d = HUGE_VAL;
+        if (sp->ccn >= 0)
+            d = dist_to_cluster(g, sp->ccn, g->pt[i].x, g->pt[i].y);
+        else
+            for (int k = 0; k < N_CCN; k++)
+                d = fmin(d, dist_to_cluster(g, k, g->pt[i].x, g->pt[i].y));
+        if (d < 0)
+            return fail("distance failed");
+        printf("%s XL%02d %s %.0f%s", i % 6 ? "," : "\n   ", i + 1,
+               sp->ccn >= 0 ? k_ccn[sp->ccn].ten + 4 : "(nearest)", d, sp->met ? "" : " ✗");
+        if (sp->ccn2 >= 0) {
+            double d2 = dist_to_cluster(g, sp->ccn2, g->pt[i].x, g->pt[i].y);
+            if (d2 < 0)
+                return fail("distance failed");
+            printf(" & %s %.0f", k_ccn[sp->ccn2].ten + 4, d2);
+        }
+    }
+    printf(" (✗ = does not meet the standard)\n  wastewater by cluster (max_m %.0f):",
+           WW_MAX_M);
+    for (int k = 0; k < N_CCN; k++) {
+        int met = 0, any = 0;
+        const char *state;
+        for (int i = 0; i < N_PLANTS; i++) {
+            double d = dist_to_cluster(g, k, g->pt[i].x, g->pt[i].y);
+            if (d < 0)
+                return fail("distance failed");
+            if (d <= WW_MAX_M) {
+                any = 1;
+                met |= k_plants[i].met;
+            }
+        }
+        state = met ? "compliant" : any ? "not_compliant" : "none";
+        printf("%s CCN%02d %s", k % 5 ? "," : "\n   ", k + 1, state);
+        if (k_ccn[k].st == ST_OPERATING) {
+            n_op++;
+            n_c += met;
+            n_n += !met && any;
+            n_none += !any;
+        }
+    }
+    printf("\n  wastewater, operating clusters: %d, compliant %d (%.1f %%), not compliant %d, "
+           "none %d\n",
+           n_op, n_c, 100.0 * n_c / n_op, n_n, n_none);
+    if (n_c != 12 || n_n != 3 || n_none != 3)
+        return fail("wastewater states differ from the design (12 / 3 / 3)");
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------- */
 /* Output                                                                                */
 /* ------------------------------------------------------------------------------------- */
 
@@ -2196,7 +3420,9 @@ static int remove_outputs(const char *outdir)
         "districts.gpkg", "districts.gpkg-wal", "districts.gpkg-shm", "districts.gpkg-journal",
         "clusters.shp",   "clusters.shx",       "clusters.dbf",       "clusters.prj",
         "clusters.cpg",   "clusters.qix",       "villages.geojson",   "landuse.gpkg",
-        "landuse.gpkg-wal", "landuse.gpkg-shm", "landuse.gpkg-journal"};
+        "landuse.gpkg-wal", "landuse.gpkg-shm", "landuse.gpkg-journal", "clusters_2030.gpkg",
+        "clusters_2030.gpkg-wal", "clusters_2030.gpkg-shm", "clusters_2030.gpkg-journal",
+        "wastewater.geojson"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[4096];
         VSIStatBufL st;
@@ -2424,7 +3650,10 @@ static int write_clusters(gen *g, const char *outdir)
     if (add_field(lyr, "ma_ccn", OFTString, 10, 0) || add_field(lyr, "ten", OFTString, 80, 0) ||
         add_field(lyr, "huyen", OFTString, 40, 0) ||
         add_field(lyr, "trang_thai", OFTString, 30, 0) ||
-        add_field(lyr, "dt_qd_ha", OFTReal, 10, 2) || add_field(lyr, "nam_tl", OFTInteger, 0, 0))
+        add_field(lyr, "dt_qd_ha", OFTReal, 10, 2) || add_field(lyr, "nam_tl", OFTInteger, 0, 0) ||
+        add_field(lyr, "nam_kc", OFTInteger, 0, 0) || add_field(lyr, "qh_1500", OFTString, 10, 0) ||
+        add_field(lyr, "gpmb_pct", OFTReal, 5, 1) || add_field(lyr, "so_dn", OFTInteger, 0, 0) ||
+        add_field(lyr, "lao_dong", OFTInteger, 0, 0))
         goto done;
     for (int k = 0; k < N_CCN; k++) {
         const cluster *c = &g->cl[k];
@@ -2448,6 +3677,11 @@ static int write_clusters(gen *g, const char *outdir)
         set_str(f, "trang_thai", k_status_text[k_ccn[k].st]);
         OGR_F_SetFieldDouble(f, OGR_F_GetFieldIndex(f, "dt_qd_ha"), c->stated_ha);
         set_int_or_null(f, "nam_tl", c->year);
+        set_int_or_null(f, "nam_kc", g->nam_kc[k]);
+        set_str(f, "qh_1500", g->qh_1500[k][0] ? g->qh_1500[k] : NULL);
+        OGR_F_SetFieldDouble(f, OGR_F_GetFieldIndex(f, "gpmb_pct"), g->gpmb_pct[k]);
+        set_int_or_null(f, "so_dn", g->so_dn[k]);
+        set_int_or_null(f, "lao_dong", g->lao_dong[k]);
         if (write_feature(lyr, f, og))
             goto done;
     }
@@ -2511,6 +3745,127 @@ static int write_villages(gen *g, const char *outdir)
     rc = 0;
 done:
     if (ds && close_ds(ds, "villages.geojson"))
+        rc = -1;
+    CSLDestroy(opts);
+    if (srs)
+        OSRDestroySpatialReference(srs);
+    return rc;
+}
+
+/* Write clusters_2030.gpkg (layer clusters_2030, EPSG:5897, Polygon): the planned clusters
+ * in table order; unchanged ones from today's WKT (so the bow-tie stays as drawn).
+ * Returns 0 or -1. */
+static int write_plan(gen *g, const char *outdir)
+{
+    int rc = -1;
+    GDALDatasetH ds = NULL;
+    OGRSpatialReferenceH srs = make_srs(5897);
+    OGRLayerH lyr;
+    if (!srs)
+        goto done;
+    if (!(ds = create_ds("GPKG", outdir, "clusters_2030.gpkg")))
+        goto done;
+    lyr = GDALDatasetCreateLayer(ds, "clusters_2030", srs, wkbPolygon, NULL);
+    if (!lyr) {
+        fail("cannot create layer clusters_2030");
+        goto done;
+    }
+    if (add_field(lyr, "ma_ccn", OFTString, 0, 0) || add_field(lyr, "ten", OFTString, 0, 0) ||
+        add_field(lyr, "trang_thai", OFTString, 0, 0) || add_field(lyr, "huyen", OFTString, 0, 0))
+        goto done;
+    if (GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE) {
+        fail("cannot start a transaction");
+        goto done;
+    }
+    for (int j = 0; j < g->n_plan; j++) {
+        const plan_cluster *p = &g->pl[j];
+        OGRGeometryH og = NULL;
+        OGRFeatureH f;
+        if (p->wkt) {
+            char wkt[sizeof g->cl[0].wkt], *w = wkt;
+            memcpy(wkt, p->wkt, sizeof wkt);
+            if (OGR_G_CreateFromWkt(&w, srs, &og) != OGRERR_NONE)
+                og = NULL;
+        } else {
+            og = ogr_from_geos(g, p->geom, srs, 0);
+        }
+        if (!og) {
+            fail("cannot build the geometry of planned %s", p->id);
+            goto done;
+        }
+        if (!(f = OGR_F_Create(OGR_L_GetLayerDefn(lyr)))) {
+            OGR_G_DestroyGeometry(og);
+            fail("cannot create a feature");
+            goto done;
+        }
+        set_str(f, "ma_ccn", p->id);
+        set_str(f, "ten", p->ten);
+        set_str(f, "trang_thai", k_status_text[p->st]);
+        set_str(f, "huyen", g_dist_rows[p->dist].ten);
+        if (write_feature(lyr, f, og))
+            goto done;
+    }
+    if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE) {
+        fail("cannot commit clusters_2030.gpkg");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (ds && close_ds(ds, "clusters_2030.gpkg"))
+        rc = -1;
+    if (srs)
+        OSRDestroySpatialReference(srs);
+    return rc;
+}
+
+/* Write wastewater.geojson (RFC 7946, WGS 84, 7 decimals).  Returns 0 or -1. */
+static int write_wastewater(gen *g, const char *outdir)
+{
+    int rc = -1;
+    GDALDatasetH ds = NULL;
+    OGRSpatialReferenceH srs = make_srs(4326);
+    OGRLayerH lyr;
+    char **opts = NULL;
+    if (!srs)
+        goto done;
+    if (!(ds = create_ds("GeoJSON", outdir, "wastewater.geojson")))
+        goto done;
+    opts = CSLSetNameValue(opts, "RFC7946", "YES");
+    opts = CSLSetNameValue(opts, "COORDINATE_PRECISION", "7");
+    lyr = GDALDatasetCreateLayer(ds, "wastewater", srs, wkbPoint, opts);
+    if (!lyr) {
+        fail("cannot create layer wastewater");
+        goto done;
+    }
+    if (add_field(lyr, "ma_xlnt", OFTString, 0, 0) || add_field(lyr, "ten", OFTString, 0, 0) ||
+        add_field(lyr, "dat_qc", OFTString, 0, 0) || add_field(lyr, "cong_suat", OFTInteger, 0, 0))
+        goto done;
+    for (int i = 0; i < N_PLANTS; i++) {
+        const plant *p = &g->pt[i];
+        char id[16];
+        OGRGeometryH og = OGR_G_CreateGeometry(wkbPoint);
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        if (!og || !f) {
+            if (og)
+                OGR_G_DestroyGeometry(og);
+            if (f)
+                OGR_F_Destroy(f);
+            fail("cannot create a feature");
+            goto done;
+        }
+        OGR_G_SetPoint_2D(og, 0, p->lon, p->lat);
+        OGR_G_AssignSpatialReference(og, srs);
+        snprintf(id, sizeof id, "XL%02d", i + 1);
+        set_str(f, "ma_xlnt", id);
+        set_str(f, "ten", p->ten);
+        set_str(f, "dat_qc", k_plants[i].met ? "đạt" : "chưa đạt");
+        OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "cong_suat"), p->cong_suat);
+        if (write_feature(lyr, f, og))
+            goto done;
+    }
+    rc = 0;
+done:
+    if (ds && close_ds(ds, "wastewater.geojson"))
         rc = -1;
     CSLDestroy(opts);
     if (srs)
@@ -2593,6 +3948,12 @@ static void gen_free(gen *g)
         }
         for (size_t i = 0; i < g->n_lu; i++)
             GEOSGeom_destroy_r(g->gh, g->lu[i].geom);
+        for (int j = 0; j < g->n_plan; j++)
+            if (g->pl[j].geom)
+                GEOSGeom_destroy_r(g->gh, g->pl[j].geom);
+        for (int i = 0; i < N_LN; i++)
+            if (g->vpt[i])
+                GEOSGeom_destroy_r(g->gh, g->vpt[i]);
         for (int i = 0; i < N_DIST; i++) {
             if (g->dprep[i])
                 GEOSPreparedGeom_destroy_r(g->gh, g->dprep[i]);
@@ -2628,8 +3989,9 @@ int main(int argc, char **argv)
 
     if (argc < 2 || argc > 3) {
         fprintf(stderr, "usage: make_shapes OUTDIR [DISTRICTS_CSV]\n"
-                        "Writes districts.gpkg, clusters.shp, villages.geojson and "
-                        "landuse.gpkg into the existing directory OUTDIR.\n");
+                        "Writes districts.gpkg, clusters.shp, villages.geojson, "
+                        "landuse.gpkg, clusters_2030.gpkg and wastewater.geojson into the "
+                        "existing directory OUTDIR.\n");
         return 2;
     }
     outdir = argv[1];
@@ -2659,12 +4021,14 @@ int main(int argc, char **argv)
     }
     printf("make_shapes: building layers\n");
     if (proj_setup(&g) || build_outline(&g) || make_districts(&g) || make_clusters(&g) ||
-        make_villages(&g) || make_landuse(&g) || report_cluster_landuse(&g))
+        make_villages(&g) || make_landuse(&g) || report_cluster_landuse(&g) ||
+        make_programme(&g) || make_plan(&g) || make_wastewater(&g))
         goto cleanup;
     printf("make_shapes: writing into %s\n", outdir);
     writing = 1;
     if (remove_outputs(outdir) || write_districts(&g, outdir) || write_clusters(&g, outdir) ||
-        write_villages(&g, outdir) || write_landuse(&g, outdir))
+        write_villages(&g, outdir) || write_landuse(&g, outdir) || write_plan(&g, outdir) ||
+        write_wastewater(&g, outdir))
         goto cleanup;
     printf("make_shapes: done\n");
     rc = 0;

@@ -196,7 +196,7 @@ static void duplicate_and_unknown_ids_are_input_errors(void **state)
     assert_string_equal(ccgis_errmsg(ctx),
                         SHAPES_DIR "/clusters.shp, layer 'clusters': no field named 'nope' -- "
                                    "the fields are: ma_ccn, ten, huyen, trang_thai, dt_qd_ha, "
-                                   "nam_tl");
+                                   "nam_tl, nam_kc, qh_1500, gpmb_pct, so_dn, lao_dong");
 }
 
 static void layer_without_crs_needs_srs(void **state)
