@@ -81,6 +81,7 @@ ccgis_status ccgis_convert(ccgis_ctx *ctx, const ccgis_convert_options *o, void 
     }
     if ((st = ccgis_text_plan_make(ctx, src, in, o->encoding, where, &text)) != CCGIS_OK)
         goto done;
+    ccgis_text_plan_names(ctx, &text, OGR_L_GetLayerDefn(in)); /* a .dbf's names too */
     const ccgis_crs *crs = to ? to : from;
     if (crs && !(out_srs = ogr_srs(ctx, crs))) {
         st = ccgis_error(ctx, CCGIS_ERR_CRS_BAD, "GDAL cannot take the CRS %s",

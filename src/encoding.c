@@ -425,6 +425,44 @@ int ccgis_text_plan_apply(ccgis_ctx *ctx, const ccgis_text_plan *plan, OGRFeatur
     return suspect;
 }
 
+/* ccgis_text_plan_names: see internal.h. */
+int ccgis_text_plan_names(ccgis_ctx *ctx, const ccgis_text_plan *plan, OGRFeatureDefnH defn)
+{
+    int renamed = 0;
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++) {
+        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, i);
+        const char *name = OGR_Fld_GetNameRef(fd);
+        const unsigned char *c = (const unsigned char *)name;
+        while (*c && *c < 0x80)
+            c++;
+        if (!*c)
+            continue; /* ASCII: the same in every encoding */
+        int valid = ccgis_text_is_utf8(name) == 0;
+        if (!plan->dec && !plan->back && valid)
+            continue; /* UTF-8 as declared: drivers may use the name in SQL, leave it */
+        char *bytes = NULL, *out = NULL;
+        size_t len = strlen(name);
+        const char *v = name;
+        if (plan->back) {
+            int nomem = 0;
+            if (!(bytes = encode_back((iconv_t)plan->back, name, &len, &nomem)))
+                continue;
+            v = bytes;
+        }
+        if (plan->dec) {
+            if (ccgis_text_decoder_decode(ctx, plan->dec, v, len, &out) != CCGIS_OK)
+                ccgis_clear_error(ctx), out = NULL;
+        }
+        if (out && strcmp(out, name) != 0) {
+            OGR_Fld_SetName(fd, out);
+            renamed++;
+        }
+        free(out);
+        free(bytes);
+    }
+    return renamed;
+}
+
 /* ccgis_text_plan_clear: see internal.h. */
 void ccgis_text_plan_clear(ccgis_text_plan *plan)
 {

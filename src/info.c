@@ -397,6 +397,16 @@ static ccgis_status layer_info(ccgis_ctx *ctx, const char *source, OGRLayerH lay
         return CCGIS_ERR_NOMEM;
     s.where = (ccgis_where){source, li->name, -1};
 
+    /* Field names as every other command reads them: a legacy .dbf's names
+     * are in its code page too (encoding.c, ccgis_text_plan_names). */
+    ccgis_text_plan names = {.dec = NULL};
+    if ((st = ccgis_text_plan_make(ctx, ds, layer, NULL, s.where, &names)) == CCGIS_OK)
+        ccgis_text_plan_names(ctx, &names, OGR_L_GetLayerDefn(layer));
+    ccgis_text_plan_clear(&names);
+    if (st != CCGIS_OK && st != CCGIS_ERR_NOMEM)
+        ccgis_clear_error(ctx); /* undecided: read_encoding() says why */
+    else if (st != CCGIS_OK)
+        return st;
     if ((st = read_fields(ctx, layer, li)) != CCGIS_OK)
         return st;
     if ((st = read_encoding(ctx, ds, layer, li)) != CCGIS_OK)

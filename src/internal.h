@@ -780,6 +780,17 @@ ccgis_status ccgis_text_plan_make(ccgis_ctx *ctx, GDALDatasetH ds, OGRLayerH lay
 int ccgis_text_plan_apply(ccgis_ctx *ctx, const ccgis_text_plan *plan, OGRFeatureH f,
                           ccgis_where at, ccgis_status *st);
 
+/*
+ * ccgis_text_plan_names -- the field names of `defn` (the layer's own,
+ * borrowed) read as the plan reads values: a Shapefile's .dbf stores names
+ * in its code page too ("T\xean c\xf4m" in TCVN3 is "Tên cụm").  Only a
+ * name with non-ASCII bytes in a layer whose text is decoded (or which is
+ * not UTF-8 at all) is renamed, in memory: UTF-8 layers (GeoPackage,
+ * SpatiaLite) keep their names, which their drivers use in SQL.  Call it
+ * before looking fields up by name.  Returns how many names changed.
+ */
+int ccgis_text_plan_names(ccgis_ctx *ctx, const ccgis_text_plan *plan, OGRFeatureDefnH defn);
+
 /* ccgis_text_plan_clear -- release a plan. */
 void ccgis_text_plan_clear(ccgis_text_plan *plan);
 

@@ -671,9 +671,22 @@ static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgi
                   {in->klass, "class", in->line_class},
                   {in->declared, "declared_ha", in->line_declared}};
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    int decoded = 0; /* the names read as the layer's text (a legacy .dbf's) */
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && st == CCGIS_OK; i++) {
         if (!fields[i].field || OGR_FD_GetFieldIndex(defn, fields[i].field) >= 0)
             continue;
+        if (!decoded++) {
+            ccgis_text_plan plan = {.dec = NULL};
+            if (ccgis_text_plan_make(ctx, ds, layer, in->encoding,
+                                     (ccgis_where){in->source, OGR_L_GetName(layer), -1},
+                                     &plan) == CCGIS_OK)
+                ccgis_text_plan_names(ctx, &plan, defn);
+            else
+                ccgis_clear_error(ctx); /* undecided: the run says why */
+            ccgis_text_plan_clear(&plan);
+            if (OGR_FD_GetFieldIndex(defn, fields[i].field) >= 0)
+                continue;
+        }
         char names[512];
         ccgis_field_list(defn, names, sizeof names);
         st = ccgis_error(ctx, CCGIS_ERR_USAGE,

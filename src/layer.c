@@ -717,6 +717,22 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     OGR_FD_Reference(defn);
     L.layer->defn = defn;
 
+    if (spec->where && OGR_L_SetAttributeFilter(olayer, spec->where) != OGRERR_NONE) {
+        st = ccgis_error_at(ctx, CCGIS_ERR_USAGE, L.where,
+                            "where = %s is not a filter GDAL understands (%s) -- write it as "
+                            "an SQL condition, e.g. Layer = 'RANH_GIOI'",
+                            spec->where, ctx->gdal_msg[0] ? ctx->gdal_msg : "syntax");
+        goto done;
+    }
+    /* The text plan first: a legacy .dbf's field names are in its code page
+     * too, and the id and x/y fields are looked up by their decoded names. */
+    if ((st = ccgis_text_plan_make(ctx, ds, olayer, spec->encoding, L.where, &L.text)) !=
+        CCGIS_OK)
+        goto done;
+    L.layer->encoding = ccgis_strdup(ctx, L.text.label);
+    if (L.layer->encoding)
+        ccgis_text_plan_names(ctx, &L.text, defn);
+
     if (spec->id_field) {
         L.id_index = OGR_FD_GetFieldIndex(defn, spec->id_field);
         if (L.id_index < 0) {
@@ -730,13 +746,6 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     }
     if ((st = find_xy(&L, defn)) != CCGIS_OK)
         goto done;
-    if (spec->where && OGR_L_SetAttributeFilter(olayer, spec->where) != OGRERR_NONE) {
-        st = ccgis_error_at(ctx, CCGIS_ERR_USAGE, L.where,
-                            "where = %s is not a filter GDAL understands (%s) -- write it as "
-                            "an SQL condition, e.g. Layer = 'RANH_GIOI'",
-                            spec->where, ctx->gdal_msg[0] ? ctx->gdal_msg : "syntax");
-        goto done;
-    }
     if (L.x_index >= 0) {
         L.has_box = ccgis_xy_box(olayer, L.x_index, L.y_index, L.box);
     } else {
@@ -747,10 +756,6 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     }
     if ((st = setup_crs(&L, olayer)) != CCGIS_OK)
         goto done;
-    if ((st = ccgis_text_plan_make(ctx, ds, olayer, spec->encoding, L.where, &L.text)) !=
-        CCGIS_OK)
-        goto done;
-    L.layer->encoding = ccgis_strdup(ctx, L.text.label);
 
     OGRFeatureH f;
     GIntBig total = progress ? OGR_L_GetFeatureCount(olayer, FALSE) : -1;

@@ -134,6 +134,7 @@ typedef struct shared {
     atomic_int abort; /* a failure or a cancellation: everybody stops */
     int running;      /* workers not yet finished */
     const char *source, *layer; /* for messages */
+    const ccgis_layer *input;   /* for messages: the inputs' ids (read only) */
     reader_poll poll;           /* the reader's */
 } shared;
 
@@ -318,8 +319,8 @@ static int process_zone(worker *w, const zone_rec *z)
     g = ccgis_transform_geom(ctx, w->to_wgs84, src);
     if (!g) {
         GEOSGeom_destroy_r(h, src);
-        ccgis_error_at(ctx, CCGIS_ERR_TRANSFORM, at,
-                       "cannot be transformed to WGS 84 -- check the zones layer's CRS");
+        ccgis_error_feature(ctx, CCGIS_ERR_TRANSFORM, at, z->zone,
+                            "cannot be transformed to WGS 84 -- check the zones layer's CRS");
         worker_fail(w, z->seq);
         return 0;
     }
@@ -387,10 +388,11 @@ static int process_zone(worker *w, const zone_rec *z)
         int failed;
         GEOSGeometry *p = piece_of(w, i, g, gbox, &failed);
         if (failed) {
-            ccgis_error_at(ctx, CCGIS_ERR_GEOMETRY, at,
-                           "GEOS cannot intersect this zone with input %zu: %s -- check the "
-                           "zone's geometry",
-                           i, ccgis_geos_reason(ctx, "no reason given"));
+            ccgis_error_feature(ctx, CCGIS_ERR_GEOMETRY, at, z->zone,
+                                "GEOS cannot intersect this zone with %s %s: %s -- check the "
+                                "zone's geometry",
+                                w->sh->input->what, w->sh->input->f[i].key,
+                                ccgis_geos_reason(ctx, "no reason given"));
             worker_fail(w, z->seq);
             ok = 0;
             break;
@@ -1200,6 +1202,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
                          &margin, &text, &zones_crs, &zones_encoding)) != CCGIS_OK)
         goto done;
     sh.source = options->zones.source;
+    sh.input = input;
     sh.layer = OGR_L_GetName(layer);
     sh.poll = (reader_poll){progress, progress_arg, 0.0, mono_s(), 0};
 

@@ -610,6 +610,49 @@ static void assign_decodes_the_zones(void **state)
     json_decref(a);
 }
 
+/* A TCVN3 .dbf stores its field names in TCVN3 too ("Tên cụm" as
+ * "T\xaan c\xf4m"): info lists them decoded, the job finds `name = Tên cụm`,
+ * and run and convert write them as UTF-8, values decoded alike. */
+static void field_names_are_decoded_too(void **state)
+{
+    (void)state;
+    run_result r = run("mkdir -p %s/names && cd %s/names && rm -f c.* && ogr2ogr -f "
+                       "'ESRI Shapefile' -lco ENCODING=TCVN5712-1 -dialect sqlite -sql \"SELECT "
+                       "ma_ccn, ten AS \\\"Tên cụm\\\", huyen AS \\\"Huyện\\\", geometry FROM "
+                       "clusters\" c.shp %s/clusters.shp && rm -f c.cpg && "
+                       "printf '[job]\\noutput = out\\nformats = gpkg\\n[clusters]\\nsource = "
+                       "c.shp\\nid = ma_ccn\\nname = Tên cụm\\n' > job.ini",
+                       WORK_DIR, WORK_DIR, SHAPES_DIR);
+    if (r.status != 0)
+        fprintf(stderr, "%s", r.err);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    /* The bytes really are TCVN3 (0xAA ê, 0xF4 ụ), not UTF-8. */
+    r = run("grep -c \"$(printf 'T\\252n c\\364m')\" %s/names/c.dbf", WORK_DIR);
+    assert_string_equal(r.out, "1\n");
+    run_free(&r);
+    r = run("cd %s/names && %s info c.shp", WORK_DIR, CCGIS_BIN);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Tên cụm"));
+    assert_non_null(strstr(r.out, "Huyện"));
+    run_free(&r);
+    r = run("cd %s/names && %s run job.ini --overwrite -q && %s convert c.shp -o cv.gpkg "
+            "--overwrite -q && ogrinfo -q out/out.gpkg clusters -where \"ma_ccn = 'CCN01'\" "
+            "&& ogrinfo -q cv.gpkg c -where \"ma_ccn = 'CCN01'\" | iconv -f UTF-8 -t UTF-8",
+            WORK_DIR, CCGIS_BIN, CCGIS_BIN);
+    if (r.status != 0)
+        fprintf(stderr, "%s", r.err);
+    assert_int_equal(r.status, 0);
+    const char *p = r.out;
+    for (int k = 0; k < 2; k++) { /* the run's output, then convert's; all UTF-8 (iconv) */
+        p = strstr(p, "Tên cụm (String) = CCN Phùng Xá");
+        assert_non_null(p);
+        p = strstr(p, "Huyện (String) = Thạch Thất");
+        assert_non_null(p);
+    }
+    run_free(&r);
+}
+
 int main(void)
 {
     reset_work_dir();
@@ -620,6 +663,7 @@ int main(void)
         cmocka_unit_test(ldid_contradicted_by_tcvn3),
         cmocka_unit_test(ldid_kept_or_refused),
         cmocka_unit_test(assign_decodes_the_zones),
+        cmocka_unit_test(field_names_are_decoded_too),
     };
     return cmocka_run_group_tests_name("one reading of legacy layers", tests, clean_setup,
                                        clean_teardown);
