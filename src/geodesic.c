@@ -162,7 +162,7 @@ static ccgis_status ring_area(ccgis_ctx *ctx, const GEOSGeometry *ring, double *
     for (unsigned int i = 0; i < n; i++) {
         double lon, lat;
         if ((i & 0xFFFF) == 0xFFFF && ccgis_interrupt_pending())
-            return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            return ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
         st = seq_vertex(ctx, seq, i, "polygon ring", &lon, &lat);
         if (st != CCGIS_OK)
             return st;
@@ -433,7 +433,7 @@ static ccgis_status near_seq(ccgis_ctx *ctx, near_search *s, const GEOSGeometry 
     for (unsigned int i = 0; i < n; i++) {
         double lon, lat;
         if ((i & 0xFFFF) == 0xFFFF && ccgis_interrupt_pending())
-            return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            return ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
         st = seq_vertex(ctx, seq, i, kind, &lon, &lat);
         if (st != CCGIS_OK)
             return st;

@@ -62,6 +62,8 @@ struct ccgis_ctx {
     uint64_t said[CCGIS_SAID_MAX]; /* hashes of the lines ccgis_msg_once_at sent */
     size_t n_said;                 /* lines sent so (the oldest are forgotten first) */
 
+    int spec_member; /* ccgis_spec_member the last failed layer load blamed */
+
     int threads; /* 0: one per core */
     int gdal_depth; /* nesting of ccgis_gdal_begin */
     int gdal_set[CCGIS_GDAL_SETTINGS]; /* ccgis set that GDAL setting on this thread */
@@ -174,7 +176,7 @@ int ccgis_grow(ccgis_ctx *ctx, void **arr, size_t *cap, size_t n, size_t elem_si
 void ccgis_interrupt_init(void);
 
 /* ccgis_interrupt_pending -- 1 between ccgis_interrupt_request() and
- * ccgis_interrupt_cancel(): long loops then stop with CCGIS_ERR_USAGE,
+ * ccgis_interrupt_cancel(): long loops then stop with CCGIS_ERR_CANCELLED,
  * "cancelled by the caller". */
 int ccgis_interrupt_pending(void);
 

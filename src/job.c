@@ -47,11 +47,15 @@ static const key_def job_keys[] = {
 };
 
 /* Keys every input section has. */
-#define INPUT_KEYS                                                                                \
-    {"source", K_PATH, IN(source), IN(line_source)}, {"layer", K_TEXT, IN(layer), NO_LINE},      \
-        {"srs", K_TEXT, IN(srs), NO_LINE}, {"encoding", K_TEXT, IN(encoding), NO_LINE},           \
-        {"where", K_TEXT, IN(where), NO_LINE}, {"x", K_TEXT, IN(x), NO_LINE},                     \
-        {"y", K_TEXT, IN(y), NO_LINE}, {"keep_fields", K_TEXT, IN(keep_fields), NO_LINE}
+#define INPUT_KEYS                                                                                 \
+    {"source", K_PATH, IN(source), IN(line_source)}, {"layer", K_TEXT, IN(layer), IN(line_layer)}, \
+        {"srs", K_TEXT, IN(srs), IN(line_srs)},                                                    \
+        {"encoding", K_TEXT, IN(encoding), IN(line_encoding)},                                     \
+        {"where", K_TEXT, IN(where), IN(line_where)}, {"x", K_TEXT, IN(x), IN(line_x)},            \
+        {"y", K_TEXT, IN(y), IN(line_y)},                                                          \
+    {                                                                                              \
+        "keep_fields", K_TEXT, IN(keep_fields), NO_LINE                                            \
+    }
 
 static const key_def cluster_keys[] = {
     INPUT_KEYS,

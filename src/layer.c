@@ -36,6 +36,7 @@ typedef struct loader {
     int has_box;          /* box holds the coordinates as stored (the CRS check) */
     double box[4];
     long long swapped;    /* features skipped off the globe that fit swapped */
+    ccgis_spec_member blame; /* the spec member a failure now is about (layer.h) */
 } loader;
 
 /* Record a skipped feature: a finding, a warning, a count. */
@@ -67,6 +68,7 @@ static char *feature_key(loader *L, OGRFeatureH f, long long fid)
     if (!v[0]) {
         ccgis_where at = L->where;
         at.fid = fid;
+        L->blame = CCGIS_SPEC_ID;
         ccgis_error_at(L->ctx, CCGIS_ERR_INPUT, at,
                        "the id field '%s' is empty -- give every %s a unique id", L->spec->id_field,
                        L->layer->what);
@@ -295,6 +297,7 @@ static ccgis_status find_xy(loader *L, OGRFeatureDefnH defn)
     if (L->x_index >= 0 && L->y_index >= 0)
         return CCGIS_OK;
     const char *given = L->x_index < 0 ? L->spec->x_field : L->spec->y_field;
+    L->blame = L->x_index < 0 ? CCGIS_SPEC_X : CCGIS_SPEC_Y;
     if (given)
         return ccgis_error_at(L->ctx, CCGIS_ERR_USAGE, L->where,
                               "no column named '%s' (%s =) -- the columns are: %s", given,
@@ -349,12 +352,14 @@ static ccgis_status repair_text(loader *L, OGRFeatureH f, int i, ccgis_where at)
     size_t bad_at = ccgis_text_is_utf8(v);
     if (!bad_at)
         return CCGIS_OK; /* valid, with U+FFFD from the reader: counted only */
-    if (i == L->id_index)
+    if (i == L->id_index) {
+        L->blame = CCGIS_SPEC_ID;
         return ccgis_error_at(L->ctx, CCGIS_ERR_INPUT, at,
                               "the id in field '%s' is not valid UTF-8 (byte 0x%02X at offset %zu) "
                               "-- an id must be read exactly: fix it, or for a shapefile declare "
                               "the attribute encoding (encoding=, e.g. CP1258, or a .cpg file)",
                               L->spec->id_field, (unsigned char)v[bad_at - 1], bad_at - 1);
+    }
     char *fixed = NULL;
     ccgis_status st = ccgis_text_repair(L->ctx, v, &fixed, NULL);
     if (st == CCGIS_OK)
@@ -549,6 +554,7 @@ static ccgis_status check_unique(loader *L)
             const ccgis_feature *b = a == idx[i] ? idx[i - 1] : idx[i];
             ccgis_where at = L->where;
             at.fid = b->fid;
+            L->blame = CCGIS_SPEC_ID;
             st = ccgis_error_at(L->ctx, CCGIS_ERR_INPUT, at,
                                 "duplicate id '%s' in field '%s' (also feature %lld) -- ids "
                                 "must be unique: fix the data or choose another id field",
@@ -685,12 +691,14 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     ccgis_status st;
 
     *out = NULL;
+    ctx->spec_member = CCGIS_SPEC_NONE;
     ccgis_gdal_begin(ctx);
     L.layer = ccgis_calloc(ctx, 1, sizeof *L.layer);
     if (!L.layer) {
         st = CCGIS_ERR_NOMEM;
         goto done;
     }
+    L.blame = CCGIS_SPEC_SOURCE;
     if ((st = ccgis_source_open_enc(ctx, spec->source, spec->encoding, &ds)) != CCGIS_OK)
         goto done;
     GDALDatasetH merged = NULL; /* a KML's folders as one layer (kml.c) */
@@ -702,8 +710,10 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
         GDALClose(ds);
         ds = merged;
     }
+    L.blame = CCGIS_SPEC_LAYER;
     if ((st = ccgis_source_pick_layer(ctx, ds, spec->source, spec->layer, &olayer)) != CCGIS_OK)
         goto done;
+    L.blame = CCGIS_SPEC_NONE;
     L.layer->source = ccgis_strdup(ctx, spec->source);
     L.layer->name = ccgis_strdup(ctx, OGR_L_GetName(olayer));
     L.layer->what = ccgis_strdup(ctx, spec->what ? spec->what : OGR_L_GetName(olayer));
@@ -718,6 +728,7 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     L.layer->defn = defn;
 
     if (spec->where && OGR_L_SetAttributeFilter(olayer, spec->where) != OGRERR_NONE) {
+        L.blame = CCGIS_SPEC_WHERE;
         st = ccgis_error_at(ctx, CCGIS_ERR_USAGE, L.where,
                             "where = %s is not a filter GDAL understands (%s) -- write it as "
                             "an SQL condition, e.g. Layer = 'RANH_GIOI'",
@@ -726,9 +737,11 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     }
     /* The text plan first: a legacy .dbf's field names are in its code page
      * too, and the id and x/y fields are looked up by their decoded names. */
+    L.blame = CCGIS_SPEC_ENCODING;
     if ((st = ccgis_text_plan_make(ctx, ds, olayer, spec->encoding, L.where, &L.text)) !=
         CCGIS_OK)
         goto done;
+    L.blame = CCGIS_SPEC_NONE;
     L.layer->encoding = ccgis_strdup(ctx, L.text.label);
     if (L.layer->encoding)
         ccgis_text_plan_names(ctx, &L.text, defn);
@@ -736,6 +749,7 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     if (spec->id_field) {
         L.id_index = OGR_FD_GetFieldIndex(defn, spec->id_field);
         if (L.id_index < 0) {
+            L.blame = CCGIS_SPEC_ID;
             char names[512];
             ccgis_field_list(defn, names, sizeof names);
             st = ccgis_error_at(ctx, CCGIS_ERR_USAGE, L.where,
@@ -754,8 +768,10 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
         L.box[0] = e.MinX, L.box[1] = e.MinY, L.box[2] = e.MaxX, L.box[3] = e.MaxY;
         ctx->gdal_msg[0] = '\0';
     }
+    L.blame = CCGIS_SPEC_SRS; /* the fix for every CRS failure: srs = */
     if ((st = setup_crs(&L, olayer)) != CCGIS_OK)
         goto done;
+    L.blame = CCGIS_SPEC_NONE;
 
     OGRFeatureH f;
     GIntBig total = progress ? OGR_L_GetFeatureCount(olayer, FALSE) : -1;
@@ -767,7 +783,7 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
             !progress(total > 0 ? fmin(1.0, (double)L.layer->n_read / (double)total) : 0.0,
                       L.layer->what, progress_arg)) {
             OGR_F_Destroy(f);
-            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
             goto done;
         }
         /* A feature GDAL could not read whole is an error, not a skip. */
@@ -823,6 +839,8 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
 done:
     if (st == CCGIS_ERR_NOMEM && ccgis_errcode(ctx) != CCGIS_ERR_NOMEM)
         ccgis_nomem(ctx);
+    if (st != CCGIS_OK && st != CCGIS_ERR_NOMEM && st != CCGIS_ERR_CANCELLED)
+        ctx->spec_member = (int)L.blame;
     ccgis_layer_free(ctx, L.layer);
     ccgis_transform_free(L.to_wgs84);
     ccgis_text_plan_clear(&L.text);
@@ -830,6 +848,12 @@ done:
         GDALClose(ds);
     ccgis_gdal_end(ctx);
     return st;
+}
+
+/* ccgis_layer_failed_on: see layer.h. */
+ccgis_spec_member ccgis_layer_failed_on(const ccgis_ctx *ctx)
+{
+    return (ccgis_spec_member)ctx->spec_member;
 }
 
 /* ccgis_layer_free: see layer.h. */

@@ -92,7 +92,7 @@ ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_l
     for (size_t i = 0; i < points->n && st == CCGIS_OK; i++) {
         if (progress && i % 1000 == 999 &&
             !progress((double)i / (double)points->n, "villages", progress_arg)) {
-            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
             break;
         }
         from_point p;

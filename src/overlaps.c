@@ -94,7 +94,7 @@ static ccgis_status pair_pass(pass *p)
         if (p->progress && i % 1000 == 999 &&
             !p->progress(p->progress_base + p->progress_span * (double)i / (double)n, "overlaps",
                          p->progress_arg)) {
-            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
             break;
         }
         const ccgis_feature *a = &layer->f[i];
@@ -304,7 +304,7 @@ static ccgis_status groups_area(pass *p, const double *area_m2, double *union_m2
     for (size_t i = 0; i < n && st == CCGIS_OK; i++) {
         if (p->progress && i % 1000 == 999 &&
             !p->progress(0.5 + 0.5 * (double)i / (double)n, "overlaps", p->progress_arg)) {
-            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
             break;
         }
         if (group_of(p->group, i) != i)

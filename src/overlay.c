@@ -488,7 +488,7 @@ static ccgis_status worker_init(ccgis_ctx *ctx, worker *w, int own, const ccgis_
         return ccgis_nomem(ctx);
     for (size_t i = 0; i < input->n; i++) {
         if (i % 1000 == 999 && !poll_progress(&sh->poll, 0))
-            return ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            return ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
         w->in[i] = GEOSGeom_clone_r(h, input->f[i].geom);
         w->prep[i] = w->in[i] ? GEOSPrepare_r(h, w->in[i]) : NULL;
         if (!w->prep[i])
@@ -796,7 +796,7 @@ static ccgis_status settle(ccgis_ctx *ctx, const ccgis_layer *input,
     /* Each input's partition (a progress report at most every 100 ms). */
     for (size_t i = 0, at = 0; i < ni && st == CCGIS_OK; i++) {
         if (!poll_progress(poll, 0)) {
-            st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+            st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
             break;
         }
         size_t end = at;
@@ -1254,7 +1254,7 @@ ccgis_status ccgis_overlay(ccgis_ctx *ctx, const ccgis_layer *input,
      * box tested against theirs. */
     int pruned = box_index_build(ctx, input, to_wgs84, margin, &sh.poll, &near);
     if (pruned < 0) {
-        st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
         goto stop;
     }
     if (!pruned) {
@@ -1439,7 +1439,7 @@ stop:
         }
     }
     if (st == CCGIS_OK && sh.poll.cancelled)
-        st = ccgis_error(ctx, CCGIS_ERR_USAGE, "cancelled by the caller");
+        st = ccgis_error(ctx, CCGIS_ERR_CANCELLED, "cancelled by the caller");
     if (st != CCGIS_OK)
         goto done;
     /* The failure of the earliest zone, whichever worker met it. */

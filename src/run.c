@@ -87,20 +87,35 @@ static ccgis_status load_input(run_data *d, const ccgis_job_input *in, const cha
                                ccgis_role role, const char *what, ccgis_layer **out,
                                ccgis_progress_fn fn, void *arg, double base, double span)
 {
-    ccgis_layer_spec spec = {in->source, in->layer, in->srs, id_field, role,
-                             what,       in->encoding, in->where, in->x, in->y,
-                             in->keep_fields};
+    ccgis_layer_spec spec = {.source = in->source,
+                             .layer = in->layer,
+                             .srs = in->srs,
+                             .id_field = id_field,
+                             .role = role,
+                             .what = what,
+                             .encoding = in->encoding,
+                             .where = in->where,
+                             .x_field = in->x,
+                             .y_field = in->y,
+                             .keep_fields = in->keep_fields};
     step s = {fn, arg, base, span};
     ccgis_status st = ccgis_layer_load_progress(d->ctx, &spec, &d->findings, step_progress, &s,
                                                 out);
-    if (st == CCGIS_ERR_USAGE && strcmp(ccgis_errmsg(d->ctx), "cancelled by the caller") == 0)
-        return st;
-    if (st != CCGIS_OK) {
+    if (st != CCGIS_OK && st != CCGIS_ERR_CANCELLED && st != CCGIS_ERR_NOMEM) {
+        /* The job file line of the key the failure is about, else [source]. */
+        int lines[] = {[CCGIS_SPEC_NONE] = 0,
+                       [CCGIS_SPEC_SOURCE] = in->line_source,
+                       [CCGIS_SPEC_LAYER] = in->line_layer,
+                       [CCGIS_SPEC_SRS] = in->line_srs,
+                       [CCGIS_SPEC_ID] = in->line_id,
+                       [CCGIS_SPEC_ENCODING] = in->line_encoding,
+                       [CCGIS_SPEC_WHERE] = in->line_where,
+                       [CCGIS_SPEC_X] = in->line_x,
+                       [CCGIS_SPEC_Y] = in->line_y};
+        ccgis_spec_member m = ccgis_layer_failed_on(d->ctx);
+        int line = lines[m] ? lines[m] : in->line_source;
         char msg[CCGIS_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", ccgis_errmsg(d->ctx));
-        int line = in->line_source;
-        if (st == CCGIS_ERR_INPUT && strstr(msg, "id"))
-            line = in->line_id ? in->line_id : line;
         st = ccgis_error(d->ctx, st, "%s:%d: [%s] %s", d->job->path, line, what, msg);
     }
     return st;
@@ -565,9 +580,14 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     lap(d, CCGIS_PHASE_AREA, &mark);
 
     if (job->districts.present) {
-        ccgis_layer_spec zs = {job->districts.source, job->districts.layer, job->districts.srs,
-                               NULL, CCGIS_ROLE_POLYGONS, "districts", job->districts.encoding,
-                               job->districts.where, NULL, NULL, job->districts.keep_fields};
+        ccgis_layer_spec zs = {.source = job->districts.source,
+                               .layer = job->districts.layer,
+                               .srs = job->districts.srs,
+                               .role = CCGIS_ROLE_POLYGONS,
+                               .what = "districts",
+                               .encoding = job->districts.encoding,
+                               .where = job->districts.where,
+                               .keep_fields = job->districts.keep_fields};
         step s = {fn, arg, 0.1, 0.1};
         if ((st = ccgis_assign(ctx, d->clusters, &zs, job->districts.name, job->sliver,
                                job->sliver_m2, &d->findings, step_progress, &s, &d->assign)) !=
@@ -577,9 +597,14 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     lap(d, CCGIS_PHASE_DISTRICTS, &mark);
     if (job->zoning.present) {
         ccgis_overlay_options o = {
-            .zones = {job->zoning.source, job->zoning.layer, job->zoning.srs, job->zoning.id,
-                      CCGIS_ROLE_POLYGONS, "zoning", job->zoning.encoding, job->zoning.where,
-                      NULL, NULL},
+            .zones = {.source = job->zoning.source,
+                      .layer = job->zoning.layer,
+                      .srs = job->zoning.srs,
+                      .id_field = job->zoning.id,
+                      .role = CCGIS_ROLE_POLYGONS,
+                      .what = "zoning",
+                      .encoding = job->zoning.encoding,
+                      .where = job->zoning.where},
             .class_field = job->zoning.klass,
             .allowed = (const char *const *)job->allowed,
             .sliver = job->sliver,

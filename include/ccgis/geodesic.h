@@ -148,7 +148,7 @@ extern "C" {
  *
  * Returns CCGIS_OK; CCGIS_ERR_GEOMETRY if a vertex of a ring is not finite
  * or has a latitude outside [-90, 90]; CCGIS_ERR_INTERNAL if GEOS fails to
- * give up the coordinates; CCGIS_ERR_USAGE ("cancelled by the caller") when
+ * give up the coordinates; CCGIS_ERR_CANCELLED ("cancelled by the caller") when
  * ccgis_interrupt_request() came (progress.h; looked at every 65,536
  * vertices).
  */
@@ -175,7 +175,7 @@ ccgis_status ccgis_geod_area(ccgis_ctx *ctx, const GEOSGeometry *g, double *area
  * Returns CCGIS_OK; CCGIS_ERR_GEOMETRY if the point or a vertex of g is not
  * finite or has a latitude outside [-90, 90], or if g is empty;
  * CCGIS_ERR_INTERNAL if GEOS fails to give up the coordinates;
- * CCGIS_ERR_USAGE ("cancelled by the caller") when ccgis_interrupt_request()
+ * CCGIS_ERR_CANCELLED ("cancelled by the caller") when ccgis_interrupt_request()
  * came (progress.h; looked at every 65,536 vertices).
  */
 ccgis_status ccgis_geod_distance(ccgis_ctx *ctx, double lon, double lat, const GEOSGeometry *g,

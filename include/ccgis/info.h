@@ -128,7 +128,7 @@ typedef struct ccgis_source_info {
  *                          lists the layers there are);
  *   CCGIS_ERR_READ         a feature could not be read (the message names it);
  *   CCGIS_ERR_CRS_BAD      options->srs is not a CRS;
- *   CCGIS_ERR_USAGE        cancelled through `progress`.
+ *   CCGIS_ERR_CANCELLED    cancelled through `progress`.
  * A layer whose CRS cannot be transformed to WGS 84 is not a failure: its
  * WGS 84 extent is left out and a warning goes to the message sink.
  */

@@ -98,6 +98,7 @@ typedef struct ccgis_job_input {
     char *declared; /* [clusters] declared_ha: field with each polygon's declared hectares */
     int line_source, line_id, line_name, line_status, line_class, line_declared; /* their
                                                                 lines, 0 if unset */
+    int line_layer, line_srs, line_encoding, line_where, line_x, line_y;         /* likewise */
 } ccgis_job_input;
 
 typedef struct ccgis_job {

@@ -82,7 +82,14 @@ typedef enum ccgis_role {
     CCGIS_ROLE_POINTS = 2    /* Point; a polygon stands for a point on its surface */
 } ccgis_role;
 
-/* Which layer to load, and how. */
+/*
+ * Which layer to load, and how.  Initialise it with designated
+ * initialisers, naming only what is given; every member left out is NULL
+ * (or 0):
+ *
+ *   ccgis_layer_spec s = {.source = "clusters.shp", .id_field = "ma_ccn",
+ *                         .role = CCGIS_ROLE_POLYGONS, .what = "clusters"};
+ */
 typedef struct ccgis_layer_spec {
     const char *source;   /* path or GDAL connection string */
     const char *layer;    /* layer name; NULL when the source has exactly one layer */
@@ -105,6 +112,19 @@ typedef struct ccgis_layer_spec {
     const char *keep_fields; /* "all": keep every field, a KML's Google Earth housekeeping
                              fields too; NULL: those are dropped (see below) */
 } ccgis_layer_spec;
+
+/* The member of a ccgis_layer_spec a failed load blames. */
+typedef enum ccgis_spec_member {
+    CCGIS_SPEC_NONE = 0, /* none in particular (the data, a geometry, memory) */
+    CCGIS_SPEC_SOURCE,
+    CCGIS_SPEC_LAYER,
+    CCGIS_SPEC_SRS,
+    CCGIS_SPEC_ID,
+    CCGIS_SPEC_ENCODING,
+    CCGIS_SPEC_WHERE,
+    CCGIS_SPEC_X,
+    CCGIS_SPEC_Y
+} ccgis_spec_member;
 
 /* One usable feature. */
 typedef struct ccgis_feature {
@@ -162,12 +182,24 @@ ccgis_status ccgis_layer_load(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
  * ccgis_layer_load_progress -- ccgis_layer_load() with a progress callback
  * (progress.h; may be NULL), called every 64 features read with the share
  * read so far and the layer's `what` as note.  Returns what
- * ccgis_layer_load() returns, or CCGIS_ERR_USAGE ("cancelled by the caller")
+ * ccgis_layer_load() returns, or CCGIS_ERR_CANCELLED ("cancelled by the caller")
  * when the callback returns 0.
  */
 ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *spec,
                                        ccgis_findings *findings, ccgis_progress_fn progress,
                                        void *progress_arg, ccgis_layer **out);
+
+/*
+ * ccgis_layer_failed_on -- the member of the spec the last failed
+ * ccgis_layer_load() on ctx blamed: CCGIS_SPEC_ID for a missing, empty,
+ * duplicate or non-UTF-8 id, CCGIS_SPEC_WHERE for a filter GDAL refuses,
+ * CCGIS_SPEC_X / _Y for a column not found, CCGIS_SPEC_SRS for a CRS that
+ * cannot be read, CCGIS_SPEC_ENCODING for text that cannot be decoded as
+ * given or decided, CCGIS_SPEC_SOURCE / _LAYER when the source or layer
+ * cannot be opened; CCGIS_SPEC_NONE otherwise (and after a success).  A job
+ * runner points at the job file line of that member with it.
+ */
+ccgis_spec_member ccgis_layer_failed_on(const ccgis_ctx *ctx);
 
 /* ccgis_layer_free -- release a layer; NULL is accepted.  Returns NULL. */
 ccgis_layer *ccgis_layer_free(ccgis_ctx *ctx, ccgis_layer *layer);

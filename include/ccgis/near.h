@@ -52,9 +52,9 @@ typedef struct ccgis_near_result {
  *             in: called about every 1,000 points (progress.h); may be NULL.
  *   out       out: the result (ccgis_near_result_free); NULL on failure.
  *
- * Returns CCGIS_OK, CCGIS_ERR_USAGE (negative or non-finite radius; or
- * cancelled by the progress callback: "cancelled by the caller"),
- * CCGIS_ERR_GEOMETRY or CCGIS_ERR_NOMEM.
+ * Returns CCGIS_OK, CCGIS_ERR_USAGE (negative or non-finite radius),
+ * CCGIS_ERR_CANCELLED (the progress callback said stop, or Ctrl-C:
+ * "cancelled by the caller"), CCGIS_ERR_GEOMETRY or CCGIS_ERR_NOMEM.
  */
 ccgis_status ccgis_near(ccgis_ctx *ctx, const ccgis_layer *points, const ccgis_layer *targets,
                         double radius_m, ccgis_progress_fn progress, void *progress_arg,

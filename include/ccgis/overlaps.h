@@ -132,7 +132,7 @@ ccgis_status ccgis_self_overlaps(ccgis_ctx *ctx, const ccgis_layer *layer,
  * *union_m2 slightly above *sum_m2.
  * Both are set to 0 on failure.
  *
- * Returns CCGIS_OK; CCGIS_ERR_USAGE (cancelled by the progress callback);
+ * Returns CCGIS_OK; CCGIS_ERR_CANCELLED (cancelled by the progress callback);
  * CCGIS_ERR_GEOMETRY (GEOS cannot intersect a pair or union a group, or a
  * vertex is out of range); CCGIS_ERR_NOMEM.
  */

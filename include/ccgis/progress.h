@@ -4,7 +4,7 @@
  * Long calls take a ccgis_progress_fn and its `arg`.  The callback receives
  * the fraction done, 0.0 to 1.0, and an optional short UTF-8 note (may be
  * NULL).  It returns non-zero to go on, 0 to cancel: the call then stops
- * cleanly, leaves no partial output and returns CCGIS_ERR_USAGE with the
+ * cleanly, leaves no partial output and returns CCGIS_ERR_CANCELLED with the
  * message "cancelled by the caller".  A NULL callback means no reporting.
  */
 #ifndef CCGIS_PROGRESS_H

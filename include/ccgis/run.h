@@ -103,8 +103,9 @@ typedef struct ccgis_run_summary {
  * Returns CCGIS_OK, or the first failure: the job's (job.h), loading's
  * (layer.h), the engine's (overlay.h ...), CCGIS_ERR_OUTPUT (output exists,
  * is being written by another run, appeared meanwhile, holds what ccgis did
- * not write, cannot be created, disk full...), CCGIS_ERR_USAGE (cancelled;
- * the output folder holds an input).
+ * not write, cannot be created, disk full...), CCGIS_ERR_CANCELLED (the
+ * progress callback said stop, or Ctrl-C), CCGIS_ERR_USAGE (the output
+ * folder holds an input).
  */
 ccgis_status ccgis_run(ccgis_ctx *ctx, const ccgis_job *job, const ccgis_run_options *options,
                        ccgis_progress_fn progress, void *progress_arg,

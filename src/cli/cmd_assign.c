@@ -48,10 +48,18 @@ static int run_assign(const cli_command *cmd, const cli_args *args, ccgis_ctx *c
     int rc = cli_check_t_srs(cmd, ctx, v[OPT_OUT_CRS]);
     if (rc != CLI_EXIT_OK)
         return rc;
-    ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL, NULL};
-    ccgis_layer_spec zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL,
-                              CCGIS_ROLE_POLYGONS, "zones", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec in = {.source = args->pos[0],
+                           .layer = v[OPT_LAYER],
+                           .srs = v[OPT_SRS],
+                           .id_field = v[OPT_ID],
+                           .role = CCGIS_ROLE_POLYGONS,
+                           .what = "input",
+                           .encoding = v[OPT_ENCODING]};
+    ccgis_layer_spec zones = {.source = args->pos[1],
+                              .layer = v[OPT_ZLAYER],
+                              .srs = v[OPT_ZSRS],
+                              .role = CCGIS_ROLE_POLYGONS,
+                              .what = "zones"};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *input = NULL;
     ccgis_assign_result *r = NULL;

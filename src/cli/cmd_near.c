@@ -73,10 +73,22 @@ static int run_near(const cli_command *cmd, const cli_args *args, ccgis_ctx *ctx
     int rc = cli_check_t_srs(cmd, ctx, v[OPT_OUT_CRS]);
     if (rc != CLI_EXIT_OK)
         return rc;
-    ccgis_layer_spec ps = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID], CCGIS_ROLE_POINTS,
-                           "points", v[OPT_ENCODING], v[OPT_WHERE], v[OPT_X], v[OPT_Y], NULL};
-    ccgis_layer_spec ts = {args->pos[1], v[OPT_TLAYER], v[OPT_TSRS], v[OPT_TID],
-                           CCGIS_ROLE_POLYGONS, "targets", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec ps = {.source = args->pos[0],
+                           .layer = v[OPT_LAYER],
+                           .srs = v[OPT_SRS],
+                           .id_field = v[OPT_ID],
+                           .role = CCGIS_ROLE_POINTS,
+                           .what = "points",
+                           .encoding = v[OPT_ENCODING],
+                           .where = v[OPT_WHERE],
+                           .x_field = v[OPT_X],
+                           .y_field = v[OPT_Y]};
+    ccgis_layer_spec ts = {.source = args->pos[1],
+                           .layer = v[OPT_TLAYER],
+                           .srs = v[OPT_TSRS],
+                           .id_field = v[OPT_TID],
+                           .role = CCGIS_ROLE_POLYGONS,
+                           .what = "targets"};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *points = NULL, *targets = NULL;
     ccgis_near_result *r = NULL;

@@ -86,8 +86,13 @@ static int run_overlaps(const cli_command *cmd, const cli_args *args, ccgis_ctx 
     if (rc != CLI_EXIT_OK)
         return rc;
     ccgis_overlaps_summary summary = {0, 0, 0.0};
-    ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL, NULL};
+    ccgis_layer_spec in = {.source = args->pos[0],
+                           .layer = v[OPT_LAYER],
+                           .srs = v[OPT_SRS],
+                           .id_field = v[OPT_ID],
+                           .role = CCGIS_ROLE_POLYGONS,
+                           .what = "input",
+                           .encoding = v[OPT_ENCODING]};
     ccgis_findings findings = CCGIS_FINDINGS_INIT;
     ccgis_layer *input = NULL;
     void *out = NULL;

@@ -102,10 +102,19 @@ static int run_overlay(const cli_command *cmd, const cli_args *args, ccgis_ctx *
     char **allowed = v[OPT_ALLOWED] ? split_list(v[OPT_ALLOWED], &allowed_text) : NULL;
     if (v[OPT_ALLOWED] && !allowed)
         return CLI_EXIT_INTERNAL;
-    ccgis_layer_spec in = {args->pos[0], v[OPT_LAYER], v[OPT_SRS], v[OPT_ID],
-                           CCGIS_ROLE_POLYGONS, "input", v[OPT_ENCODING], NULL, NULL, NULL, NULL};
+    ccgis_layer_spec in = {.source = args->pos[0],
+                           .layer = v[OPT_LAYER],
+                           .srs = v[OPT_SRS],
+                           .id_field = v[OPT_ID],
+                           .role = CCGIS_ROLE_POLYGONS,
+                           .what = "input",
+                           .encoding = v[OPT_ENCODING]};
     ccgis_overlay_options o = {
-        .zones = {args->pos[1], v[OPT_ZLAYER], v[OPT_ZSRS], NULL, CCGIS_ROLE_POLYGONS, "zones", NULL, NULL, NULL, NULL, NULL},
+        .zones = {.source = args->pos[1],
+                  .layer = v[OPT_ZLAYER],
+                  .srs = v[OPT_ZSRS],
+                  .role = CCGIS_ROLE_POLYGONS,
+                  .what = "zones"},
         .class_field = v[OPT_CLASS],
         .allowed = (const char *const *)allowed,
         .sliver = CCGIS_SLIVER_DEFAULT,

@@ -58,8 +58,10 @@ static int teardown(void **state)
 static void clusters_load_with_the_bow_tie_repaired(void **state)
 {
     ccgis_ctx *ctx = *state;
-    ccgis_layer_spec spec = {SHAPES_DIR "/clusters.shp", NULL, NULL, "ma_ccn",
-                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {.source = SHAPES_DIR "/clusters.shp",
+                             .id_field = "ma_ccn",
+                             .role = CCGIS_ROLE_POLYGONS,
+                             .what = "clusters"};
     ccgis_findings fl = CCGIS_FINDINGS_INIT;
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, &fl, &l), CCGIS_OK);
@@ -93,7 +95,8 @@ static void bow_tie_repairs_into_two_triangles(void **state)
         "\"properties\":{\"id\":\"B\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
         "[[[500000,2300000],[500100,2300100],[500100,2300000],[500000,2300100],"
         "[500000,2300000]]]}}]}");
-    ccgis_layer_spec spec = {p, NULL, NULL, "id", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {
+        .source = p, .id_field = "id", .role = CCGIS_ROLE_POLYGONS, .what = "clusters"};
     ccgis_findings fl = CCGIS_FINDINGS_INIT;
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, &fl, &l), CCGIS_OK);
@@ -133,7 +136,8 @@ static void null_empty_and_wrong_kind_are_skipped_and_reported(void **state)
         "{\"type\":\"Feature\",\"properties\":{\"id\":\"z\"},\"geometry\":{\"type\":\"Polygon\","
         "\"coordinates\":[[[105.7,21.0,5],[105.71,21.0,5],[105.71,21.01,5],[105.7,21.0,5]]]}}"
         "]}");
-    ccgis_layer_spec spec = {p, NULL, NULL, "id", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {
+        .source = p, .id_field = "id", .role = CCGIS_ROLE_POLYGONS, .what = "clusters"};
     ccgis_findings fl = CCGIS_FINDINGS_INIT;
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, &fl, &l), CCGIS_OK);
@@ -155,8 +159,10 @@ static void null_empty_and_wrong_kind_are_skipped_and_reported(void **state)
 static void points_layer_in_polygon_role_is_refused(void **state)
 {
     ccgis_ctx *ctx = *state;
-    ccgis_layer_spec spec = {SHAPES_DIR "/villages.geojson", NULL, NULL, "ma_ln",
-                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {.source = SHAPES_DIR "/villages.geojson",
+                             .id_field = "ma_ln",
+                             .role = CCGIS_ROLE_POLYGONS,
+                             .what = "clusters"};
     ccgis_findings fl = CCGIS_FINDINGS_INIT;
     ccgis_layer *l = (ccgis_layer *)1;
     assert_int_equal(ccgis_layer_load(ctx, &spec, &fl, &l), CCGIS_ERR_GEOMETRY);
@@ -170,8 +176,10 @@ static void points_layer_in_polygon_role_is_refused(void **state)
 static void polygons_in_point_role_become_centroids(void **state)
 {
     ccgis_ctx *ctx = *state;
-    ccgis_layer_spec spec = {SHAPES_DIR "/districts.gpkg", NULL, NULL, "ma_huyen",
-                             CCGIS_ROLE_POINTS, "villages", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {.source = SHAPES_DIR "/districts.gpkg",
+                             .id_field = "ma_huyen",
+                             .role = CCGIS_ROLE_POINTS,
+                             .what = "villages"};
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, NULL, &l), CCGIS_OK);
     assert_int_equal(l->n, 30);
@@ -184,8 +192,10 @@ static void duplicate_and_unknown_ids_are_input_errors(void **state)
 {
     ccgis_ctx *ctx = *state;
     ccgis_layer *l = (ccgis_layer *)1;
-    ccgis_layer_spec spec = {SHAPES_DIR "/clusters.shp", NULL, NULL, "huyen",
-                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {.source = SHAPES_DIR "/clusters.shp",
+                             .id_field = "huyen",
+                             .role = CCGIS_ROLE_POLYGONS,
+                             .what = "clusters"};
     assert_int_equal(ccgis_layer_load(ctx, &spec, NULL, &l), CCGIS_ERR_INPUT);
     assert_null(l);
     assert_non_null(strstr(ccgis_errmsg(ctx), "duplicate id '"));
@@ -199,6 +209,56 @@ static void duplicate_and_unknown_ids_are_input_errors(void **state)
                                    "nam_tl, nam_kc, qh_1500, gpmb_pct, so_dn, lao_dong");
 }
 
+/* Each failure blames the spec member to fix (ccgis_layer_failed_on): a job
+ * runner points at that key's line with it. */
+static void failures_name_the_spec_member(void **state)
+{
+    ccgis_ctx *ctx = *state;
+    ccgis_layer *l = NULL;
+    const ccgis_layer_spec ok = {.source = SHAPES_DIR "/clusters.shp",
+                                 .id_field = "ma_ccn",
+                                 .role = CCGIS_ROLE_POLYGONS,
+                                 .what = "clusters"};
+    static const struct {
+        const char *what;
+        ccgis_layer_spec spec;
+        ccgis_spec_member want;
+    } cases[] = {
+        {"missing source", {.source = SHAPES_DIR "/nope.shp", .role = CCGIS_ROLE_POLYGONS},
+         CCGIS_SPEC_SOURCE},
+        {"unknown layer",
+         {.source = SHAPES_DIR "/clusters.shp", .layer = "nope", .role = CCGIS_ROLE_POLYGONS},
+         CCGIS_SPEC_LAYER},
+        {"unknown id field",
+         {.source = SHAPES_DIR "/clusters.shp", .id_field = "nope", .role = CCGIS_ROLE_POLYGONS},
+         CCGIS_SPEC_ID},
+        {"duplicate ids",
+         {.source = SHAPES_DIR "/clusters.shp", .id_field = "huyen", .role = CCGIS_ROLE_POLYGONS},
+         CCGIS_SPEC_ID},
+        {"bad filter",
+         {.source = SHAPES_DIR "/clusters.shp", .where = "nope ===", .role = CCGIS_ROLE_POLYGONS},
+         CCGIS_SPEC_WHERE},
+        {"bad srs",
+         {.source = SHAPES_DIR "/clusters.shp", .srs = "EPSG:999999", .role = CCGIS_ROLE_POLYGONS},
+         CCGIS_SPEC_SRS},
+        {"bad encoding",
+         {.source = SHAPES_DIR "/clusters.shp", .encoding = "KLINGON", .role = CCGIS_ROLE_POLYGONS},
+         CCGIS_SPEC_ENCODING},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ccgis_status st = ccgis_layer_load(ctx, &cases[i].spec, NULL, &l);
+        fprintf(stderr, "    %-17s -> %d: %s\n", cases[i].what, (int)ccgis_layer_failed_on(ctx),
+                ccgis_errmsg(ctx));
+        assert_int_not_equal(st, CCGIS_OK);
+        assert_null(l);
+        assert_int_equal(ccgis_layer_failed_on(ctx), cases[i].want);
+    }
+    /* A success blames nothing. */
+    assert_int_equal(ccgis_layer_load(ctx, &ok, NULL, &l), CCGIS_OK);
+    assert_int_equal(ccgis_layer_failed_on(ctx), CCGIS_SPEC_NONE);
+    ccgis_layer_free(ctx, l);
+}
+
 static void layer_without_crs_needs_srs(void **state)
 {
     ccgis_ctx *ctx = *state;
@@ -209,7 +269,8 @@ static void layer_without_crs_needs_srs(void **state)
     assert_int_equal(system(cmd), 0);
     char path[256];
     snprintf(path, sizeof path, "%s/noprj.shp", dir);
-    ccgis_layer_spec spec = {path, NULL, NULL, "ma_ccn", CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {
+        .source = path, .id_field = "ma_ccn", .role = CCGIS_ROLE_POLYGONS, .what = "clusters"};
     ccgis_layer *l = NULL;
     assert_int_equal(ccgis_layer_load(ctx, &spec, NULL, &l), CCGIS_ERR_CRS_NONE);
     assert_non_null(strstr(ccgis_errmsg(ctx), "has no CRS"));
@@ -232,6 +293,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(polygons_in_point_role_become_centroids, setup, teardown),
         cmocka_unit_test_setup_teardown(duplicate_and_unknown_ids_are_input_errors, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(failures_name_the_spec_member, setup, teardown),
         cmocka_unit_test_setup_teardown(layer_without_crs_needs_srs, setup, teardown),
     };
     int rc = cmocka_run_group_tests_name("layer", tests, NULL, NULL);

@@ -36,8 +36,10 @@ static int setup(void **state)
     fx.ctx = ccgis_ctx_new();
     if (!fx.ctx)
         return -1;
-    ccgis_layer_spec spec = {SHAPES_DIR "/clusters.shp", NULL, NULL, "ma_ccn",
-                             CCGIS_ROLE_POLYGONS, "clusters", NULL, NULL, NULL, NULL, NULL};
+    ccgis_layer_spec spec = {.source = SHAPES_DIR "/clusters.shp",
+                             .id_field = "ma_ccn",
+                             .role = CCGIS_ROLE_POLYGONS,
+                             .what = "clusters"};
     if (ccgis_layer_load(fx.ctx, &spec, NULL, &fx.clusters) != CCGIS_OK)
         return -1;
     *state = &fx;
@@ -55,8 +57,9 @@ static int teardown(void **state)
 static ccgis_overlay_options zoning_options(void)
 {
     ccgis_overlay_options o = {
-        .zones = {SHAPES_DIR "/landuse.gpkg", NULL, NULL, NULL, CCGIS_ROLE_POLYGONS, "zoning",
-                  NULL, NULL, NULL, NULL},
+        .zones = {.source = SHAPES_DIR "/landuse.gpkg",
+                  .role = CCGIS_ROLE_POLYGONS,
+                  .what = "zoning"},
         .class_field = "loai_dat",
         .allowed = allowed,
         .sliver = CCGIS_SLIVER_DEFAULT,
