@@ -273,6 +273,12 @@ static const bad_case cases[] = {
     {"duplicate ids", "mkjob -e 's|^id .*= ma_ccn|id = huyen|'", "$C run -q job.ini", 2,
      "job.ini:13: [clusters]", "out",
      "grep -q \"duplicate id 'Chương Mỹ' in field 'huyen' (also feature 10)\" .err"},
+    {"a where filter GDAL refuses: the message points at the where line",
+     "mkjob -e 's|^radius_m = 2000|&\\nwhere = nope ===|'", "$C run -q job.ini", 2,
+     "job.ini:32: [villages]", "out", "grep -q 'where = nope === is not a filter' .err"},
+    {"a bad srs: the message points at the srs line",
+     "mkjob -e 's|^radius_m = 2000|&\\nsrs = EPSG:999999|'", "$C run -q job.ini", 2,
+     "job.ini:32: [villages]", "out", "grep -q \"'EPSG:999999' is not a CRS\" .err"},
     {"empty ids",
      "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
      "\"properties\":{\"id\":\"\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[105.8,21],"
