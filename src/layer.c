@@ -605,6 +605,10 @@ static ccgis_status check_crs(loader *L)
                                           L->box, xcol, ycol, hint, sizeof hint);
     if (v == CCGIS_CRS_FITS)
         return CCGIS_OK;
+    /* A table's axes exchanged are fixed by its x = / y = keys; a layer's
+     * (geometry) in the data; a mislabelled CRS by srs = (the caller's blame). */
+    if (v == CCGIS_CRS_XY_EXCHANGED || v == CCGIS_CRS_LATLON_SWAPPED)
+        L->blame = L->x_index >= 0 ? CCGIS_SPEC_X : CCGIS_SPEC_SOURCE;
     return ccgis_error_at(L->ctx, CCGIS_ERR_CRS, L->where, "%s", hint);
 }
 
@@ -736,19 +740,27 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
         goto done;
     }
     /* The text plan first: a legacy .dbf's field names are in its code page
-     * too, and the id and x/y fields are looked up by their decoded names. */
-    L.blame = CCGIS_SPEC_ENCODING;
-    if ((st = ccgis_text_plan_make(ctx, ds, olayer, spec->encoding, L.where, &L.text)) !=
-        CCGIS_OK)
+     * too, and the id and x/y fields are looked up by their decoded names.
+     * A plan that cannot be made (text that fits several encodings) is
+     * reported after the CRS check, whose fix comes first. */
+    char plan_msg[CCGIS_MSG_MAX] = "";
+    ccgis_status plan_st = ccgis_text_plan_make(ctx, ds, olayer, spec->encoding, L.where, &L.text);
+    if (plan_st == CCGIS_ERR_NOMEM) {
+        st = plan_st;
         goto done;
-    L.blame = CCGIS_SPEC_NONE;
-    L.layer->encoding = ccgis_strdup(ctx, L.text.label);
-    if (L.layer->encoding)
-        ccgis_text_plan_names(ctx, &L.text, defn);
+    }
+    if (plan_st != CCGIS_OK) {
+        snprintf(plan_msg, sizeof plan_msg, "%s", ccgis_errmsg(ctx));
+        ccgis_clear_error(ctx);
+    } else {
+        L.layer->encoding = ccgis_strdup(ctx, L.text.label);
+        if (L.layer->encoding)
+            ccgis_text_plan_names(ctx, &L.text, defn);
+    }
 
     if (spec->id_field) {
         L.id_index = OGR_FD_GetFieldIndex(defn, spec->id_field);
-        if (L.id_index < 0) {
+        if (L.id_index < 0 && plan_st == CCGIS_OK) {
             L.blame = CCGIS_SPEC_ID;
             char names[512];
             ccgis_field_list(defn, names, sizeof names);
@@ -771,6 +783,11 @@ ccgis_status ccgis_layer_load_progress(ccgis_ctx *ctx, const ccgis_layer_spec *s
     L.blame = CCGIS_SPEC_SRS; /* the fix for every CRS failure: srs = */
     if ((st = setup_crs(&L, olayer)) != CCGIS_OK)
         goto done;
+    if (plan_st != CCGIS_OK) {
+        L.blame = CCGIS_SPEC_ENCODING;
+        st = ccgis_error(ctx, plan_st, "%s", plan_msg);
+        goto done;
+    }
     L.blame = CCGIS_SPEC_NONE;
 
     OGRFeatureH f;

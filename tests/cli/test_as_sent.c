@@ -146,7 +146,8 @@ static void survey_table_with_x_as_northing(void **state)
                                   "531508-602915 like an easting (Vietnamese surveys name the "
                                   "northing X and the easting Y) -- take the columns the other "
                                   "way round: write  x = Y (m)  and  y = X (m)  in the job file"));
-    assert_non_null(strstr(r.err, "survey.ini:8: [villages] survey.csv, layer 'survey': ")); /* the source line */
+    /* The line to change: x = (ccgis_layer_failed_on blames the x column). */
+    assert_non_null(strstr(r.err, "survey.ini:11: [villages] survey.csv, layer 'survey': "));
     assert_null(strstr(r.err, "results in"));
     assert_null(strstr(r.err, "findings"));
     run_free(&r);
