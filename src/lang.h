@@ -159,6 +159,8 @@ typedef enum ccgis_text_id {
     T_P_LOST_HA,
     T_P_WWTP,
     T_P_OPERATING,
+    T_P_OP_COMPLIANT,
+    T_P_OP_SHARE,
     T_P_YEAR_SET_UP,
     T_P_CLEARANCE,
     T_P_ENTERPRISES,

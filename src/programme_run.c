@@ -51,9 +51,9 @@
 
 /* The programme fields read from one cluster. */
 typedef struct pfields {
-    int year, start, p1500;          /* years; 0: not given */
-    double clear_pct;                /* NaN: not given */
-    double enterprises, workers;     /* NaN: not given */
+    int year, start, p1500;      /* years; 0: not given */
+    double clear_pct;            /* NaN: not given */
+    double enterprises, workers; /* NaN: not given */
 } pfields;
 
 struct ccgis_programme {
@@ -63,9 +63,9 @@ struct ccgis_programme {
                                          [plan] or [districts] */
     ccgis_near_result *near_plan;     /* villages to the planned clusters; NULL without */
     double plan_sum_m2, plan_union_m2;
-    int *operating;                   /* [clusters] 1 if its status means operating */
-    pfields *pf;                      /* [clusters] */
-    int *gap;                         /* [villages] 1 if a relocation gap; NULL without */
+    int *operating; /* [clusters] 1 if its status means operating */
+    pfields *pf;    /* [clusters] */
+    int *gap;       /* [villages] 1 if a relocation gap; NULL without */
     size_t n_gaps;
     ccgis_ptable tables[MAX_TABLES];
     size_t n_tables;
@@ -84,8 +84,7 @@ ccgis_status ccgis_programme_load(run_data *d, ccgis_progress_fn fn, void *arg)
         return st;
     if (job->wastewater.present &&
         (st = ccgis_run_load_input(d, &job->wastewater, job->wastewater.id, CCGIS_ROLE_POINTS,
-                                   "wastewater", &d->plants, fn, arg, 0.095, 0.005)) !=
-            CCGIS_OK)
+                                   "wastewater", &d->plants, fn, arg, 0.095, 0.005)) != CCGIS_OK)
         return st;
     const ccgis_layer *others[] = {d->plan_layer, d->plants};
     for (size_t k = 0; k < 2; k++)
@@ -116,8 +115,8 @@ static const char *status_of(const run_data *d, size_t i)
 }
 
 /* Warn that cluster i's `key` = `field` value `value` cannot be read as `what`. */
-static void unreadable(run_data *d, size_t i, const char *key, const char *field,
-                       const char *value, const char *what)
+static void unreadable(run_data *d, size_t i, const char *key, const char *field, const char *value,
+                       const char *what)
 {
     const ccgis_layer *l = d->clusters;
     ccgis_msg_feature(d->ctx, CCGIS_WARNING, (ccgis_where){l->source, l->name, l->f[i].fid},
@@ -345,8 +344,8 @@ static ccgis_status by_district_table(run_data *d, ccgis_programme *p)
     if (!rows)
         return CCGIS_ERR_NOMEM;
     size_t n = district_rows(d, rows);
-    ccgis_ptable *t = table_new(d->ctx, p, "by_district", R_P_BY_DISTRICT, CCGIS_TEXT_COUNT,
-                                district_cols, 5, n);
+    ccgis_ptable *t =
+        table_new(d->ctx, p, "by_district", R_P_BY_DISTRICT, CCGIS_TEXT_COUNT, district_cols, 5, n);
     if (!t) {
         free(rows);
         return ccgis_errcode(d->ctx);
@@ -400,9 +399,9 @@ static ccgis_status by_status_table(run_data *d, ccgis_programme *p)
     const ccgis_layer *pl = d->plan_layer;
     size_t nc = d->clusters->n, np = pl->n, cap = nc + np + 1;
     char **keys = ccgis_calloc(ctx, cap, sizeof *keys);
-    ccgis_ptable *t = keys ? table_new(ctx, p, "by_status", R_P_BY_STATUS, CCGIS_TEXT_COUNT,
-                                       status_cols, 5, cap)
-                           : NULL;
+    ccgis_ptable *t =
+        keys ? table_new(ctx, p, "by_status", R_P_BY_STATUS, CCGIS_TEXT_COUNT, status_cols, 5, cap)
+             : NULL;
     ccgis_status st = CCGIS_OK;
     if (!t) {
         free(keys);
@@ -454,8 +453,7 @@ static const ccgis_pcol wwtp_cols[] = {
 /* Clusters and operating clusters per plant state, compliant first. */
 static ccgis_status wwtp_table(run_data *d, ccgis_programme *p)
 {
-    ccgis_ptable *t =
-        table_new(d->ctx, p, "wastewater", R_P_WWTP, R_PA_WWTP, wwtp_cols, 3, 3);
+    ccgis_ptable *t = table_new(d->ctx, p, "wastewater", R_P_WWTP, R_PA_WWTP, wwtp_cols, 3, 3);
     if (!t)
         return ccgis_errcode(d->ctx);
     t->nrows = 3;
@@ -549,8 +547,8 @@ static ccgis_status people_table(run_data *d, ccgis_programme *p)
     ccgis_ctx *ctx = d->ctx;
     size_t nc = d->clusters->n, nd = d->districts ? d->districts->n : 0;
     size_t *drows = ccgis_calloc(ctx, nd + 2, sizeof *drows);
-    size_t *rd = ccgis_calloc(ctx, nc + 1, sizeof *rd);  /* row's district row */
-    size_t *rs = ccgis_calloc(ctx, nc + 1, sizeof *rs);  /* row's first cluster */
+    size_t *rd = ccgis_calloc(ctx, nc + 1, sizeof *rd); /* row's district row */
+    size_t *rs = ccgis_calloc(ctx, nc + 1, sizeof *rs); /* row's first cluster */
     ccgis_ptable *t = drows && rd && rs ? table_new(ctx, p, "enterprises", R_P_PEOPLE,
                                                     CCGIS_TEXT_COUNT, people_cols, 5, nc)
                                         : NULL;
@@ -568,8 +566,8 @@ static ccgis_status people_table(run_data *d, ccgis_programme *p)
             size_t r = 0;
             int same = 0;
             for (; r < t->nrows && !same; r += !same)
-                if (rd[r] == dr && (same = same_status(ctx, status_of(d, rs[r]),
-                                                        status_of(d, i))) < 0)
+                if (rd[r] == dr &&
+                    (same = same_status(ctx, status_of(d, rs[r]), status_of(d, i))) < 0)
                     st = CCGIS_ERR_NOMEM;
             if (st != CCGIS_OK)
                 break;
@@ -649,8 +647,8 @@ static const ccgis_pcol gap_cols[] = {
 /* The relocation gaps, one row each, in reading order. */
 static ccgis_status gaps_table(run_data *d, ccgis_programme *p)
 {
-    ccgis_ptable *t = table_new(d->ctx, p, "relocation_gaps", R_P_GAPS, R_PA_GAPS, gap_cols, 5,
-                                p->n_gaps);
+    ccgis_ptable *t =
+        table_new(d->ctx, p, "relocation_gaps", R_P_GAPS, R_PA_GAPS, gap_cols, 5, p->n_gaps);
     if (!t)
         return ccgis_errcode(d->ctx);
     const ccgis_layer *vl = d->villages;
@@ -767,8 +765,8 @@ static ccgis_status plant_standards(run_data *d, int *meets)
 static ccgis_status relocation_gaps(run_data *d, ccgis_programme *p)
 {
     const ccgis_layer *vl = d->villages;
-    ccgis_status st = ccgis_near(d->ctx, vl, d->plan_layer, d->job->radius_m, NULL, NULL,
-                                 &p->near_plan);
+    ccgis_status st =
+        ccgis_near(d->ctx, vl, d->plan_layer, d->job->radius_m, NULL, NULL, &p->near_plan);
     if (st != CCGIS_OK)
         return st;
     if (!(p->gap = ccgis_calloc(d->ctx, vl->n + 1, sizeof *p->gap)))
@@ -812,25 +810,30 @@ ccgis_status ccgis_programme_analyse(run_data *d)
         return CCGIS_ERR_NOMEM;
     ccgis_status st = read_fields(d, p);
     for (size_t i = 0; i < nc && st == CCGIS_OK; i++)
-        if ((p->operating[i] = is_operating(ctx, (const char *const *)job->operating,
-                                            status_of(d, i))) < 0)
+        if ((p->operating[i] =
+                 is_operating(ctx, (const char *const *)job->operating, status_of(d, i))) < 0)
             st = CCGIS_ERR_NOMEM;
     if (st != CCGIS_OK)
         return st;
 
     if (d->plan_layer) {
-        if ((st = ccgis_change(ctx, d->clusters, d->plan_layer, job->sliver, job->sliver_m2,
-                               NULL, NULL, &p->change)) != CCGIS_OK ||
+        if ((st = ccgis_change(ctx, d->clusters, d->plan_layer, job->sliver, job->sliver_m2, NULL,
+                               NULL, &p->change)) != CCGIS_OK ||
             (st = ccgis_union_area(ctx, d->plan_layer, NULL, NULL, &p->plan_sum_m2,
                                    &p->plan_union_m2)) != CCGIS_OK ||
             (st = check_sums(d, p)) != CCGIS_OK)
             return st;
         if (job->districts.present) {
-            ccgis_layer_spec zs = {job->districts.source, job->districts.layer,
-                                   job->districts.srs,    NULL,
-                                   CCGIS_ROLE_POLYGONS,   "districts",
-                                   job->districts.encoding, job->districts.where,
-                                   NULL,                  NULL,
+            ccgis_layer_spec zs = {job->districts.source,
+                                   job->districts.layer,
+                                   job->districts.srs,
+                                   NULL,
+                                   CCGIS_ROLE_POLYGONS,
+                                   "districts",
+                                   job->districts.encoding,
+                                   job->districts.where,
+                                   NULL,
+                                   NULL,
                                    job->districts.keep_fields};
             /* The planned clusters' own straddling is not a finding of today's data. */
             ccgis_findings none = CCGIS_FINDINGS_INIT;
@@ -847,8 +850,8 @@ ccgis_status ccgis_programme_analyse(run_data *d)
             return CCGIS_ERR_NOMEM;
         st = plant_standards(d, meets);
         if (st == CCGIS_OK)
-            st = ccgis_wastewater(ctx, d->clusters, d->plants, meets, job->wwtp_max_m, NULL,
-                                  NULL, &p->wwtp);
+            st = ccgis_wastewater(ctx, d->clusters, d->plants, meets, job->wwtp_max_m, NULL, NULL,
+                                  &p->wwtp);
         free(meets);
         if (st != CCGIS_OK || (st = wwtp_findings(d, p)) != CCGIS_OK)
             return st;
@@ -875,8 +878,7 @@ ccgis_status ccgis_programme_analyse(run_data *d)
     }
 
     /* The tables, in the order shown. */
-    if (st == CCGIS_OK && p->change && (st = changes_table(d, p)) == CCGIS_OK &&
-        d->districts)
+    if (st == CCGIS_OK && p->change && (st = changes_table(d, p)) == CCGIS_OK && d->districts)
         st = by_district_table(d, p);
     if (st == CCGIS_OK && p->change)
         st = by_status_table(d, p);

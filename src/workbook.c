@@ -955,8 +955,8 @@ static void programme_sheet(book *b)
         {pf.has_plan, T_P_PLAN_N, (double)pf.plan_n, K_COUNT},
         {pf.has_plan, T_P_PLAN_HA, pf.plan_union_m2 / 1e4, K_HA},
         {pf.has_wwtp, T_P_OPERATING, (double)pf.operating, K_COUNT},
-        {pf.has_wwtp, T_WW_FIRST + CCGIS_WWTP_COMPLIANT, (double)pf.operating_compliant, K_COUNT},
-        {pf.has_wwtp, T_P_WWTP,
+        {pf.has_wwtp, T_P_OP_COMPLIANT, (double)pf.operating_compliant, K_COUNT},
+        {pf.has_wwtp, T_P_OP_SHARE,
          pf.operating ? 100.0 * (double)pf.operating_compliant / (double)pf.operating : NAN,
          K_PCT},
         {pf.has_gaps, T_P_GAPS, (double)pf.gaps, K_COUNT},
@@ -964,11 +964,8 @@ static void programme_sheet(book *b)
     for (size_t k = 0; k < sizeof items / sizeof items[0]; k++) {
         if (!items[k].when)
             continue;
-        const char *label = tr(b, items[k].id);
-        char *pct = items[k].k == K_PCT ? join(b, label, " (%)", "") : NULL;
-        put_text(&s, r, 0, pct ? pct : label, 0);
+        put_text(&s, r, 0, tr(b, items[k].id), 0);
         put_num(&s, r, 1, items[k].v, items[k].k, 0);
-        free(pct);
         r++;
     }
     lxw_row_t last_item = r - 1;
