@@ -82,6 +82,8 @@ KIND_LABELS = {
     "AREA_MISMATCH": "Diện tích không khớp diện tích quyết định",
     "NEEDS_MANUAL_FIX": "Cần sửa ranh giới thủ công",
     "OVERLAP": "Chồng lấn",
+    "WWTP_MISSING": "Cụm đang hoạt động chưa có trạm xử lý nước thải đạt quy chuẩn",
+    "RELOCATION_GAP": "Làng nghề không có cụm nào phục vụ",
 }
 LAYER_LABELS = {"clusters": "Cụm công nghiệp", "districts": "Quận/huyện",
                 "zoning": "Quy hoạch sử dụng đất", "villages": "Làng nghề"}
