@@ -40,6 +40,15 @@ static const alias aliases[] = {
     {"villages", "near_id", {"Cụm gần nhất", "Nearest cluster"}},
     {"villages", "near_m", {"Khoảng cách đến cụm gần nhất (m)", "Distance to it (m)"}},
     {"villages", "within", {"Trong bán kính (1 = có)", "Within the radius (1 = yes)"}},
+    /* plan_changes: one group of matched clusters, today against the plan */
+    {"plan_changes", "cluster_id", {"Mã cụm hiện nay", "Cluster ids now"}},
+    {"plan_changes", "plan_id", {"Mã cụm quy hoạch", "Planned cluster ids"}},
+    {"plan_changes", "change", {"Thay đổi", "Change"}},
+    {"plan_changes", "area_ha", {"Diện tích hiện nay (ha)", "Area now (ha)"}},
+    {"plan_changes", "plan_area_ha", {"Diện tích quy hoạch (ha)", "Area planned (ha)"}},
+    {"plan_changes", "delta_ha", {"Chênh lệch diện tích (ha)", "Change in area (ha)"}},
+    {"plan_changes", "gained_ha", {"Diện tích tăng thêm (ha)", "Land gained (ha)"}},
+    {"plan_changes", "lost_ha", {"Diện tích giảm đi (ha)", "Land lost (ha)"}},
     /* findings */
     {"findings", "kind", {"Mã vấn đề", "Code"}},
     {"findings", "layer", {"Lớp dữ liệu", "Layer"}},
@@ -61,6 +70,8 @@ static const alias aliases[] = {
     {NULL, "confl_top", {"Loại đất xung đột nhiều nhất", "Class with most conflict"}},
     {NULL, "vill_near", {"Số làng nghề trong bán kính", "Craft villages within the radius"}},
     {NULL, "flags", {"Vấn đề phát hiện", "Findings"}},
+    {NULL, "change", {"Thay đổi theo quy hoạch", "Change in the plan"}},
+    {NULL, "wwtp", {"Xử lý nước thải", "Wastewater treatment"}},
 };
 
 /* ccgis_field_alias: see internal.h. */

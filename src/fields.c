@@ -39,7 +39,26 @@ static const column_doc docs[] = {
     {"clusters", "confl_pct", "%", "confl_ha / area_ha x 100"},
     {"clusters", "confl_top", "", "the conflicting class with the largest area"},
     {"clusters", "vill_near", "count", "craft villages within radius_m of the cluster"},
-    {"clusters", "flags", "", "kinds of the findings about the cluster, separated by ';'"},
+    {"clusters", "flags", "",
+     "kinds of the findings about the cluster, and its programme flags (NOT_STARTED, "
+     "NO_PLAN_1500), separated by ';'"},
+    {"clusters", "change", "",
+     "change class of the cluster's group against the [plan] layer: unchanged, expanded, "
+     "reduced, moved, removed, merged, split"},
+    {"clusters", "wwtp", "",
+     "wastewater plant: compliant (one meeting the standard inside or within max_m), "
+     "not_compliant (only plants that do not), none"},
+    {"plan_changes", "cluster_id", "", "ids of today's clusters of the group, joined by ', '"},
+    {"plan_changes", "plan_id", "", "ids of the planned clusters of the group, joined by ', '"},
+    {"plan_changes", "change", "",
+     "change class: unchanged, expanded, reduced, moved, new, removed, merged, split"},
+    {"plan_changes", "area_ha", "ha", "geodesic area of the union of today's clusters"},
+    {"plan_changes", "plan_area_ha", "ha", "geodesic area of the union of the planned clusters"},
+    {"plan_changes", "delta_ha", "ha", "plan_area_ha - area_ha"},
+    {"plan_changes", "gained_ha", "ha", "planned land not in today's clusters"},
+    {"plan_changes", "lost_ha", "ha",
+     "today's land not in the planned clusters (area_ha + gained_ha - lost_ha = "
+     "plan_area_ha)"},
     {"cluster_zones", "cluster_id", "", "id of the cluster ([clusters] id)"},
     {"cluster_zones", "class", "", "land-use class of the zones under the piece"},
     {"cluster_zones", "area_m2", "m²", "geodesic area of the piece"},

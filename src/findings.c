@@ -15,7 +15,8 @@ static const char *const kind_names[CCGIS_FINDING_KINDS] = {
     "STRADDLES_DISTRICTS", "OUTSIDE_DISTRICTS", "ZONING_CONFLICT",
     "ZONING_OVERLAP",      "ZONING_GAP",        "ZONE_REPAIRED",
     "ZONE_SKIPPED",        "ZONE_UNCLASSIFIED", "AREA_MISMATCH",
-    "NEEDS_MANUAL_FIX",    "OVERLAP",
+    "NEEDS_MANUAL_FIX",    "OVERLAP",           "WWTP_MISSING",
+    "RELOCATION_GAP",
 };
 
 _Static_assert(CCGIS_SAY_WORDS == CCGIS_FINDING_WORDS && CCGIS_SAY_FIGURES == CCGIS_FINDING_FIGURES,
@@ -105,6 +106,21 @@ static const char *const sentences[CCGIS_SAY_FORMS][2] = {
                                     "quận/huyện — hãy điền tên cho đối tượng này",
                                     "district feature {w0} has no name ({w1} = NULL or blank): "
                                     "its {f0.2} ha count as in no district -- give it its name"},
+    [CCGIS_SAY_WWTP_NONE] = {"cụm {w0} đang hoạt động nhưng không có trạm xử lý nước thải nào "
+                             "trong cụm hoặc cách cụm không quá {f0.0} m",
+                             "cluster {w0} is operating but no wastewater-treatment plant lies "
+                             "inside it or within {f0.0} m"},
+    [CCGIS_SAY_WWTP_FAILS] = {"cụm {w0} đang hoạt động nhưng trạm xử lý nước thải {w1} (cách "
+                              "{f1.0} m) chưa đạt quy chuẩn kỹ thuật quốc gia",
+                              "cluster {w0} is operating but its wastewater-treatment plant "
+                              "{w1} ({f1.0} m away) does not meet the national technical "
+                              "standard"},
+    [CCGIS_SAY_RELOCATION_GAP] = {"làng nghề {w0} ({w1}): không có cụm hiện có hay cụm quy "
+                                  "hoạch nào trong bán kính {f0.0} m; cụm quy hoạch gần nhất "
+                                  "là {w2}, cách {f1.2} km",
+                                  "craft village {w0} ({w1}): no current or planned cluster "
+                                  "within {f0.0} m; the nearest planned cluster is {w2}, "
+                                  "{f1.2} km away"},
 };
 
 /* ccgis_finding_kind_name: see findings.h. */

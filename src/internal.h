@@ -520,6 +520,10 @@ typedef enum ccgis_finding_form {
     CCGIS_SAY_DECLARED_BAD,  /* w0 cluster, w1 field, w2 its value; x0 ha */
     CCGIS_SAY_MISMATCH,      /* w0 cluster, w1 field; x0 ha, x1 ha declared, x2 %, x3 % allowed */
     CCGIS_SAY_DISTRICT_NO_NAME, /* w0 district feature, w1 name field; x0 ha */
+    CCGIS_SAY_WWTP_NONE,        /* w0 cluster; x0 max_m */
+    CCGIS_SAY_WWTP_FAILS,       /* w0 cluster, w1 plant; x0 max_m, x1 its distance m */
+    CCGIS_SAY_RELOCATION_GAP,   /* w0 village, w1 its name, w2 nearest planned cluster;
+                                   x0 radius m, x1 its distance km */
     CCGIS_SAY_FORMS
 } ccgis_finding_form;
 
@@ -606,7 +610,9 @@ GEOSGeometry *ccgis_geom_multi(ccgis_ctx *ctx, const GEOSGeometry *g);
 /* ---- run.c, report.c ---------------------------------------------------- */
 
 /* The layers a job writes, in this order. */
-enum { L_CLUSTERS, L_ZONES, L_DISTRICTS, L_VILLAGES, L_FINDINGS, L_COUNT };
+enum { L_CLUSTERS, L_ZONES, L_DISTRICTS, L_VILLAGES, L_FINDINGS, L_PLAN_CHANGES, L_COUNT };
+
+typedef struct ccgis_programme ccgis_programme; /* programme_run.c */
 
 /* Everything a run computes; run.c fills it, report.c and workbook.c tell it. */
 typedef struct run_data {
@@ -632,11 +638,119 @@ typedef struct run_data {
                                  carrying the district's figures), SIZE_MAX if nameless */
     GEOSGeometry **dgeom;     /* [districts->n] at a district's first feature: the union of
                                  its features; else NULL */
+    size_t *village_district; /* [villages->n] the district counting each village (its
+                                 first feature), SIZE_MAX if none; NULL without both */
+    ccgis_layer *plan_layer;  /* [plan]: the planned clusters; NULL without */
+    ccgis_layer *plants;      /* [wastewater]: the plants; NULL without */
+    ccgis_programme *prog;    /* the programme's figures (programme_run.c); NULL when the
+                                 job has no [plan], [wastewater] nor programme field */
     GDALDatasetH layers[L_COUNT]; /* the layers as written; NULL when not part of the job */
     ccgis_progress_fn progress;   /* the run's, for the steps after analyse() (may be NULL) */
     void *progress_arg;
     double phase_s[CCGIS_PHASES];  /* wall seconds per phase */
 } run_data;
+
+/*
+ * ccgis_run_load_input -- load one input of the job as the run loads its
+ * inputs (run.c): failures prefixed with the job file line; progress into
+ * [base, base + span] of the run's (d->progress may be NULL then).
+ */
+ccgis_status ccgis_run_load_input(run_data *d, const ccgis_job_input *in, const char *id_field,
+                                  ccgis_role role, const char *what, ccgis_layer **out,
+                                  ccgis_progress_fn fn, void *arg, double base, double span);
+
+/* ---- programme_run.c: [plan], [wastewater], the programme fields ------- */
+
+/*
+ * ccgis_programme_load -- load the [plan] and [wastewater] layers of the
+ * job into d->plan_layer and d->plants (each only when its section is
+ * given).  Returns CCGIS_OK or the loading failure, with its job file line.
+ */
+ccgis_status ccgis_programme_load(run_data *d, ccgis_progress_fn fn, void *arg);
+
+/*
+ * ccgis_programme_analyse -- the programme's figures into d->prog (NULL
+ * when the job asks for none): the plan changes, the plants' states, the
+ * programme fields read, the relocation gaps, their findings (WWTP_MISSING,
+ * RELOCATION_GAP) and the clusters' programme flags appended to d->flags.
+ * Runs after the districts are aggregated and the flags made.  Checks that
+ * the change groups add up to today's and the planned union areas.
+ * Returns CCGIS_OK or a failure (recorded).
+ */
+ccgis_status ccgis_programme_analyse(run_data *d);
+
+/* ccgis_programme_free -- release d->prog's figures; NULL accepted. */
+void ccgis_programme_free(ccgis_ctx *ctx, ccgis_programme *p);
+
+/*
+ * ccgis_programme_table -- the plan_changes layer (one feature per group of
+ * matched clusters) into *out, a one-layer result dataset; NULL when the
+ * job has no [plan].  Returns CCGIS_OK or a failure (recorded).
+ */
+ccgis_status ccgis_programme_table(run_data *d, GDALDatasetH *out);
+
+/* The machine names of cluster i's change class and plant state, "" when the
+ * job has no [plan] / [wastewater]. */
+const char *ccgis_programme_change_of(const run_data *d, size_t i);
+const char *ccgis_programme_wwtp_of(const run_data *d, size_t i);
+
+/* A column of a programme table: what it holds decides how it is written. */
+typedef enum ccgis_pcol_kind {
+    CCGIS_PC_TEXT,   /* text (NULL: the column's `blank` text, "" in summary.json) */
+    CCGIS_PC_CHANGE, /* a change class (ccgis_change_kind in v): translated / machine name */
+    CCGIS_PC_WWTP,   /* a plant state (ccgis_wwtp_state in v): translated / machine name */
+    CCGIS_PC_COUNT,  /* a whole number */
+    CCGIS_PC_HA,     /* hectares, 2 decimals */
+    CCGIS_PC_PCT,    /* a percentage, 1 decimal */
+    CCGIS_PC_KM,     /* kilometres, 2 decimals */
+    CCGIS_PC_YEAR    /* a year, not grouped */
+} ccgis_pcol_kind;
+
+typedef struct ccgis_pcol {
+    const char *key;     /* its name in summary.json */
+    ccgis_text_id head;  /* its heading in report.md and the workbook */
+    ccgis_pcol_kind kind;
+    ccgis_text_id blank; /* CCGIS_PC_TEXT: shown for NULL (CCGIS_TEXT_COUNT: "") */
+} ccgis_pcol;
+
+typedef struct ccgis_pcell {
+    char *text; /* CCGIS_PC_TEXT: owned, may be NULL */
+    double v;   /* the others; NaN: blank */
+} ccgis_pcell;
+
+/* One table of the programme, as report.md, summary.json and the workbook
+ * show it. */
+typedef struct ccgis_ptable {
+    const char *key;     /* its name in summary.json's "programme" */
+    ccgis_text_id title; /* its heading */
+    ccgis_text_id about; /* the sentence under the heading */
+    int from_to;         /* columns 1-4 are now n, ha, plan n, ha: report.md adds
+                            "N cụm / X ha → M cụm / Y ha" */
+    size_t ncols, nrows, cap_rows; /* cap_rows: rows allocated, >= nrows */
+    const ccgis_pcol *cols; /* [ncols] static */
+    ccgis_pcell *cells;     /* [nrows * ncols], row by row */
+} ccgis_ptable;
+
+/* The programme's tables, in the order shown; *n set.  Borrowed from d->prog
+ * (NULL, *n = 0, without). */
+const ccgis_ptable *ccgis_programme_tables(const run_data *d, size_t *n);
+
+/* The programme's headline figures, for the report's sentences and
+ * summary.json. */
+typedef struct ccgis_pfigures {
+    int has_plan, has_wwtp, has_gaps;
+    size_t now_n, plan_n;          /* clusters of each layer */
+    double now_union_m2, plan_union_m2;
+    size_t plants, plants_unused;
+    double max_m;
+    size_t wwtp_count[3];          /* clusters per ccgis_wwtp_state */
+    size_t operating, operating_compliant;
+    size_t villages, gaps;
+    double radius_m;
+} ccgis_pfigures;
+
+/* ccgis_programme_figures -- d->prog's headline figures; 0 without. */
+int ccgis_programme_figures(const run_data *d, ccgis_pfigures *out);
 
 /*
  * ccgis_write_report -- write report.md and summary.json for a finished

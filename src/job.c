@@ -20,7 +20,9 @@
 #include "internal.h"
 
 /* How a key's value is kept. */
-typedef enum { K_TEXT, K_PATH, K_FORMATS, K_LIST, K_NUMBER, K_LANG, K_BREAKS } key_kind;
+typedef enum {
+    K_TEXT, K_PATH, K_FORMATS, K_LIST, K_NUMBER, K_LANG, K_BREAKS, K_STATUSES
+} key_kind;
 
 /* One allowed key of a section: where its value and its line go. */
 typedef struct key_def {
@@ -64,6 +66,13 @@ static const key_def cluster_keys[] = {
     {"status", K_TEXT, IN(status), IN(line_status)},
     {"declared_ha", K_TEXT, IN(declared), IN(line_declared)},
     {"declared_tol_pct", K_NUMBER, JOB(declared_tol_pct), NO_LINE},
+    {"operating", K_STATUSES, 0, JOB(line_operating)},
+    {"year_set_up", K_TEXT, IN(year_set_up), IN(line_year_set_up)},
+    {"construction_start", K_TEXT, IN(construction_start), IN(line_construction_start)},
+    {"plan_1500", K_TEXT, IN(plan_1500), IN(line_plan_1500)},
+    {"clearance_pct", K_TEXT, IN(clearance_pct), IN(line_clearance_pct)},
+    {"enterprises", K_TEXT, IN(enterprises), IN(line_enterprises)},
+    {"workers", K_TEXT, IN(workers), IN(line_workers)},
     {NULL, 0, 0, 0},
 };
 static const key_def district_keys[] = {
@@ -86,6 +95,22 @@ static const key_def village_keys[] = {
     {NULL, 0, 0, 0},
 };
 
+static const key_def plan_keys[] = {
+    INPUT_KEYS,
+    {"id", K_TEXT, IN(id), IN(line_id)},
+    {"name", K_TEXT, IN(name), IN(line_name)},
+    {"status", K_TEXT, IN(status), IN(line_status)},
+    {NULL, 0, 0, 0},
+};
+static const key_def wastewater_keys[] = {
+    INPUT_KEYS,
+    {"id", K_TEXT, IN(id), IN(line_id)},
+    {"name", K_TEXT, IN(name), IN(line_name)},
+    {"standard_met", K_TEXT, IN(standard_met), IN(line_standard_met)},
+    {"max_m", K_NUMBER, JOB(wwtp_max_m), NO_LINE},
+    {NULL, 0, 0, 0},
+};
+
 static const key_def style_keys[] = {
     {"conflict_breaks", K_BREAKS, 0, JOB(line_conflict_breaks)},
     {NULL, 0, 0, 0},
@@ -103,7 +128,7 @@ typedef struct parse {
     int indented;     /* the current line starts with blanks (libinih: a continuation) */
     int long_line;   /* a line too long for libinih was met (its number) */
     ccgis_status st; /* first failure */
-    unsigned seen[6][16]; /* keys given, per section, to refuse repeats */
+    unsigned seen[8][32]; /* keys given, per section, to refuse repeats */
 } parse;
 
 static int fail(parse *p, const char *fmt, ...) CCGIS_PRINTF(2, 3);
@@ -311,6 +336,51 @@ static int parse_allowed(parse *p, const char *value)
 }
 
 /*
+ * Parse a list of status values, "đang hoạt động, operating": separated by
+ * ',' or ';' only (a status has spaces), each trimmed, into *slot (a
+ * NULL-terminated list replacing the one there).
+ */
+static int parse_statuses(parse *p, const char *value, char ***slot)
+{
+    static const char seps[] = ",;";
+    size_t n = 1;
+    for (const char *c = value; *c; c++)
+        n += strchr(seps, *c) != NULL;
+    char **list = ccgis_calloc(p->ctx, n + 1, sizeof *list);
+    if (!list)
+        return 0;
+    size_t k = 0;
+    for (const char *s = value; *s;) {
+        size_t len = strcspn(s, seps);
+        const char *a = s, *b = s + len;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (b > a && !(list[k++] = strndup(a, (size_t)(b - a)))) {
+            for (size_t i = 0; i + 1 < k; i++)
+                free(list[i]);
+            free(list);
+            ccgis_nomem(p->ctx);
+            return 0;
+        }
+        s += len;
+        if (*s)
+            s++;
+    }
+    if (k == 0) {
+        free(list);
+        return fail(p, "[clusters] operating is empty -- give the status values that mean "
+                       "operating, e.g. operating = đang hoạt động, operating");
+    }
+    for (char **o = *slot; o && *o; o++)
+        free(*o);
+    free(*slot);
+    *slot = list;
+    return 1;
+}
+
+/*
  * Parse "5, 10, 20, 50" (',', ';' or spaces between; "10%" is 10) into the
  * job's conflict breaks: percentages, ascending, each above 0 and below 100
  * (the classes always start at 0 % and end at 100 %).
@@ -358,9 +428,9 @@ static int parse_breaks(parse *p, const char *value)
 /* The key table and target struct of a section; -1 when unknown. */
 static int section_index(const char *section)
 {
-    static const char *const names[] = {"job", "clusters", "districts", "zoning", "villages",
-                                        "style"};
-    for (int i = 0; i < 6; i++)
+    static const char *const names[] = {"job",      "clusters", "districts", "zoning",
+                                        "villages", "style",    "plan",      "wastewater"};
+    for (int i = 0; i < 8; i++)
         if (strcmp(section, names[i]) == 0)
             return i;
     return -1;
@@ -372,21 +442,22 @@ static int on_key(void *arg, const char *section, const char *name, const char *
     parse *p = arg;
     ccgis_job *job = p->job;
     static const key_def *const tables[] = {job_keys,    cluster_keys, district_keys,
-                                            zoning_keys, village_keys, style_keys};
+                                            zoning_keys, village_keys, style_keys,
+                                            plan_keys,   wastewater_keys};
     int si = section_index(section);
     if (!section[0]) {
         if (p->bad_header)
             p->line = p->bad_header;
         return fail(p, p->bad_header ? "not a job file line -- write [section] or key = value"
                                      : "'%s' comes before any [section] -- put it under [job], "
-                                       "[clusters], [districts], [zoning], [villages] or "
-                                       "[style]",
+                                       "[clusters], [districts], [zoning], [villages], "
+                                       "[plan], [wastewater] or [style]",
                     name);
     }
     if (si < 0) {
         p->line = p->section_line;
         return fail(p, "unknown section [%s] -- the sections are [job], [clusters], [districts], "
-                       "[zoning], [villages], [style]",
+                       "[zoning], [villages], [plan], [wastewater], [style]",
                     section);
     }
     int ki = -1;
@@ -414,6 +485,8 @@ static int on_key(void *arg, const char *section, const char *name, const char *
                           : si == 2 ? &job->districts
                           : si == 3 ? &job->zoning
                           : si == 4 ? &job->villages
+                          : si == 6 ? &job->plan
+                          : si == 7 ? &job->wastewater
                                     : NULL;
     char *base = in ? (char *)in : (char *)job;
     if (in && !in->present) {
@@ -431,6 +504,8 @@ static int on_key(void *arg, const char *section, const char *name, const char *
     case K_LIST:
         job->line_allowed = p->line;
         return parse_allowed(p, value);
+    case K_STATUSES:
+        return parse_statuses(p, value, &job->operating);
     case K_LANG:
         if (!ccgis_lang_from_name(value, &job->lang))
             return fail(p, "[%s] lang = %s is not a language ccgis writes -- give vi "
@@ -511,11 +586,13 @@ static ccgis_status validate(ccgis_ctx *ctx, ccgis_job *job)
         {&job->districts, "districts", "name = FIELD", IN(name),
          "the field naming each district"},
         {&job->zoning, "zoning", "class = FIELD", IN(klass), "the field with the land-use code"},
+        {&job->plan, "plan", "id = FIELD", IN(id),
+         "the field holding each planned cluster's id (equal ids match today's clusters)"},
     };
     const ccgis_job_input *all[] = {&job->clusters, &job->districts, &job->zoning,
-                                    &job->villages};
-    const char *names[] = {"clusters", "districts", "zoning", "villages"};
-    for (int i = 0; i < 4; i++)
+                                    &job->villages, &job->plan,      &job->wastewater};
+    const char *names[] = {"clusters", "districts", "zoning", "villages", "plan", "wastewater"};
+    for (int i = 0; i < 6; i++)
         if (all[i]->present && !all[i]->source)
             return missing(ctx, job, all[i]->line, names[i], "source = FILE",
                            "the layer to read, relative to the job file");
@@ -557,6 +634,15 @@ static ccgis_status validate(ccgis_ctx *ctx, ccgis_job *job)
             if (!(job->allowed[i] = ccgis_strdup(ctx, defaults[i])))
                 return CCGIS_ERR_NOMEM;
     }
+    if (!job->operating) {
+        static const char *const defaults[] = {"đang hoạt động", "operating"};
+        job->operating = ccgis_calloc(ctx, 3, sizeof *job->operating);
+        if (!job->operating)
+            return CCGIS_ERR_NOMEM;
+        for (int i = 0; i < 2; i++)
+            if (!(job->operating[i] = ccgis_strdup(ctx, defaults[i])))
+                return CCGIS_ERR_NOMEM;
+    }
     if (!job->name) {
         const char *b = strrchr(job->path, '/');
         job->name = ccgis_strdup(ctx, b ? b + 1 : job->path);
@@ -578,6 +664,7 @@ ccgis_status ccgis_job_read(ccgis_ctx *ctx, const char *path, ccgis_job **out)
     job->sliver = 1e-4;
     job->sliver_m2 = 1.0;
     job->declared_tol_pct = 5.0;
+    job->wwtp_max_m = CCGIS_WWTP_MAX_M_DEFAULT;
     static const double breaks[] = {5, 10, 20, 50}; /* [style] conflict_breaks */
     memcpy(job->conflict_breaks, breaks, sizeof breaks);
     job->n_conflict_breaks = 4;
@@ -673,7 +760,14 @@ static ccgis_status check_input(ccgis_ctx *ctx, const ccgis_job *job, const ccgi
                   {in->name, "name", in->line_name},
                   {in->status, "status", in->line_status},
                   {in->klass, "class", in->line_class},
-                  {in->declared, "declared_ha", in->line_declared}};
+                  {in->declared, "declared_ha", in->line_declared},
+                  {in->year_set_up, "year_set_up", in->line_year_set_up},
+                  {in->construction_start, "construction_start", in->line_construction_start},
+                  {in->plan_1500, "plan_1500", in->line_plan_1500},
+                  {in->clearance_pct, "clearance_pct", in->line_clearance_pct},
+                  {in->enterprises, "enterprises", in->line_enterprises},
+                  {in->workers, "workers", in->line_workers},
+                  {in->standard_met, "standard_met", in->line_standard_met}};
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int decoded = 0; /* the names read as the layer's text (a legacy .dbf's) */
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && st == CCGIS_OK; i++) {
@@ -717,8 +811,10 @@ ccgis_status ccgis_job_check(ccgis_ctx *ctx, const ccgis_job *job)
     ccgis_gdal_begin(ctx);
     if ((st = check_input(ctx, job, &job->clusters, "clusters")) == CCGIS_OK &&
         (st = check_input(ctx, job, &job->districts, "districts")) == CCGIS_OK &&
-        (st = check_input(ctx, job, &job->zoning, "zoning")) == CCGIS_OK)
-        st = check_input(ctx, job, &job->villages, "villages");
+        (st = check_input(ctx, job, &job->zoning, "zoning")) == CCGIS_OK &&
+        (st = check_input(ctx, job, &job->villages, "villages")) == CCGIS_OK &&
+        (st = check_input(ctx, job, &job->plan, "plan")) == CCGIS_OK)
+        st = check_input(ctx, job, &job->wastewater, "wastewater");
     ccgis_gdal_end(ctx);
     return st;
 }
@@ -863,6 +959,13 @@ static void input_clear(ccgis_job_input *in)
     free(in->x);
     free(in->y);
     free(in->keep_fields);
+    free(in->year_set_up);
+    free(in->construction_start);
+    free(in->plan_1500);
+    free(in->clearance_pct);
+    free(in->enterprises);
+    free(in->workers);
+    free(in->standard_met);
 }
 
 /* ccgis_job_free: see job.h. */
@@ -874,9 +977,14 @@ ccgis_job *ccgis_job_free(ccgis_job *job)
     input_clear(&job->districts);
     input_clear(&job->zoning);
     input_clear(&job->villages);
+    input_clear(&job->plan);
+    input_clear(&job->wastewater);
     for (char **a = job->allowed; a && *a; a++)
         free(*a);
     free(job->allowed);
+    for (char **a = job->operating; a && *a; a++)
+        free(*a);
+    free(job->operating);
     free(job->path);
     free(job->name);
     free(job->output);

@@ -13,6 +13,9 @@
 
 _Static_assert(T_FK_LAST == T_FK_FIRST + CCGIS_FINDING_KINDS - 1,
                "one finding-kind label per ccgis_finding_kind");
+_Static_assert(T_CH_LAST == T_CH_FIRST + CCGIS_CHANGE_KINDS - 1,
+               "one label per ccgis_change_kind");
+_Static_assert(T_WW_LAST == T_WW_FIRST + CCGIS_WWTP_COMPLIANT, "one label per ccgis_wwtp_state");
 
 /* ---- languages ------------------------------------------------------------ */
 
@@ -274,6 +277,7 @@ static const char *const texts[CCGIS_TEXT_COUNT][2] = {
     [T_SH_VILLAGES] = {"Làng nghề", "Craft villages"},
     [T_SH_FINDINGS] = {"Vấn đề dữ liệu", "Findings"},
     [T_SH_INPUTS] = {"Nguồn dữ liệu", "Inputs"},
+    [T_SH_PROGRAMME] = {"Tiến độ chương trình", "Programme progress"},
 
     [T_STATUS] = {"Trạng thái", "Status"},
     [T_N_CLUSTERS] = {"Số cụm", "Clusters"},
@@ -341,6 +345,8 @@ static const char *const texts[CCGIS_TEXT_COUNT][2] = {
     [T_L_DISTRICTS] = {"Quận/huyện", "Districts"},
     [T_L_ZONING] = {"Quy hoạch sử dụng đất", "Land-use zoning"},
     [T_L_VILLAGES] = {"Làng nghề", "Craft villages"},
+    [T_L_PLAN] = {"Cụm công nghiệp quy hoạch", "Planned clusters"},
+    [T_L_WASTEWATER] = {"Trạm xử lý nước thải", "Wastewater-treatment plants"},
     [T_K_CLUSTERS] = {"Số cụm công nghiệp", "Industrial clusters"},
     [T_K_AREA] = {"Tổng diện tích (ha)", "Area in all (ha)"},
     [T_K_UNION] = {"Diện tích, phần chồng lấn tính một lần (ha)",
@@ -362,6 +368,42 @@ static const char *const texts[CCGIS_TEXT_COUNT][2] = {
     [T_K_MEASURES] = {"Cách đo", "Measures"},
     [T_MEASURES] = {"diện tích trắc địa trên ellipsoid WGS 84, ha; khoảng cách trắc địa, m",
                     "geodesic areas on the WGS 84 ellipsoid, ha; geodesic distances, m"},
+    [T_P_CHANGE] = {"Thay đổi", "Change"},
+    [T_P_GROUPS] = {"Số nhóm cụm", "Groups"},
+    [T_P_NOW_N] = {"Số cụm hiện nay", "Clusters now"},
+    [T_P_NOW_HA] = {"Diện tích hiện nay (ha)", "Area now (ha)"},
+    [T_P_PLAN_N] = {"Số cụm quy hoạch", "Clusters planned"},
+    [T_P_PLAN_HA] = {"Diện tích quy hoạch (ha)", "Area planned (ha)"},
+    [T_P_GAINED_HA] = {"Diện tích tăng thêm (ha)", "Land gained (ha)"},
+    [T_P_LOST_HA] = {"Diện tích giảm đi (ha)", "Land lost (ha)"},
+    [T_P_WWTP] = {"Xử lý nước thải", "Wastewater treatment"},
+    [T_P_OPERATING] = {"Số cụm đang hoạt động", "Operating clusters"},
+    [T_P_OP_COMPLIANT] = {"Số cụm đang hoạt động có trạm đạt quy chuẩn",
+                          "Operating clusters with a compliant plant"},
+    [T_P_OP_SHARE] = {"Tỷ lệ cụm đang hoạt động có trạm đạt quy chuẩn (%), mục tiêu 100 %",
+                      "Share of operating clusters with a compliant plant (%), target 100%"},
+    [T_P_YEAR_SET_UP] = {"Năm thành lập", "Year set up"},
+    [T_P_CLEARANCE] = {"Giải phóng mặt bằng (%)", "Site cleared (%)"},
+    [T_P_ENTERPRISES] = {"Số doanh nghiệp, hộ sản xuất", "Enterprises and households"},
+    [T_P_WORKERS] = {"Số lao động", "Workers"},
+    [T_P_GAPS] = {"Số làng nghề không có cụm phục vụ", "Villages no cluster serves"},
+    [T_P_NEAR_PLAN] = {"Cụm quy hoạch gần nhất", "Nearest planned cluster"},
+    [T_P_NEAR_KM] = {"Khoảng cách (km)", "Distance (km)"},
+    [T_P_FROM_TO] = {"Hiện nay → quy hoạch", "Now → planned"},
+    [T_P_NONE] = {"(không có)", "(none)"},
+    [T_CH_FIRST + CCGIS_CHANGE_UNCHANGED] = {"giữ nguyên", "unchanged"},
+    [T_CH_FIRST + CCGIS_CHANGE_EXPANDED] = {"mở rộng", "expanded"},
+    [T_CH_FIRST + CCGIS_CHANGE_REDUCED] = {"thu hẹp", "reduced"},
+    [T_CH_FIRST + CCGIS_CHANGE_MOVED] = {"dời vị trí", "moved"},
+    [T_CH_FIRST + CCGIS_CHANGE_NEW] = {"thành lập mới", "new"},
+    [T_CH_FIRST + CCGIS_CHANGE_REMOVED] = {"đưa ra khỏi quy hoạch", "removed"},
+    [T_CH_FIRST + CCGIS_CHANGE_MERGED] = {"sáp nhập", "merged"},
+    [T_CH_FIRST + CCGIS_CHANGE_SPLIT] = {"tách", "split"},
+    [T_WW_FIRST + CCGIS_WWTP_NONE] = {"không có trạm", "no plant"},
+    [T_WW_FIRST + CCGIS_WWTP_NOT_COMPLIANT] = {"có trạm chưa đạt quy chuẩn",
+                                               "plant not meeting the standard"},
+    [T_WW_FIRST + CCGIS_WWTP_COMPLIANT] = {"có trạm đạt quy chuẩn",
+                                           "plant meeting the standard"},
     [T_FK_FIRST + CCGIS_GEOMETRY_SKIPPED] = {"Hình học bị bỏ qua", "Geometry skipped"},
     [T_FK_FIRST + CCGIS_GEOMETRY_REPAIRED] = {"Hình học đã được sửa", "Geometry repaired"},
     [T_FK_FIRST + CCGIS_CLUSTER_OVERLAP] = {"Các cụm chồng lấn nhau", "Clusters overlap"},
@@ -381,6 +423,11 @@ static const char *const texts[CCGIS_TEXT_COUNT][2] = {
     [T_FK_FIRST +
         CCGIS_NEEDS_MANUAL_FIX] = {"Cần sửa ranh giới thủ công", "Boundary to fix by hand"},
     [T_FK_FIRST + CCGIS_OVERLAP] = {"Chồng lấn", "Overlap"},
+    [T_FK_FIRST + CCGIS_WWTP_MISSING] = {"Cụm đang hoạt động chưa có trạm xử lý nước thải đạt "
+                                         "quy chuẩn",
+                                         "Operating cluster without a compliant wastewater plant"},
+    [T_FK_FIRST + CCGIS_RELOCATION_GAP] = {"Làng nghề không có cụm nào phục vụ",
+                                           "Craft village no cluster serves"},
     [R_MADE_BY] = {"Lập bằng ccgis {w0} ({w1}) từ tệp công việc `{w2}`.",
                    "Produced by ccgis {w0} ({w1}) from the job file `{w2}`."},
     [R_MEASURES] = {"Diện tích là diện tích trắc địa trên ellipsoid WGS 84, tính bằng ha",
@@ -474,6 +521,53 @@ static const char *const texts[CCGIS_TEXT_COUNT][2] = {
     [R_OUT_LAYERS_IN] = {"Các lớp ở dạng ", "Layers in "},
     [R_OUT_GEOJSON] = {"Các lớp GeoJSON: WGS 84 (EPSG:4326), theo RFC 7946.",
                        "GeoJSON layers: WGS 84 (EPSG:4326), as RFC 7946 requires."},
+    [R_H_PROGRAMME] = {"Tiến độ chương trình", "Programme progress"},
+    [R_P_TOTALS] = {"Hiện nay {w0} cụm / {w1} ha → quy hoạch {w2} cụm / {w3} ha (phần chồng "
+                    "lấn tính một lần).",
+                    "Now {w0} clusters / {w1} ha → planned {w2} clusters / {w3} ha (overlaps "
+                    "counted once)."},
+    [R_P_FROM_TO] = {"{w0} cụm / {w1} ha → {w2} cụm / {w3} ha",
+                     "{w0} clusters / {w1} ha → {w2} clusters / {w3} ha"},
+    [R_P_WWTP_SAY] = {"{w0} trạm xử lý nước thải, trong đó {w1} trạm không phục vụ cụm nào "
+                      "(cách mọi cụm quá {w2} m). {w3} trong {w4} cụm đang hoạt động có trạm "
+                      "đạt quy chuẩn kỹ thuật quốc gia: {w5}, so với mục tiêu 100 %.",
+                      "{w0} wastewater-treatment plants, {w1} of them serving no cluster (more "
+                      "than {w2} m from every one). {w3} of the {w4} operating clusters have a "
+                      "plant meeting the national technical standard: {w5}, against the 100% "
+                      "target."},
+    [R_P_GAPS_SAY] = {"{w0} trong {w1} làng nghề không có cụm hiện có hay cụm quy hoạch nào "
+                      "trong bán kính {w2} m.",
+                      "{w0} of the {w1} craft villages have no current or planned cluster "
+                      "within {w2} m."},
+    [R_P_CHANGES] = {"Hiện nay và quy hoạch, theo loại thay đổi", "Now and planned, by change"},
+    [R_PA_CHANGES] = {"Cụm hiện nay được ghép với cụm quy hoạch cùng mã, nếu không thì với cụm "
+                      "có phần diện tích chung ít nhất bằng một nửa cụm nhỏ hơn; mỗi nhóm cụm "
+                      "ghép với nhau có một loại thay đổi (lớp plan_changes).",
+                      "Today's clusters are matched to planned ones with the same id, else to "
+                      "those sharing at least half of the smaller one's area; each group of "
+                      "matched clusters has one change (the plan_changes layer)."},
+    [R_P_BY_DISTRICT] = {"Hiện nay và quy hoạch, theo quận/huyện", "Now and planned, by district"},
+    [R_P_BY_STATUS] = {"Hiện nay và quy hoạch, theo trạng thái", "Now and planned, by status"},
+    [R_P_WWTP] = {"Xử lý nước thải", "Wastewater treatment"},
+    [R_PA_WWTP] = {"Một trạm phục vụ cụm khi nằm trong cụm hoặc cách ranh giới cụm không quá "
+                   "max_m (khoảng cách trắc địa).",
+                   "A plant serves a cluster when it lies inside it or within max_m of its "
+                   "boundary (geodesic distance)."},
+    [R_P_NOT_STARTED] = {"Cụm thành lập năm 2018–2020 chưa khởi công xây dựng hạ tầng",
+                         "Clusters set up in 2018–2020 not yet under construction"},
+    [R_PA_NOT_STARTED] = {"Cụm có năm thành lập từ 2018 đến 2020 và chưa có ngày khởi công.",
+                          "Clusters whose year of setting up is 2018 to 2020 and that have no "
+                          "construction start."},
+    [R_P_NO_1500] = {"Cụm chưa có quy hoạch chi tiết 1/500 được phê duyệt",
+                     "Clusters without an approved 1/500 detailed plan"},
+    [R_P_PEOPLE] = {"Doanh nghiệp và lao động, theo quận/huyện và trạng thái",
+                    "Enterprises and workers, by district and status"},
+    [R_P_GAPS_BY_DISTRICT] = {"Làng nghề không có cụm phục vụ, theo quận/huyện",
+                              "Craft villages no cluster serves, by district"},
+    [R_P_GAPS] = {"Làng nghề không có cụm hiện có hay cụm quy hoạch trong bán kính",
+                  "Craft villages with no current or planned cluster within the radius"},
+    [R_PA_GAPS] = {"Mỗi làng nghề này là một vấn đề RELOCATION_GAP.",
+                   "Each of these villages is a RELOCATION_GAP finding."},
 };
 
 /* ccgis_tr: see lang.h. */
@@ -493,7 +587,9 @@ const char *ccgis_tr_layer(ccgis_lang lang, const char *layer)
     } names[] = {{"clusters", T_L_CLUSTERS},
                  {"districts", T_L_DISTRICTS},
                  {"zoning", T_L_ZONING},
-                 {"villages", T_L_VILLAGES}};
+                 {"villages", T_L_VILLAGES},
+                 {"plan", T_L_PLAN},
+                 {"wastewater", T_L_WASTEWATER}};
     for (size_t k = 0; layer && k < sizeof names / sizeof names[0]; k++)
         if (strcmp(layer, names[k].name) == 0)
             return ccgis_tr(lang, names[k].id);

@@ -60,6 +60,7 @@ typedef enum ccgis_text_id {
     T_SH_VILLAGES,
     T_SH_FINDINGS,
     T_SH_INPUTS,
+    T_SH_PROGRAMME,
     /* workbook: headings */
     T_STATUS,
     T_N_CLUSTERS,
@@ -125,6 +126,8 @@ typedef enum ccgis_text_id {
     T_L_DISTRICTS,
     T_L_ZONING,
     T_L_VILLAGES,
+    T_L_PLAN,
+    T_L_WASTEWATER,
     /* workbook: the summary's items */
     T_K_CLUSTERS,
     T_K_AREA,
@@ -145,9 +148,36 @@ typedef enum ccgis_text_id {
     T_K_MADE_BY,
     T_K_MEASURES,
     T_MEASURES,
+    /* the programme (programme_run.c): columns */
+    T_P_CHANGE,
+    T_P_GROUPS,
+    T_P_NOW_N,
+    T_P_NOW_HA,
+    T_P_PLAN_N,
+    T_P_PLAN_HA,
+    T_P_GAINED_HA,
+    T_P_LOST_HA,
+    T_P_WWTP,
+    T_P_OPERATING,
+    T_P_OP_COMPLIANT,
+    T_P_OP_SHARE,
+    T_P_YEAR_SET_UP,
+    T_P_CLEARANCE,
+    T_P_ENTERPRISES,
+    T_P_WORKERS,
+    T_P_GAPS,
+    T_P_NEAR_PLAN,
+    T_P_NEAR_KM,
+    T_P_FROM_TO,
+    T_P_NONE,
+    /* change classes, in ccgis_change_kind order; plant states, in ccgis_wwtp_state order */
+    T_CH_FIRST,
+    T_CH_LAST = T_CH_FIRST + 7,
+    T_WW_FIRST,
+    T_WW_LAST = T_WW_FIRST + 2,
     /* finding kinds, in ccgis_finding_kind order */
     T_FK_FIRST,
-    T_FK_LAST = T_FK_FIRST + 13, /* CCGIS_FINDING_KINDS - 1: checked in lang.c */
+    T_FK_LAST = T_FK_FIRST + 15, /* CCGIS_FINDING_KINDS - 1: checked in lang.c */
 
     /* report.md: sentences ({wN}: numbers already written the language's way) */
     R_MADE_BY,  /* w0 version, w1 libraries, w2 job file */
@@ -188,6 +218,26 @@ typedef enum ccgis_text_id {
     R_H_OUTPUTS,
     R_OUT_LAYERS_IN, /* followed by the formats, then ": CRS (EPSG:n)." */
     R_OUT_GEOJSON,
+    /* the programme section */
+    R_H_PROGRAMME,
+    R_P_TOTALS,  /* w0 n now, w1 ha now, w2 n planned, w3 ha planned */
+    R_P_FROM_TO, /* the same, one cell */
+    R_P_WWTP_SAY, /* w0 plants, w1 unused, w2 max m, w3 operating compliant, w4 operating,
+                     w5 share */
+    R_P_GAPS_SAY, /* w0 gaps, w1 villages, w2 radius m */
+    R_P_CHANGES,
+    R_PA_CHANGES,
+    R_P_BY_DISTRICT,
+    R_P_BY_STATUS,
+    R_P_WWTP,
+    R_PA_WWTP,
+    R_P_NOT_STARTED,
+    R_PA_NOT_STARTED,
+    R_P_NO_1500,
+    R_P_PEOPLE,
+    R_P_GAPS_BY_DISTRICT,
+    R_P_GAPS,
+    R_PA_GAPS,
     CCGIS_TEXT_COUNT
 } ccgis_text_id;
 

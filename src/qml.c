@@ -258,6 +258,36 @@ static int conflict_classes(xmlNode *renderer, const double *breaks, size_t n, c
     return ok;
 }
 
+/* ---- the change classes ------------------------------------------------------ */
+
+/*
+ * The plan_changes layer's categories (one per change class, on `change`):
+ * each labelled with its class in the job's language, "mở rộng (expanded)".
+ * Returns 0 when out of memory.
+ */
+static int change_labels(xmlNode *renderer, ccgis_lang lang)
+{
+    for (xmlNode *c = child(child(renderer, "categories"), "category"); c; c = c->next) {
+        if (!is_elem(c, "category"))
+            continue;
+        xmlChar *v = xmlGetProp(c, BAD_CAST "value");
+        int ok = 1;
+        for (int k = 0; v && k < CCGIS_CHANGE_KINDS; k++) {
+            const char *name = ccgis_change_name((ccgis_change_kind)k);
+            if (strcmp((const char *)v, name) != 0)
+                continue;
+            char label[160];
+            snprintf(label, sizeof label, "%s (%s)",
+                     ccgis_tr(lang, (ccgis_text_id)(T_CH_FIRST + k)), name);
+            ok = set_attr(c, "label", label);
+        }
+        xmlFree(v);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
 /* ---- labels and aliases ----------------------------------------------------- */
 
 /* Point the labels at the job's field (or expression), or turn them off. */
@@ -336,6 +366,9 @@ char *ccgis_style_qml(ccgis_ctx *ctx, const ccgis_qml_spec *s)
     if (ok && s->n_breaks && renderer && attr_is(renderer, "type", "graduatedSymbol") &&
         attr_is(renderer, "attr", "confl_pct"))
         ok = conflict_classes(renderer, s->breaks, s->n_breaks, s->lang);
+    if (ok && renderer && attr_is(renderer, "type", "categorizedSymbol") &&
+        attr_is(renderer, "attr", "change"))
+        ok = change_labels(renderer, s->lang);
     if (ok)
         xmlDocDumpFormatMemoryEnc(doc, &out, &len, "UTF-8", 1);
     if (!out || len <= 0) {

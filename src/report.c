@@ -340,6 +340,182 @@ static void outputs_section(story *st, const run_data *d, json_t *doc)
                    "WGS 84", "geojson_epsg", 4326));
 }
 
+/* ---- the programme (programme_run.c) ------------------------------------- */
+
+/* A programme table's cell as report.md shows it, in the report's language. */
+static void pcell_md(story *st, const ccgis_ptable *t, size_t r, size_t c)
+{
+    const ccgis_pcol *col = &t->cols[c];
+    const ccgis_pcell *cl = &t->cells[r * t->ncols + c];
+    char b[64];
+    switch (col->kind) {
+    case CCGIS_PC_TEXT:
+        cell(st, cl->text ? cl->text
+                          : col->blank < CCGIS_TEXT_COUNT ? ccgis_tr(st->lang, col->blank) : "");
+        break;
+    case CCGIS_PC_CHANGE:
+        text(st, ccgis_tr(st->lang, (ccgis_text_id)(T_CH_FIRST + (int)cl->v)));
+        break;
+    case CCGIS_PC_WWTP:
+        text(st, ccgis_tr(st->lang, (ccgis_text_id)(T_WW_FIRST + (int)cl->v)));
+        break;
+    case CCGIS_PC_COUNT:
+        put_num(st, cl->v, 0);
+        break;
+    case CCGIS_PC_HA:
+    case CCGIS_PC_KM:
+        put_num(st, cl->v, 2);
+        break;
+    case CCGIS_PC_PCT:
+        if (isfinite(cl->v))
+            fputs(ccgis_format_pct(st->lang, cl->v, 1, b, sizeof b), st->f);
+        break;
+    case CCGIS_PC_YEAR:
+        if (isfinite(cl->v))
+            fprintf(st->f, "%.0f", cl->v);
+        break;
+    }
+}
+
+/* A programme table's cell as summary.json holds it: machine names, plain
+ * numbers, null for a blank. */
+static json_t *pcell_json(story *st, const ccgis_ptable *t, size_t r, size_t c)
+{
+    const ccgis_pcol *col = &t->cols[c];
+    const ccgis_pcell *cl = &t->cells[r * t->ncols + c];
+    switch (col->kind) {
+    case CCGIS_PC_TEXT:
+        return jstr(st, cl->text ? cl->text : "");
+    case CCGIS_PC_CHANGE:
+        return json_string(ccgis_change_name((ccgis_change_kind)(int)cl->v));
+    case CCGIS_PC_WWTP:
+        return json_string(ccgis_wwtp_name((ccgis_wwtp_state)(int)cl->v));
+    case CCGIS_PC_COUNT:
+    case CCGIS_PC_YEAR:
+        return isfinite(cl->v) ? json_integer((json_int_t)llround(cl->v)) : json_null();
+    default:
+        return isfinite(cl->v) ? json_real(cl->v) : json_null();
+    }
+}
+
+/* One programme table: "### title", its sentence, the Markdown table (with
+ * "N clusters / X ha -> M clusters / Y ha" for a now/planned table) and its
+ * rows in summary.json under t->key. */
+static void programme_table(story *st, const ccgis_ptable *t, json_t *pj)
+{
+    FILE *f = st->f;
+    fprintf(f, "\n### ");
+    text(st, ccgis_tr(st->lang, t->title));
+    fprintf(f, "\n\n");
+    if (t->about < CCGIS_TEXT_COUNT) {
+        text(st, ccgis_tr(st->lang, t->about));
+        fprintf(f, "\n\n");
+    }
+    json_t *rows = json_array();
+    if (!t->nrows) {
+        text(st, ccgis_tr(st->lang, T_P_NONE));
+        fprintf(f, "\n");
+    } else {
+        fprintf(f, "|");
+        for (size_t c = 0; c < t->ncols; c++) {
+            fprintf(f, " ");
+            cell(st, ccgis_tr(st->lang, t->cols[c].head));
+            fprintf(f, " |");
+        }
+        if (t->from_to) {
+            fprintf(f, " ");
+            cell(st, ccgis_tr(st->lang, T_P_FROM_TO));
+            fprintf(f, " |");
+        }
+        fprintf(f, "\n|");
+        for (size_t c = 0; c < t->ncols + (t->from_to != 0); c++)
+            fprintf(f, " %s |", c < t->ncols && t->cols[c].kind <= CCGIS_PC_WWTP ? "---" : "---:");
+        fprintf(f, "\n");
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        fprintf(f, "|");
+        json_t *row = json_object();
+        for (size_t c = 0; c < t->ncols; c++) {
+            fprintf(f, " ");
+            pcell_md(st, t, r, c);
+            fprintf(f, " |");
+            json_t *v = pcell_json(st, t, r, c);
+            if (!row || !v || json_object_set_new(row, t->cols[c].key, v) != 0)
+                story_fail(st, t->key);
+        }
+        if (t->from_to) {
+            const ccgis_pcell *x = &t->cells[r * t->ncols];
+            char n1[64], n2[64], n3[64], n4[64];
+            fprintf(f, " ");
+            SAY(st, R_P_FROM_TO, num(st, n1, x[1].v, 0), num(st, n2, x[2].v, 2),
+                num(st, n3, x[3].v, 0), num(st, n4, x[4].v, 2));
+            fprintf(f, " |");
+        }
+        fprintf(f, "\n");
+        jadd(st, rows, row, t->key);
+    }
+    agree(st, t->key, t->nrows, rows ? json_array_size(rows) : 0);
+    jset(st, pj, t->key, rows);
+}
+
+/*
+ * The "Programme progress" section and summary.json's "programme": today
+ * against the plan, wastewater compliance against the 100 % target, the
+ * programme fields' lists and totals, the villages no cluster serves.
+ */
+static void programme_section(story *st, const run_data *d, json_t *doc)
+{
+    ccgis_pfigures pf;
+    char n1[64], n2[64], n3[64], n4[64], n5[64], n6[64];
+    if (!ccgis_programme_figures(d, &pf))
+        return;
+    heading(st, R_H_PROGRAMME);
+    json_t *pj = json_object();
+    if (pf.has_plan) {
+        SAY(st, R_P_TOTALS, num(st, n1, (double)pf.now_n, 0), num(st, n2, pf.now_union_m2 / 1e4, 2),
+            num(st, n3, (double)pf.plan_n, 0), num(st, n4, pf.plan_union_m2 / 1e4, 2));
+        fprintf(st->f, "\n\n");
+        jset(st, pj, "now",
+             json_pack("{s:I, s:f}", "count", (json_int_t)pf.now_n, "union_ha",
+                       pf.now_union_m2 / 1e4));
+        jset(st, pj, "plan",
+             json_pack("{s:I, s:f}", "count", (json_int_t)pf.plan_n, "union_ha",
+                       pf.plan_union_m2 / 1e4));
+    }
+    if (pf.has_wwtp) {
+        double share = pf.operating ? 100.0 * (double)pf.operating_compliant / (double)pf.operating
+                                    : NAN;
+        SAY(st, R_P_WWTP_SAY, num(st, n1, (double)pf.plants, 0),
+            num(st, n2, (double)pf.plants_unused, 0), num(st, n3, pf.max_m, 0),
+            num(st, n4, (double)pf.operating_compliant, 0), num(st, n5, (double)pf.operating, 0),
+            ccgis_format_pct(st->lang, share, 1, n6, sizeof n6));
+        fprintf(st->f, "\n\n");
+        jset(st, pj, "wastewater_plants",
+             json_pack("{s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "plants",
+                       (json_int_t)pf.plants, "serving_none", (json_int_t)pf.plants_unused,
+                       "max_m", pf.max_m, "compliant",
+                       (json_int_t)pf.wwtp_count[CCGIS_WWTP_COMPLIANT], "not_compliant",
+                       (json_int_t)pf.wwtp_count[CCGIS_WWTP_NOT_COMPLIANT], "none",
+                       (json_int_t)pf.wwtp_count[CCGIS_WWTP_NONE], "operating",
+                       (json_int_t)pf.operating, "operating_compliant",
+                       (json_int_t)pf.operating_compliant, "operating_compliant_pct",
+                       isfinite(share) ? json_real(share) : json_null(), "target_pct", 100.0));
+    }
+    if (pf.has_gaps) {
+        SAY(st, R_P_GAPS_SAY, num(st, n1, (double)pf.gaps, 0), num(st, n2, (double)pf.villages, 0),
+            num(st, n3, pf.radius_m, 0));
+        fprintf(st->f, "\n");
+        jset(st, pj, "relocation",
+             json_pack("{s:I, s:I, s:f}", "gaps", (json_int_t)pf.gaps, "villages",
+                       (json_int_t)pf.villages, "radius_m", pf.radius_m));
+    }
+    size_t nt = 0;
+    const ccgis_ptable *tables = ccgis_programme_tables(d, &nt);
+    for (size_t k = 0; k < nt; k++)
+        programme_table(st, &tables[k], pj);
+    jset(st, doc, "programme", pj);
+}
+
 /* Write report.md to st->f and fill the JSON document `doc`; what could not
  * be built, or where the two would disagree, is left in st->failed. */
 static void write_story(story *st, const run_data *d, json_t *doc, size_t *order)
@@ -600,6 +776,8 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
         }
     }
 
+    programme_section(st, d, doc);
+
     /* Findings. */
     heading(st, R_H_FINDINGS);
     SAY(st, R_TH_FINDINGS);
@@ -630,9 +808,9 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
     SAY(st, R_TH_INPUTS);
     json_t *inputs = json_array();
     size_t n_inputs = 0;
-    const ccgis_layer *layers[] = {c, d->districts, d->villages};
-    const char *whats[] = {"clusters", "districts", "villages"};
-    for (size_t k = 0; k < 3; k++) {
+    const ccgis_layer *layers[] = {c, d->districts, d->villages, d->plan_layer, d->plants};
+    const char *whats[] = {"clusters", "districts", "villages", "plan", "wastewater"};
+    for (size_t k = 0; k < sizeof layers / sizeof layers[0]; k++) {
         const ccgis_layer *l = layers[k];
         if (!l)
             continue;

@@ -121,7 +121,15 @@ static ccgis_status load_input(run_data *d, const ccgis_job_input *in, const cha
     return st;
 }
 
-/* Load clusters, districts and villages. */
+/* ccgis_run_load_input: see internal.h. */
+ccgis_status ccgis_run_load_input(run_data *d, const ccgis_job_input *in, const char *id_field,
+                                  ccgis_role role, const char *what, ccgis_layer **out,
+                                  ccgis_progress_fn fn, void *arg, double base, double span)
+{
+    return load_input(d, in, id_field, role, what, out, fn, arg, base, span);
+}
+
+/* Load clusters, districts and villages (and the programme's layers). */
 static ccgis_status load_inputs(run_data *d, ccgis_progress_fn fn, void *arg)
 {
     const ccgis_job *job = d->job;
@@ -146,6 +154,8 @@ static ccgis_status load_inputs(run_data *d, ccgis_progress_fn fn, void *arg)
                       "%s and %s do not overlap at all once both are in WGS 84 -- one of "
                       "them is probably in the wrong CRS (check the .prj or set srs=)",
                       others[k]->source, d->clusters->source);
+    if ((st = ccgis_programme_load(d, fn, arg)) != CCGIS_OK)
+        return st;
     return tick(d->ctx, fn, arg, 0.1, "inputs loaded");
 }
 
@@ -544,6 +554,8 @@ static ccgis_status aggregate_districts(run_data *d)
     for (size_t v = 0; v < nv; v++)
         if (owner[v] != SIZE_MAX)
             d->d_villages[owner[v]]++;
+    d->village_district = owner; /* for the programme's relocation gaps */
+    owner = NULL;
 done:
     if (vtree)
         GEOSSTRtree_destroy_r(h, vtree);
@@ -645,6 +657,8 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
         return st;
     if ((st = cluster_flags(d)) != CCGIS_OK)
         return st;
+    if ((st = ccgis_programme_analyse(d)) != CCGIS_OK)
+        return st;
     lap(d, CCGIS_PHASE_OVERLAPS, &mark);
     return tick(ctx, fn, arg, 0.85, "analysis done");
 }
@@ -662,12 +676,14 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
         {"nozone_ha", CCGIS_F_REAL, 0, 0},   {"confl_pct", CCGIS_F_REAL, 0, 0},
         {"confl_top", CCGIS_F_STRING, 40, 0}, {"vill_near", CCGIS_F_INT, 0, 0},
         {"flags", CCGIS_F_STRING, 254, 0},
+        {"change", CCGIS_F_STRING, 12, 0},   {"wwtp", CCGIS_F_STRING, 16, 0},
     };
     enum { C_AREA, C_PLAN, C_DIST, C_DPCT, C_NDIST, C_ALLOW, C_CONFL, C_MIXED, C_NOZONE, C_CPCT,
-           C_CTOP, C_VILL, C_FLAGS, C_N };
+           C_CTOP, C_VILL, C_FLAGS, C_CHANGE, C_WWTP, C_N };
     int zoned = d->zoning != NULL;
     int use[C_N] = {1, d->plan != NULL, d->assign != NULL, d->assign != NULL, d->assign != NULL,
-                    zoned, zoned, zoned, zoned, zoned, zoned, d->near != NULL, 1};
+                    zoned, zoned, zoned, zoned, zoned, zoned, d->near != NULL, 1,
+                    d->plan_layer != NULL, d->plants != NULL};
     ccgis_field_spec cols[C_N];
     size_t nc = 0;
     for (int c = 0; c < C_N; c++)
@@ -705,6 +721,8 @@ static ccgis_status clusters_table(run_data *d, GDALDatasetH *out)
         if (d->near)
             all_v[C_VILL] = CCGIS_VINT(d->near->n_within[i]);
         all_v[C_FLAGS] = CCGIS_VSTR(d->flags[i]);
+        all_v[C_CHANGE] = CCGIS_VSTR(ccgis_programme_change_of(d, i));
+        all_v[C_WWTP] = CCGIS_VSTR(ccgis_programme_wwtp_of(d, i));
         size_t k = 0;
         for (int c = 0; c < C_N; c++)
             if (use[c])
@@ -858,11 +876,14 @@ static ccgis_status build_layers(run_data *d)
         return st;
     if ((st = ccgis_findings_table(ctx, &d->findings, &d->layers[L_FINDINGS])) != CCGIS_OK)
         return st;
+    if (d->plan_layer &&
+        (st = ccgis_programme_table(d, &d->layers[L_PLAN_CHANGES])) != CCGIS_OK)
+        return st;
     return tick(ctx, d->progress, d->progress_arg, 0.89, "layers");
 }
 
 static const char *const layer_names[L_COUNT] = {"clusters", "cluster_zones", "districts",
-                                                 "villages", "findings"};
+                                                 "villages", "findings",      "plan_changes"};
 
 /* What each layer's QGIS style takes from the job (style.c): the label
  * field's place in the layer (the clusters' id, the districts' name, the
@@ -989,7 +1010,8 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
     }
     /* fields.csv: every field's full and Shapefile names, unit, meaning. */
     if (st == CCGIS_OK) {
-        const ccgis_layer *sources[L_COUNT] = {d->clusters, NULL, d->districts, d->villages, NULL};
+        const ccgis_layer *sources[L_COUNT] = {d->clusters, NULL, d->districts, d->villages, NULL,
+                                               NULL};
         GDALDatasetH t = NULL;
         if ((st = ccgis_fields_table(ctx, layer_names, d->layers, sources, L_COUNT, &t)) ==
             CCGIS_OK) {
@@ -1024,8 +1046,8 @@ static ccgis_status check_output_apart(ccgis_ctx *ctx, const ccgis_job *job)
 {
     char file[PATH_MAX];
     const ccgis_job_input *inputs[] = {&job->clusters, &job->districts, &job->zoning,
-                                       &job->villages};
-    for (size_t i = 0; i < 4; i++) {
+                                       &job->villages, &job->plan,      &job->wastewater};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         const char *src = inputs[i]->source;
         if (!inputs[i]->present || !src || !ccgis_outdir_holds(job->output, src, file, sizeof file))
             continue;
@@ -1075,6 +1097,10 @@ static void run_data_clear(run_data *d)
     free(d->d_villages);
     free(d->cluster_district);
     free(d->district_of);
+    free(d->village_district);
+    ccgis_programme_free(ctx, d->prog);
+    ccgis_layer_free(ctx, d->plan_layer);
+    ccgis_layer_free(ctx, d->plants);
     for (size_t k = 0; d->dgeom && k < d->districts->n; k++)
         if (d->dgeom[k])
             GEOSGeom_destroy_r(ctx->geos, d->dgeom[k]);

@@ -884,6 +884,108 @@ static void findings_sheet(book *b)
     sheet_close(&s, (lxw_row_t)fl->n);
 }
 
+/* One cell of a programme table (programme_run.c) at (r, c). */
+static void programme_cell(sheet *s, lxw_row_t r, lxw_col_t c, const ccgis_ptable *t, size_t row,
+                           size_t col)
+{
+    book *b = s->b;
+    const ccgis_pcol *pc = &t->cols[col];
+    const ccgis_pcell *cl = &t->cells[row * t->ncols + col];
+    switch (pc->kind) {
+    case CCGIS_PC_TEXT:
+        put_text(s, r, c,
+                 cl->text ? cl->text : pc->blank < CCGIS_TEXT_COUNT ? tr(b, pc->blank) : "", 0);
+        break;
+    case CCGIS_PC_CHANGE:
+        put_text(s, r, c, tr(b, (ccgis_text_id)(T_CH_FIRST + (int)cl->v)), 0);
+        break;
+    case CCGIS_PC_WWTP:
+        put_text(s, r, c, tr(b, (ccgis_text_id)(T_WW_FIRST + (int)cl->v)), 0);
+        break;
+    case CCGIS_PC_COUNT:
+        put_num(s, r, c, cl->v, K_COUNT, 0);
+        break;
+    case CCGIS_PC_HA:
+    case CCGIS_PC_KM:
+        put_num(s, r, c, cl->v, K_HA, 0);
+        break;
+    case CCGIS_PC_PCT:
+        put_num(s, r, c, cl->v, K_PCT, 0);
+        break;
+    case CCGIS_PC_YEAR:
+        put_num(s, r, c, cl->v, K_CODE, 0);
+        break;
+    }
+}
+
+/*
+ * Programme progress: the headline figures (item, value), then each of the
+ * report's programme tables under its title, a blank row between them.
+ * The filter covers the headline figures.
+ */
+static void programme_sheet(book *b)
+{
+    const run_data *d = b->d;
+    ccgis_pfigures pf;
+    size_t nt = 0;
+    const ccgis_ptable *tables = ccgis_programme_tables(d, &nt);
+    if (!ccgis_programme_figures(d, &pf))
+        return;
+    size_t ncols = 2;
+    for (size_t k = 0; k < nt; k++)
+        if (tables[k].ncols > ncols)
+            ncols = tables[k].ncols;
+    const char *heads[16] = {tr(b, T_ITEM), tr(b, T_VALUE)};
+    for (size_t c = 2; c < ncols && c < 16; c++)
+        heads[c] = "";
+    sheet s;
+    if (!sheet_open(b, T_SH_PROGRAMME, ncols, heads, &s)) {
+        sheet_close(&s, 0);
+        return;
+    }
+    lxw_row_t r = 1;
+    const struct {
+        int when;
+        ccgis_text_id id;
+        double v;
+        kind k;
+    } items[] = {
+        {pf.has_plan, T_P_NOW_N, (double)pf.now_n, K_COUNT},
+        {pf.has_plan, T_P_NOW_HA, pf.now_union_m2 / 1e4, K_HA},
+        {pf.has_plan, T_P_PLAN_N, (double)pf.plan_n, K_COUNT},
+        {pf.has_plan, T_P_PLAN_HA, pf.plan_union_m2 / 1e4, K_HA},
+        {pf.has_wwtp, T_P_OPERATING, (double)pf.operating, K_COUNT},
+        {pf.has_wwtp, T_P_OP_COMPLIANT, (double)pf.operating_compliant, K_COUNT},
+        {pf.has_wwtp, T_P_OP_SHARE,
+         pf.operating ? 100.0 * (double)pf.operating_compliant / (double)pf.operating : NAN,
+         K_PCT},
+        {pf.has_gaps, T_P_GAPS, (double)pf.gaps, K_COUNT},
+    };
+    for (size_t k = 0; k < sizeof items / sizeof items[0]; k++) {
+        if (!items[k].when)
+            continue;
+        put_text(&s, r, 0, tr(b, items[k].id), 0);
+        put_num(&s, r, 1, items[k].v, items[k].k, 0);
+        r++;
+    }
+    lxw_row_t last_item = r - 1;
+    for (size_t k = 0; k < nt; k++) {
+        const ccgis_ptable *t = &tables[k];
+        r++;
+        note(b, worksheet_write_string(s.ws, r++, 0, tr(b, t->title), b->fmt[1][K_TEXT]));
+        for (size_t c = 0; c < t->ncols; c++)
+            note(b, worksheet_write_string(s.ws, r, (lxw_col_t)c, tr(b, t->cols[c].head),
+                                           b->head));
+        r++;
+        if (!t->nrows)
+            put_text(&s, r++, 0, tr(b, T_P_NONE), 0);
+        for (size_t row = 0; row < t->nrows; row++, r++)
+            for (size_t c = 0; c < t->ncols; c++)
+                programme_cell(&s, r, (lxw_col_t)c, t, row, c);
+    }
+    sheet_close(&s, last_item);
+}
+
 /* One layer's row of the inputs sheet. */
 static void input_row(sheet *s, lxw_row_t r, const char *what, const ccgis_layer *l)
 {
@@ -920,6 +1022,10 @@ static void inputs_sheet(book *b)
         input_row(&s, r++, "districts", d->districts);
     if (d->villages)
         input_row(&s, r++, "villages", d->villages);
+    if (d->plan_layer)
+        input_row(&s, r++, "plan", d->plan_layer);
+    if (d->plants)
+        input_row(&s, r++, "wastewater", d->plants);
     if (d->zoning) {
         const ccgis_overlay_result *z = d->zoning;
         put_text(&s, r, 0, layer_label(b, "zoning"), 0);
@@ -1008,6 +1114,7 @@ ccgis_status ccgis_write_workbook(const run_data *d, const char *dir, const char
             conflicts_sheet(&b);
         if (d->near)
             villages_sheet(&b);
+        programme_sheet(&b);
         findings_sheet(&b);
         inputs_sheet(&b);
     }

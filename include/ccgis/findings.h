@@ -35,6 +35,10 @@ typedef enum ccgis_finding_kind {
     CCGIS_AREA_MISMATCH,         /* geometry's area differs from the declared area */
     CCGIS_NEEDS_MANUAL_FIX,      /* a repair changed a polygon's area by more than 10 % */
     CCGIS_OVERLAP,               /* two polygons of a layer overlap (ccgis overlaps) */
+    CCGIS_WWTP_MISSING,          /* an operating cluster without a wastewater-treatment
+                                    plant meeting the standard (wastewater.h) */
+    CCGIS_RELOCATION_GAP,        /* a craft village with no current or planned cluster
+                                    within radius_m */
     CCGIS_FINDING_KINDS          /* number of kinds */
 } ccgis_finding_kind;
 

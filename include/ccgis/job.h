@@ -46,6 +46,29 @@
  *   source, layer, srs, encoding, where, x, y;  id (default: FID), name;
  *   radius_m = 2000                            ; metres (default 2000)
  *
+ *   The programme fields of [clusters] (all optional; read as typed, programme.h):
+ *   operating = đang hoạt động, operating      ; status values meaning operating (the
+ *                                              ; default; ',' or ';' between; compared
+ *                                              ; after NFC and case folding)
+ *   year_set_up = nam_kc                       ; year the cluster was set up (2019,
+ *                                              ; 2019-05-10, 05/2019)
+ *   construction_start = khoi_cong             ; date infrastructure building started
+ *   plan_1500 = qh_1500                        ; approval date of its 1/500 detailed plan
+ *   clearance_pct = gpmb_pct                   ; share of the site cleared, %
+ *   enterprises = so_dn                        ; enterprises and households hosted
+ *   workers = lao_dong                         ; workers
+ *
+ *   [plan]          ; optional: the planned clusters (e.g. the 2030 plan; change.h)
+ *   source, layer, srs, encoding, where as above;  id = field (required; unique in
+ *   the layer; equal ids match today's clusters), status = field (optional)
+ *
+ *   [wastewater]    ; optional: wastewater-treatment plants (points; wastewater.h)
+ *   source, layer, srs, encoding, where, x, y;  id (default: FID);
+ *   standard_met = dat_qc                      ; yes/no: meets the national standard
+ *                                              ; (1/yes/true/có/đạt; else no)
+ *   max_m = 200                                ; a plant serves a cluster it lies in or
+ *                                              ; within this many metres of (default 200)
+ *
  *   [style]         ; optional: the QGIS styles written with the layers
  *   conflict_breaks = 5, 10, 20, 50            ; class limits of the clusters' conflict
  *                                              ; share, %: classes 0 %, 0-5, 5-10, 10-20,
@@ -99,6 +122,12 @@ typedef struct ccgis_job_input {
     int line_source, line_id, line_name, line_status, line_class, line_declared; /* their
                                                                 lines, 0 if unset */
     int line_layer, line_srs, line_encoding, line_where, line_x, line_y;         /* likewise */
+    /* [clusters] programme fields (all optional; programme.h reads them) */
+    char *year_set_up, *construction_start, *plan_1500, *clearance_pct, *enterprises,
+        *workers;
+    char *standard_met; /* [wastewater] standard_met: yes/no field (ccgis_yes) */
+    int line_year_set_up, line_construction_start, line_plan_1500, line_clearance_pct,
+        line_enterprises, line_workers, line_standard_met; /* 0 if unset */
 } ccgis_job_input;
 
 typedef struct ccgis_job {
@@ -113,8 +142,14 @@ typedef struct ccgis_job {
                          CRS"); NULL: WGS 84 */
     int line_output_crs;
     ccgis_job_input clusters, districts, zoning, villages;
+    ccgis_job_input plan;       /* [plan]: the planned clusters (change.h); present 0 if none */
+    ccgis_job_input wastewater; /* [wastewater]: the treatment plants (wastewater.h) */
     char **allowed; /* NULL-terminated allowed classes, as written */
     int line_allowed;
+    char **operating; /* [clusters] operating: NULL-terminated status values meaning
+                         operating (default "đang hoạt động", "operating") */
+    int line_operating;
+    double wwtp_max_m; /* [wastewater] max_m (default CCGIS_WWTP_MAX_M_DEFAULT, 200) */
     double radius_m;
     double sliver;           /* [job] sliver: findings smaller than this fraction of the
                                 cluster's area are not listed (default 1e-4) */

@@ -11,6 +11,11 @@ compare every figure with the run's other outputs.  Run by test_workbook.c.
   workbook_check.py strip XLSX OUT_XLSX
       a copy with the stored values of the formulas removed, so that a
       reader must evaluate them to show anything.
+  workbook_check.py programme XLSX SUMMARY_JSON
+      openpyxl: the "Tiến độ chương trình" sheet of a job with [plan] and
+      [wastewater] (tests/cli/test_programme_run.c): the headline figures,
+      the change classes' table and the relocation gaps against
+      summary.json's "programme".
   workbook_check.py evaluated CSV_DIR PREFIX SUMMARY_JSON GPKG
       the CSVs LibreOffice wrote, one per sheet (PREFIX-<sheet>.csv), of the
       stripped copy: every total equals its reference.
@@ -77,6 +82,8 @@ KIND_LABELS = {
     "AREA_MISMATCH": "Diện tích không khớp diện tích quyết định",
     "NEEDS_MANUAL_FIX": "Cần sửa ranh giới thủ công",
     "OVERLAP": "Chồng lấn",
+    "WWTP_MISSING": "Cụm đang hoạt động chưa có trạm xử lý nước thải đạt quy chuẩn",
+    "RELOCATION_GAP": "Làng nghề không có cụm nào phục vụ",
 }
 LAYER_LABELS = {"clusters": "Cụm công nghiệp", "districts": "Quận/huyện",
                 "zoning": "Quy hoạch sử dụng đất", "villages": "Làng nghề"}
@@ -516,9 +523,72 @@ def evaluated(csv_dir, prefix, summary_path, gpkg):
     return ck.failures
 
 
+def programme(xlsx, summary_json):
+    """The programme sheet against summary.json's "programme"."""
+    import openpyxl
+    with open(summary_json, encoding="utf-8") as f:
+        prog = json.load(f)["programme"]
+    wb = openpyxl.load_workbook(xlsx)
+    failures = 0
+
+    def same(what, got, want):
+        nonlocal failures
+        ok = (isinstance(want, float) and isinstance(got, (int, float)) and
+              math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-9)) or got == want
+        print("%s %s: %r%s" % ("ok  " if ok else "FAIL", what, got,
+                               "" if ok else " (want %r)" % (want,)))
+        failures += 0 if ok else 1
+
+    name = "Tiến độ chương trình"
+    same("sheet present", name in wb.sheetnames, True)
+    if name not in wb.sheetnames:
+        return failures + 1
+    rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
+    items = {r[0]: r[1] for r in rows if r and r[0] is not None}
+    same("heading", rows[0][:2], ["Chỉ tiêu", "Giá trị"])
+    w = prog["wastewater_plants"]
+    same("operating clusters", items.get("Số cụm đang hoạt động"), w["operating"])
+    same("operating compliant", items.get("Số cụm đang hoạt động có trạm đạt quy chuẩn"),
+         w["operating_compliant"])
+    same("compliant share %",
+         items.get("Tỷ lệ cụm đang hoạt động có trạm đạt quy chuẩn (%), mục tiêu 100 %"),
+         w["operating_compliant_pct"])
+    same("clusters now", items.get("Số cụm hiện nay"), prog["now"]["count"])
+    same("area now", items.get("Diện tích hiện nay (ha)"), prog["now"]["union_ha"])
+    same("area planned", items.get("Diện tích quy hoạch (ha)"), prog["plan"]["union_ha"])
+    # The change classes: the rows under their title, in summary.json's order.
+    names = {"unchanged": "giữ nguyên", "expanded": "mở rộng", "reduced": "thu hẹp",
+             "moved": "dời vị trí", "new": "thành lập mới", "removed": "đưa ra khỏi quy hoạch",
+             "merged": "sáp nhập", "split": "tách"}
+    at = [i for i, r in enumerate(rows) if r[0] == "Hiện nay và quy hoạch, theo loại thay đổi"]
+    same("changes table present", len(at), 1)
+    if at:
+        head = rows[at[0] + 1]
+        same("changes headings", head[:3], ["Thay đổi", "Số nhóm cụm", "Số cụm hiện nay"])
+        keys = ["groups", "now_count", "now_ha", "plan_count", "plan_ha", "gained_ha", "lost_ha"]
+        for k, want in enumerate(prog["changes"]):
+            row = rows[at[0] + 2 + k]
+            same("change %s" % want["change"], row[0], names[want["change"]])
+            for c, key in enumerate(keys):
+                same("change %s %s" % (want["change"], key), row[1 + c],
+                     float(want[key]) if isinstance(want[key], float) else want[key])
+    at = [i for i, r in enumerate(rows)
+          if r[0] == "Làng nghề không có cụm hiện có hay cụm quy hoạch trong bán kính"]
+    same("gaps table present", len(at), 1)
+    if at:
+        for k, want in enumerate(prog["relocation_gaps"]):
+            row = rows[at[0] + 2 + k]
+            same("gap %d id" % k, row[0], want["id"])
+            same("gap %d nearest" % k, row[3], want["near_plan_id"])
+            same("gap %d km" % k, row[4], want["near_plan_km"])
+    return failures
+
+
 def main(argv):
     if len(argv) == 6 and argv[1] == "read":
         failures = read(*argv[2:])
+    elif len(argv) == 4 and argv[1] == "programme":
+        failures = programme(argv[2], argv[3])
     elif len(argv) == 4 and argv[1] == "strip":
         return strip(argv[2], argv[3])
     elif len(argv) == 6 and argv[1] == "evaluated":
