@@ -97,7 +97,7 @@ static sheet sheet_for(const ccgis_layout_spec *s)
     if (!s->portrait) {
         double mw = p.w * 0.68 - m, px = m + mw + 6, pw = p.w - m - px;
         p.map = (frame){m, top, mw, p.h - top - m};
-        double split = top + (p.h - top - m) * 0.48;
+        double split = top + (p.h - top - m) * 0.6;
         p.panel_a = (frame){px, top, pw, split - top - 4};
         p.panel_b = (frame){px, split, pw, p.h - m - split};
     } else {
@@ -354,14 +354,14 @@ static void text_format(xb *b, xmlNode *parent, const char *name, double pt, int
 
 /* One column of an attribute table. */
 static void column(xb *b, xmlNode *cols, const char *expr, const char *heading, int halign,
-                   int sort_rank)
+                   int sort_rank, double width_mm)
 {
     xmlNode *c = xb_el(b, cols, "column", NULL);
     xb_at(b, c, "attribute", "%s", expr);
     xb_at(b, c, "heading", "%s", heading);
     xb_at(b, c, "hAlignment", "%d", halign);
     xb_at(b, c, "vAlignment", "%d", AL_VCENTER);
-    xb_at(b, c, "width", "0");
+    xb_at(b, c, "width", "%.1f", width_mm);
     xb_at(b, c, "sortByRank", "%d", sort_rank);
     xb_at(b, c, "sortOrder", "%d", sort_rank ? 1 : 0); /* Qt::DescendingOrder */
     xmlNode *bg = xb_el(b, c, "backgroundColor", NULL);
@@ -410,7 +410,7 @@ static void district_table(xb *b, xmlNode *l, frame f, const ccgis_layout_spec *
     xb_at(b, t, "headerHAlignment", "0");
     xb_at(b, t, "backgroundColor", "255,255,255,255");
     xb_at(b, t, "emptyTableMode", "0");
-    xb_at(b, t, "wrapBehavior", "0");
+    xb_at(b, t, "wrapBehavior", "1"); /* long headings wrap in their column */
     xmlNode *cf = xb_el(b, t, "childFrame", NULL);
     xb_at(b, cf, "uuid", "%s", frame_uuid);
     xb_at(b, cf, "templateUuid", "%s", frame_uuid);
@@ -418,17 +418,22 @@ static void district_table(xb *b, xmlNode *l, frame f, const ccgis_layout_spec *
     text_format(b, t, "contentTextFormat", 7.5, 0);
     xmlNode *cols = xb_el(b, t, "displayColumns", NULL);
     char q[512];
-    column(b, cols, field_expr(s->d_name, q, sizeof q), W_DISTRICT[en], AL_LEFT, 0);
+    /* Fixed widths that fill the frame: a column's width leaves out its margins. */
+    double inner = f.w - 5 * 2 * 0.8 - 1;
+    column(b, cols, field_expr(s->d_name, q, sizeof q), W_DISTRICT[en], AL_LEFT, 0,
+           inner * 0.28);
     static const struct {
         const char *field, *expr;
         int sort;
-    } figures[] = {{"n_clusters", "\"n_clusters\"", 0},
-                   {"clust_ha", "round(\"clust_ha\", 2)", 1},
-                   {"confl_ha", "round(\"confl_ha\", 2)", 0},
-                   {"n_villages", "\"n_villages\"", 0}};
+        double share; /* of the width */
+    } figures[] = {{"n_clusters", "\"n_clusters\"", 0, 0.12},
+                   {"clust_ha", "round(\"clust_ha\", 2)", 1, 0.2},
+                   {"confl_ha", "round(\"confl_ha\", 2)", 0, 0.24},
+                   {"n_villages", "\"n_villages\"", 0, 0.16}};
     for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
         const char *h = ccgis_field_alias("districts", figures[i].field, s->lang);
-        column(b, cols, figures[i].expr, h ? h : figures[i].field, AL_RIGHT, figures[i].sort);
+        column(b, cols, figures[i].expr, h ? h : figures[i].field, AL_RIGHT, figures[i].sort,
+               inner * figures[i].share);
     }
 }
 
@@ -516,7 +521,7 @@ static void overview(xb *b, xmlNode *layouts, const ccgis_layout_spec *s)
     label(b, l, "ccgis-overview-title", p.title, s->title, 20, 1, AL_LEFT);
     label(b, l, "ccgis-overview-subtitle", p.sub, s->subtitle, 10, 0, AL_LEFT);
     map_item(b, l, "ccgis-overview-map", p.map, s, 0, NULL);
-    legend(b, l, "ccgis-overview-legend", p.panel_a, "ccgis-overview-map", s, 0, 2);
+    legend(b, l, "ccgis-overview-legend", p.panel_a, "ccgis-overview-map", s, 0, 1);
     scalebar(b, l, "ccgis-overview-scalebar", p.map, "ccgis-overview-map", 0);
     north_arrow(b, l, "ccgis-overview-north", p.map, "ccgis-overview-map");
     if (s->id[P_DISTRICTS] && s->d_name)
