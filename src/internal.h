@@ -1100,6 +1100,13 @@ typedef struct ccgis_style_layer {
     size_t n_source;   /* the layer's first n_source fields are the source's */
 } ccgis_style_layer;
 
+/* ccgis_style_written_qml -- the QML of layer `l` as `written` (an OGR layer
+ * of a written GeoPackage or SpatiaLite file, borrowed) names its fields: the
+ * document ccgis_style_database stores, which the QGIS project embeds too.
+ * A new string (free), or NULL (recorded). */
+char *ccgis_style_written_qml(ccgis_ctx *ctx, const ccgis_style_job *job,
+                              const ccgis_style_layer *l, OGRLayerH written);
+
 /* ccgis_style_sidecar -- write <dir>/<layer>.qml, the default QGIS style of
  * a job layer written there as .shp and/or .geojson (nothing for a layer
  * without a bundled style).  CCGIS_OK, _ERR_OUTPUT, _ERR_NOMEM or
@@ -1114,6 +1121,30 @@ ccgis_status ccgis_style_sidecar(ccgis_ctx *ctx, const char *dir, const ccgis_st
 ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatialite,
                                   const ccgis_style_job *job, const ccgis_style_layer *layers,
                                   size_t n_layers);
+
+/* ---- project.c, layout.c: the QGIS project of a job --------------------- */
+
+/* What the project is made from.  Every pointer is borrowed. */
+typedef struct ccgis_project_spec {
+    const char *dir;                 /* the folder holding <base>.gpkg, as written */
+    const char *base;                /* the GeoPackage's and the project's name */
+    const ccgis_job *job;            /* title, [map], language, field names */
+    const ccgis_style_job *style;    /* the styles, as ccgis_style_database made them */
+    const ccgis_style_layer *layers;
+    size_t n_layers;
+    const char *date;                /* ISO 8601 local time, "2025-01-31T10:00:00": the
+                                        only thing that differs between two runs */
+} ccgis_project_spec;
+
+/*
+ * ccgis_write_project -- write <dir>/<base>.qgz, the QGIS project of the
+ * layers of <dir>/<base>.gpkg (groups, styles, print layouts), and store
+ * the same project in that GeoPackage's qgis_projects table (project.c).
+ * Returns CCGIS_OK, CCGIS_ERR_OUTPUT (naming the file), CCGIS_ERR_NOMEM or
+ * CCGIS_ERR_INTERNAL; on failure what was written is left for the caller
+ * to remove with its folder.
+ */
+ccgis_status ccgis_write_project(ccgis_ctx *ctx, const ccgis_project_spec *spec);
 
 /* ---- write.c ----------------------------------------------------------- */
 

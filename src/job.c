@@ -21,7 +21,16 @@
 
 /* How a key's value is kept. */
 typedef enum {
-    K_TEXT, K_PATH, K_FORMATS, K_LIST, K_NUMBER, K_LANG, K_BREAKS, K_STATUSES
+    K_TEXT,
+    K_PATH,
+    K_FORMATS,
+    K_LIST,
+    K_NUMBER,
+    K_LANG,
+    K_BREAKS,
+    K_STATUSES,
+    K_PAPER,
+    K_ORIENTATION
 } key_kind;
 
 /* One allowed key of a section: where its value and its line go. */
@@ -116,6 +125,14 @@ static const key_def style_keys[] = {
     {NULL, 0, 0, 0},
 };
 
+static const key_def map_keys[] = {
+    {"paper", K_PAPER, 0, NO_LINE},
+    {"orientation", K_ORIENTATION, 0, NO_LINE},
+    {"author", K_TEXT, JOB(author), NO_LINE},
+    {"abstract", K_TEXT, JOB(abstract), NO_LINE},
+    {NULL, 0, 0, 0},
+};
+
 /* Parse state shared by the reader and the handler. */
 typedef struct parse {
     ccgis_ctx *ctx;
@@ -128,7 +145,7 @@ typedef struct parse {
     int indented;     /* the current line starts with blanks (libinih: a continuation) */
     int long_line;   /* a line too long for libinih was met (its number) */
     ccgis_status st; /* first failure */
-    unsigned seen[8][32]; /* keys given, per section, to refuse repeats */
+    unsigned seen[9][32]; /* keys given, per section, to refuse repeats */
 } parse;
 
 static int fail(parse *p, const char *fmt, ...) CCGIS_PRINTF(2, 3);
@@ -429,8 +446,9 @@ static int parse_breaks(parse *p, const char *value)
 static int section_index(const char *section)
 {
     static const char *const names[] = {"job",      "clusters", "districts", "zoning",
-                                        "villages", "style",    "plan",      "wastewater"};
-    for (int i = 0; i < 8; i++)
+                                        "villages", "style",    "plan",      "wastewater",
+                                        "map"};
+    for (int i = 0; i < 9; i++)
         if (strcmp(section, names[i]) == 0)
             return i;
     return -1;
@@ -443,7 +461,7 @@ static int on_key(void *arg, const char *section, const char *name, const char *
     ccgis_job *job = p->job;
     static const key_def *const tables[] = {job_keys,    cluster_keys, district_keys,
                                             zoning_keys, village_keys, style_keys,
-                                            plan_keys,   wastewater_keys};
+                                            plan_keys,   wastewater_keys, map_keys};
     int si = section_index(section);
     if (!section[0]) {
         if (p->bad_header)
@@ -451,13 +469,13 @@ static int on_key(void *arg, const char *section, const char *name, const char *
         return fail(p, p->bad_header ? "not a job file line -- write [section] or key = value"
                                      : "'%s' comes before any [section] -- put it under [job], "
                                        "[clusters], [districts], [zoning], [villages], "
-                                       "[plan], [wastewater] or [style]",
+                                       "[plan], [wastewater], [style] or [map]",
                     name);
     }
     if (si < 0) {
         p->line = p->section_line;
         return fail(p, "unknown section [%s] -- the sections are [job], [clusters], [districts], "
-                       "[zoning], [villages], [plan], [wastewater], [style]",
+                       "[zoning], [villages], [plan], [wastewater], [style], [map]",
                     section);
     }
     int ki = -1;
@@ -514,6 +532,22 @@ static int on_key(void *arg, const char *section, const char *name, const char *
         return 1;
     case K_BREAKS:
         return parse_breaks(p, value);
+    case K_PAPER:
+        if (strcasecmp(value, "A3") == 0 || strcasecmp(value, "A4") == 0) {
+            job->paper = strcasecmp(value, "A4") == 0 ? CCGIS_PAPER_A4 : CCGIS_PAPER_A3;
+            return 1;
+        }
+        return fail(p, "[map] paper = %s is not a paper size ccgis lays out -- give A3 (the "
+                       "default) or A4",
+                    value);
+    case K_ORIENTATION:
+        if (strcasecmp(value, "landscape") == 0 || strcasecmp(value, "portrait") == 0) {
+            job->portrait = strcasecmp(value, "portrait") == 0;
+            return 1;
+        }
+        return fail(p, "[map] orientation = %s is not an orientation -- give landscape (the "
+                       "default) or portrait",
+                    value);
     case K_NUMBER: {
         char *end;
         double v = strtod(value, &end);
@@ -990,6 +1024,8 @@ ccgis_job *ccgis_job_free(ccgis_job *job)
     free(job->output);
     free(job->plan_crs);
     free(job->output_crs);
+    free(job->author);
+    free(job->abstract);
     free(job);
     return NULL;
 }

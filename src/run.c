@@ -928,6 +928,19 @@ static ccgis_status write_file(run_data *d, files_done *fd, void *ds, const char
     return ccgis_write_with(d->ctx, ds, path, NULL, &how);
 }
 
+/* The QGIS project of the GeoPackage <dir>/<base>.gpkg, dated now. */
+static ccgis_status write_project(run_data *d, const char *dir, const char *base,
+                                  const ccgis_style_job *style, const ccgis_style_layer *styled)
+{
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&now, &tm) || !strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm))
+        snprintf(date, sizeof date, "1970-01-01T00:00:00");
+    ccgis_project_spec ps = {dir, base, d->job, style, styled, L_COUNT, date};
+    return ccgis_write_project(d->ctx, &ps);
+}
+
 /* Write every layer in every format asked into folder `dir`, in the job's output_crs
  * (d->out_crs, kept for the report) but GeoJSON, which stays WGS 84. */
 static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
@@ -1007,6 +1020,9 @@ static ccgis_status write_layers(run_data *d, const char *dir, const char *base)
         if (st == CCGIS_OK)
             st = ccgis_style_database(ctx, path, all_in_one[f].bit == CCGIS_FMT_SQLITE, &style,
                                       styled, L_COUNT);
+        /* <base>.qgz, and the same project inside the GeoPackage (project.c). */
+        if (st == CCGIS_OK && all_in_one[f].bit == CCGIS_FMT_GPKG)
+            st = write_project(d, dir, base, &style, styled);
     }
     /* fields.csv: every field's full and Shapefile names, unit, meaning. */
     if (st == CCGIS_OK) {

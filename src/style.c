@@ -75,6 +75,17 @@ static char *make_qml(ccgis_ctx *ctx, const ccgis_style_job *job, const ccgis_st
     return ccgis_style_qml(ctx, &s);
 }
 
+/* ccgis_style_written_qml: see internal.h. */
+char *ccgis_style_written_qml(ccgis_ctx *ctx, const ccgis_style_job *job,
+                              const ccgis_style_layer *l, OGRLayerH written)
+{
+    size_t n = 0;
+    const char **names = field_names(ctx, written, &n);
+    char *qml = names ? make_qml(ctx, job, l, names, n, NULL) : NULL;
+    free(names);
+    return qml;
+}
+
 /* Open <dir>/<layer>.<ext> if it was written; NULL if not. */
 static GDALDatasetH open_written(const char *dir, const char *layer, const char *ext)
 {
@@ -236,10 +247,7 @@ ccgis_status ccgis_style_database(ccgis_ctx *ctx, const char *path, int spatiali
         OGRLayerH written = has_style(layer) ? GDALDatasetGetLayerByName(ds, layer) : NULL;
         if (!written)
             continue; /* not part of this job */
-        size_t n = 0;
-        const char **names = field_names(ctx, written, &n);
-        char *qml = names ? make_qml(ctx, job, &layers[i], names, n, NULL) : NULL;
-        free(names);
+        char *qml = ccgis_style_written_qml(ctx, job, &layers[i], written);
         if (!qml) {
             st = ccgis_errcode(ctx);
             break;

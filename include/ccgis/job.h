@@ -75,6 +75,12 @@
  *                                              ; 20-50, 50-100 (the default); ascending,
  *                                              ; each above 0 and below 100, at most 16
  *
+ *   [map]           ; optional: the QGIS project <name>.qgz written with the GeoPackage
+ *   paper    = A3                              ; its print layouts' paper: A3 (default) or A4
+ *   orientation = landscape                    ; landscape (default) or portrait
+ *   author   = Phòng Quản lý cụm công nghiệp   ; the project's author (metadata); optional
+ *   abstract = ...                             ; its abstract; default: what the job is
+ *
  * Every input section also takes where (an attribute filter, e.g. a DXF
  * drawing's CAD layer: where = Layer = 'RANH_GIOI') and, for a table of
  * points without geometry, x and y (the columns; recognised by name when
@@ -104,6 +110,12 @@ enum {
     CCGIS_FMT_GPKG = 4,
     CCGIS_FMT_SQLITE = 8
 };
+
+/* [map] paper: the print layouts' paper size. */
+typedef enum ccgis_paper {
+    CCGIS_PAPER_A3 = 0, /* 420 x 297 mm, the default */
+    CCGIS_PAPER_A4      /* 297 x 210 mm */
+} ccgis_paper;
 
 /* At most this many [style] conflict_breaks. */
 #define CCGIS_MAX_BREAKS 16
@@ -159,6 +171,9 @@ typedef struct ccgis_job {
                                                  (0, 100); default 5, 10, 20, 50) */
     size_t n_conflict_breaks;
     int line_conflict_breaks; /* 0 if unset */
+    ccgis_paper paper;        /* [map] paper (default CCGIS_PAPER_A3) */
+    int portrait;             /* [map] orientation = portrait; 0: landscape (the default) */
+    char *author, *abstract;  /* [map] author, abstract: the QGIS project's; NULL if unset */
 } ccgis_job;
 
 /*

@@ -220,6 +220,15 @@ static void bad_job_files_name_the_line(void **state)
                        "bad.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, "
                        "layer, srs, encoding, where, x, y, keep_fields, class, id, allowed");
     assert_job_refused("-e 's|^\\[villages\\]|[vilages]|'", "bad.ini:27: unknown section [vilages]");
+    /* [map]: appended after the sample's 31 lines. */
+    assert_job_refused("-e '$a [map]' -e '$a paper = B5'",
+                       "bad.ini:33: [map] paper = B5 is not a paper size ccgis lays out -- give "
+                       "A3 (the default) or A4");
+    assert_job_refused("-e '$a [map]' -e '$a orientation = sideways'",
+                       "bad.ini:33: [map] orientation = sideways is not an orientation");
+    assert_job_refused("-e '$a [map]' -e '$a papers = A4'",
+                       "bad.ini:33: unknown key 'papers' in [map] -- the keys are: paper, "
+                       "orientation, author, abstract");
     assert_job_refused("-e 's|^id .*= ma_ccn|id = huyen|'", "bad.ini:13: [clusters]");
     assert_job_refused("-e 's|clusters.shp|cluster.shp|'",
                        "bad.ini:12: [clusters] " SHAPES_DIR "/cluster.shp: no such file");
