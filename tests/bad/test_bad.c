@@ -111,7 +111,7 @@ static const bad_case cases[] = {
      "mkfifo z.gpkg && mkjob -e \"s|^source .*landuse.gpkg.*|source = GPKG:$W/z.gpkg:landuse|\"",
      "timeout -s KILL 10 $C run job.ini", 2,
      "z.gpkg is a named pipe (FIFO), not a file", "out",
-     "grep -q 'job.ini:23: \\[zoning\\]' .err"},
+     "grep -q 'job.ini:29: \\[zoning\\]' .err"},
     {"a shapefile whose .dbf is a named pipe",
      "for e in shp shx prj cpg; do cp $S/clusters.$e c.$e; done && mkfifo c.dbf",
      "timeout -s KILL 10 $C area c.shp -o out.gpkg", 2,
@@ -275,10 +275,10 @@ static const bad_case cases[] = {
      "grep -q \"duplicate id 'Chương Mỹ' in field 'huyen' (also feature 10)\" .err"},
     {"a where filter GDAL refuses: the message points at the where line",
      "mkjob -e 's|^radius_m = 2000|&\\nwhere = nope ===|'", "$C run -q job.ini", 2,
-     "job.ini:32: [villages]", "out", "grep -q 'where = nope === is not a filter' .err"},
+     "job.ini:38: [villages]", "out", "grep -q 'where = nope === is not a filter' .err"},
     {"a bad srs: the message points at the srs line",
      "mkjob -e 's|^radius_m = 2000|&\\nsrs = EPSG:999999|'", "$C run -q job.ini", 2,
-     "job.ini:32: [villages]", "out", "grep -q \"'EPSG:999999' is not a CRS\" .err"},
+     "job.ini:38: [villages]", "out", "grep -q \"'EPSG:999999' is not a CRS\" .err"},
     {"empty ids",
      "printf '%s' '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
      "\"properties\":{\"id\":\"\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[105.8,21],"
@@ -347,7 +347,7 @@ static const bad_case cases[] = {
      "mkjob -e \"s|^source .*landuse.gpkg.*|source = $W/z.gpkg|\"",
      "$C run job.ini", 2,
      "layer 'landuse': the layer has no features -- is this the right file or layer?", "out",
-     "grep -q 'job.ini:23: \\[zoning\\]' .err"},
+     "grep -q 'job.ini:29: \\[zoning\\]' .err"},
     {"an empty zoning layer in ccgis overlay",
      "ogr2ogr -f GPKG z.gpkg $S/landuse.gpkg -where '1=0' -nln landuse",
      "$C overlay $S/clusters.shp z.gpkg --class loai_dat --allowed SKN -o out.gpkg", 2,
@@ -424,22 +424,22 @@ static const bad_case cases[] = {
 
     /* ---- job files ---- */
     {"unknown key in the job file", "mkjob -e 's|^class .*|klass = loai_dat|'", "$C run job.ini", 2,
-     "job.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
+     "job.ini:30: unknown key 'klass' in [zoning] -- the keys are: source, layer, srs, encoding, "
      "where, x, y, keep_fields, class, id, allowed",
      "out", NULL},
     {"conflict breaks not in ascending order",
      "mkjob && printf '\\n[style]\\nconflict_breaks = 10, 5\\n' >> job.ini", "$C run job.ini", 2,
-     "job.ini:34: [style] conflict_breaks: 5 does not come after 10 -- give ascending "
+     "job.ini:52: [style] conflict_breaks: 5 does not come after 10 -- give ascending "
      "percentages between 0 and 100, e.g. conflict_breaks = 5, 10, 20, 50",
      "out", NULL},
     {"a conflict break of 100 %",
      "mkjob && printf '\\n[style]\\nconflict_breaks = 5%%, 100\\n' >> job.ini", "$C run job.ini",
-     2, "job.ini:34: [style] conflict_breaks: 100 is not between 0 and 100 (the classes always "
+     2, "job.ini:52: [style] conflict_breaks: 100 is not between 0 and 100 (the classes always "
         "start at 0 % and end at 100 %)",
      "out", NULL},
     {"a conflict break that is not a number",
      "mkjob && printf '\\n[style]\\nconflict_breaks = 5; mười\\n' >> job.ini", "$C run job.ini",
-     2, "job.ini:34: [style] conflict_breaks: 'mười' is not a number", "out", NULL},
+     2, "job.ini:52: [style] conflict_breaks: 'mười' is not a number", "out", NULL},
     {"missing required key", "mkjob -e '/^id .*= ma_ccn/d'", "$C run job.ini", 2,
      "job.ini:11: [clusters] needs id = FIELD -- the field holding each cluster's id", "out",
      NULL},

@@ -350,7 +350,7 @@ static void allowed_codes_are_split_and_typos_warned(void **state)
     run_result r = run("rm -rf %s/out && %s run --check %s/codes.ini", WORK_DIR, CCGIS_BIN,
                        WORK_DIR);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "codes.ini:25: [zoning] allowed class 'SKX' occurs in no "
+    assert_non_null(strstr(r.err, "codes.ini:31: [zoning] allowed class 'SKX' occurs in no "
                                   "zone of "));
     assert_non_null(strstr(r.err, "the classes there are: "));
     assert_non_null(strstr(r.err, "SKN"));
