@@ -74,20 +74,23 @@ static void every_layer_opens_with_its_fields_and_counts(void **state)
     static const struct {
         const char *layer;
         long long count; /* -1: checked elsewhere */
-        const char *fields[16];
+        const char *fields[24];
     } layers[] = {
         {"clusters",
          30,
          {"ma_ccn", "ten", "area_ha", "plan_ha", "district", "dist_pct", "n_dist", "allow_ha",
           "confl_ha", "mixed_ha", "nozone_ha", "confl_pct", "confl_top", "vill_near", "flags",
-          NULL}},
+          "change", "wwtp", NULL}},
         {"cluster_zones", -1, {"cluster_id", "class", "area_ha", "allowed", NULL}},
         {"districts", 30, {"ten", "n_clusters", "clust_ha", "confl_ha", "n_villages", NULL}},
         {"villages", 150, {"ma_ln", "ten", "near_id", "near_m", "within", NULL}},
-        /* 30 conflicts, 1 repaired, 1 overlap, 1 straddle, and the bow-tie CCN21:
-         * NEEDS_MANUAL_FIX (0.19 ha as drawn, 8.84 ha repaired) and AREA_MISMATCH
-         * (17.43 ha declared in dt_qd_ha, -49 %). */
-        {"findings", 35, {"kind", "subject", "other", "area_ha", "detail", NULL}},
+        /* 30 conflicts, 2 repaired (CCN21 today and in the plan), 1 overlap, 1
+         * straddle, and the bow-tie CCN21: NEEDS_MANUAL_FIX (0.19 ha as drawn, 8.84 ha
+         * repaired) and AREA_MISMATCH (17.43 ha declared in dt_qd_ha, -49 %); the
+         * programme's 6 WWTP_MISSING and 72 RELOCATION_GAP (shapes/README.md). */
+        {"findings", 114, {"kind", "subject", "other", "area_ha", "detail", NULL}},
+        /* the 2030 plan: 51 groups of matched clusters (shapes/README.md) */
+        {"plan_changes", 51, {"cluster_id", "plan_id", "change", "area_ha", "delta_ha", NULL}},
     };
     static const char *const exts[] = {"geojson", "shp"};
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
@@ -107,7 +110,7 @@ static void every_layer_opens_with_its_fields_and_counts(void **state)
             assert_int_equal(s.epsg, e == 0 ? 4326 : 5897);
             counts[e] = s.count;
             run_result r = run("ogrinfo -ro -so '%s' '%s'", path, lname);
-            for (size_t f = 0; f < 16 && layers[i].fields[f]; f++) {
+            for (size_t f = 0; f < 24 && layers[i].fields[f]; f++) {
                 char want[64];
                 snprintf(want, sizeof want, "\n%s: ", layers[i].fields[f]);
                 if (!strstr(r.out, want))
@@ -171,7 +174,7 @@ static void totals_agree_across_formats_and_report(void **state)
     assert_non_null(strstr(report, line));
     assert_non_null(strstr(report, "| `CLUSTER_OVERLAP` | 1 |"));
     assert_non_null(strstr(report, "| `STRADDLES_DISTRICTS` | 1 |"));
-    assert_non_null(strstr(report, "| `GEOMETRY_REPAIRED` | 1 |"));
+    assert_non_null(strstr(report, "| `GEOMETRY_REPAIRED` | 2 |"));
     assert_non_null(strstr(report, "## Làng nghề"));
     free(report);
     json_decref(doc);
@@ -217,17 +220,17 @@ static void bad_job_files_name_the_line(void **state)
                        "bad.ini:13: [clusters] id = ma_cc: " SHAPES_DIR
                        "/clusters.shp has no field 'ma_cc' -- the fields are: ma_ccn, ten");
     assert_job_refused("-e 's|^class .*|klass = loai_dat|'",
-                       "bad.ini:24: unknown key 'klass' in [zoning] -- the keys are: source, "
+                       "bad.ini:30: unknown key 'klass' in [zoning] -- the keys are: source, "
                        "layer, srs, encoding, where, x, y, keep_fields, class, id, allowed");
-    assert_job_refused("-e 's|^\\[villages\\]|[vilages]|'", "bad.ini:27: unknown section [vilages]");
-    /* [map]: appended after the sample's 31 lines. */
+    assert_job_refused("-e 's|^\\[villages\\]|[vilages]|'", "bad.ini:33: unknown section [vilages]");
+    /* [map]: appended after the sample's 49 lines. */
     assert_job_refused("-e '$a [map]' -e '$a paper = B5'",
-                       "bad.ini:33: [map] paper = B5 is not a paper size ccgis lays out -- give "
+                       "bad.ini:51: [map] paper = B5 is not a paper size ccgis lays out -- give "
                        "A3 (the default) or A4");
     assert_job_refused("-e '$a [map]' -e '$a orientation = sideways'",
-                       "bad.ini:33: [map] orientation = sideways is not an orientation");
+                       "bad.ini:51: [map] orientation = sideways is not an orientation");
     assert_job_refused("-e '$a [map]' -e '$a papers = A4'",
-                       "bad.ini:33: unknown key 'papers' in [map] -- the keys are: paper, "
+                       "bad.ini:51: unknown key 'papers' in [map] -- the keys are: paper, "
                        "orientation, author, abstract");
     assert_job_refused("-e 's|^id .*= ma_ccn|id = huyen|'", "bad.ini:13: [clusters]");
     assert_job_refused("-e 's|clusters.shp|cluster.shp|'",
@@ -389,8 +392,9 @@ static void strict_exits_1_on_findings(void **state)
 static void every_layer_carries_its_qgis_style(void **state)
 {
     (void)state;
-    const char *layers[] = {"clusters", "cluster_zones", "districts", "villages", "findings"};
-    for (size_t i = 0; i < 5; i++) {
+    const char *layers[] = {"clusters", "cluster_zones", "districts",
+                            "villages", "findings",      "plan_changes"};
+    for (size_t i = 0; i < 6; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s.qml", OUT, layers[i]);
         char *qml = slurp(path);
@@ -402,10 +406,10 @@ static void every_layer_carries_its_qgis_style(void **state)
     char *n = query(OUT "/hanoi.gpkg", "SELECT count(*) AS v FROM layer_styles WHERE "
                                        "useAsDefault = 1 AND f_table_schema = '' AND "
                                        "f_geometry_column = 'geom'");
-    assert_string_equal(n, "5");
+    assert_string_equal(n, "6");
     free(n);
     n = query(OUT "/hanoi.sqlite", "SELECT count(*) AS v FROM layer_styles");
-    assert_string_equal(n, "10");
+    assert_string_equal(n, "12");
     free(n);
 }
 
