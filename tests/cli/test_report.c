@@ -279,8 +279,9 @@ static void inputs_give_layer_crs_and_epsg(void **state)
     json_t *doc = json_load_file(OUT_VI "/summary.json", 0, &e);
     assert_non_null(doc);
     json_t *inputs = json_object_get(doc, "inputs");
-    assert_int_equal(json_array_size(inputs), 4);
-    for (size_t k = 0; k < 4; k++) {
+    /* clusters, districts, zoning, villages, and the programme's plan and plants */
+    assert_int_equal(json_array_size(inputs), 6);
+    for (size_t k = 0; k < 6; k++) {
         json_t *i = json_array_get(inputs, k);
         assert_non_null(json_string_value(json_object_get(i, "name")));
         assert_true(json_integer_value(json_object_get(i, "epsg")) > 0);
@@ -303,8 +304,8 @@ static void findings_are_told_in_the_jobs_language(void **state)
                         "not zoned for industry, most on DGD\n");
     contains(report_vi, "- Các cụm chồng lấn nhau: cụm CCN07 và CCN08 chồng lấn nhau trên "
                         "57.711,9 m² (5,77 ha)\n");
-    contains(report_vi, "| Hình học đã được sửa | `GEOMETRY_REPAIRED` | 1 |");
-    contains(report_en, "| Geometry repaired | `GEOMETRY_REPAIRED` | 1 |");
+    contains(report_vi, "| Hình học đã được sửa | `GEOMETRY_REPAIRED` | 2 |");
+    contains(report_en, "| Geometry repaired | `GEOMETRY_REPAIRED` | 2 |");
     /* The repair's areas: the findings layer's plain detail, grouped by hand. */
     run_result r = run("ogrinfo -ro -q -sql \"SELECT detail AS v FROM findings WHERE kind = "
                        "'GEOMETRY_REPAIRED'\" %s/findings.geojson | sed -n 's/^  v (String) = //p'",

@@ -34,7 +34,8 @@ import sys
 import zipfile
 
 SHEETS = ["Tổng hợp", "Cụm công nghiệp", "Quận huyện × trạng thái",
-          "Xung đột theo loại đất", "Làng nghề", "Vấn đề dữ liệu", "Nguồn dữ liệu"]
+          "Xung đột theo loại đất", "Làng nghề", "Tiến độ chương trình", "Vấn đề dữ liệu",
+          "Nguồn dữ liệu"]
 TOTAL = "Tổng cộng"
 NO_STATUS = "(không có trạng thái)"
 NO_DISTRICT = "(ngoài các quận/huyện)"
@@ -86,7 +87,8 @@ KIND_LABELS = {
     "RELOCATION_GAP": "Làng nghề không có cụm nào phục vụ",
 }
 LAYER_LABELS = {"clusters": "Cụm công nghiệp", "districts": "Quận/huyện",
-                "zoning": "Quy hoạch sử dụng đất", "villages": "Làng nghề"}
+                "zoning": "Quy hoạch sử dụng đất", "villages": "Làng nghề",
+                "plan": "Cụm công nghiệp quy hoạch", "wastewater": "Trạm xử lý nước thải"}
 
 
 class Checker:
