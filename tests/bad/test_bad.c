@@ -287,8 +287,9 @@ static const bad_case cases[] = {
               "a unique id",
      "out.gpkg", NULL},
     {"NULL status",
-     "ogr2ogr c.shp $S/clusters.shp -dialect sqlite -sql \"SELECT ma_ccn, ten, dt_qd_ha, CASE WHEN "
-     "ma_ccn = 'CCN01' THEN NULL ELSE trang_thai END AS trang_thai, geometry FROM clusters\" && "
+     "ogr2ogr c.shp $S/clusters.shp -dialect sqlite -sql \"SELECT ma_ccn, ten, dt_qd_ha, nam_tl, "
+     "nam_kc, qh_1500, gpmb_pct, so_dn, lao_dong, CASE WHEN ma_ccn = 'CCN01' THEN NULL ELSE "
+     "trang_thai END AS trang_thai, geometry FROM clusters\" && "
      "mkjob -e \"s|$S/clusters.shp|$W/c.shp|\"",
      "$C run -q job.ini", 0, "", NULL, "grep -q '| (không có trạng thái) | 1 |' out/report.md"},
     {"a 300-character name (Shapefile keeps 254)",
