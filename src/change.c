@@ -106,34 +106,6 @@ static ccgis_status match_ids(ccgis_ctx *ctx, const ccgis_layer *now, const ccgi
 
 /* ---- step 1: matches by overlap ---------------------------------------- */
 
-typedef struct cand {
-    size_t *j;
-    size_t n, cap;
-    int nomem;
-} cand;
-
-static void collect(void *item, void *arg)
-{
-    cand *c = arg;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        size_t *j = realloc(c->j, cap * sizeof *j);
-        if (!j) {
-            c->nomem = 1;
-            return;
-        }
-        c->j = j;
-        c->cap = cap;
-    }
-    c->j[c->n++] = (size_t)item - 1;
-}
-
-static int by_index(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The geodesic area of a ∩ b into *m2.  Returns CCGIS_OK,
  * CCGIS_ERR_GEOMETRY (naming both clusters) or what ccgis_geod_area
  * returns. */
@@ -168,7 +140,7 @@ static ccgis_status match_overlaps(ccgis_ctx *ctx, const ccgis_layer *now,
     for (size_t j = 0; j < m; j++)
         GEOSSTRtree_insert_r(h, tree, plan->f[j].geom, (void *)(j + 1));
     ccgis_status st = CCGIS_OK;
-    cand c = {0};
+    ccgis_hits c = {0};
     for (size_t i = 0; i < n && st == CCGIS_OK; i++) {
         if ((progress && !progress((double)i / (double)n, "plan", progress_arg)) ||
             ccgis_interrupt_pending()) {
@@ -176,16 +148,16 @@ static ccgis_status match_overlaps(ccgis_ctx *ctx, const ccgis_layer *now,
             break;
         }
         c.n = 0;
-        GEOSSTRtree_query_r(h, tree, now->f[i].geom, collect, &c);
+        GEOSSTRtree_query_r(h, tree, now->f[i].geom, ccgis_hits_collect, &c);
         if (c.nomem) {
             st = ccgis_nomem(ctx);
             break;
         }
         /* The tree hands candidates in its own order: sort them so that
          * the joins, and any failure named, do not depend on it. */
-        qsort(c.j, c.n, sizeof *c.j, by_index);
+        ccgis_hits_sort(&c);
         for (size_t k = 0; k < c.n && st == CCGIS_OK; k++) {
-            size_t j = c.j[k];
+            size_t j = c.i[k];
             if (uf_find(parent, i) == uf_find(parent, n + j))
                 continue; /* already together (by id, or through others) */
             double common = 0;
@@ -194,7 +166,7 @@ static ccgis_status match_overlaps(ccgis_ctx *ctx, const ccgis_layer *now,
                 uf_join(parent, i, n + j);
         }
     }
-    free(c.j);
+    ccgis_hits_clear(&c);
     GEOSSTRtree_destroy_r(h, tree);
     return st;
 }

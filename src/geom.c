@@ -213,3 +213,41 @@ GEOSGeometry *ccgis_geom_multi(ccgis_ctx *ctx, const GEOSGeometry *g)
         GEOSGeom_destroy_r(ctx->geos, copy);
     return m;
 }
+
+/* ccgis_hits_collect: see internal.h. */
+void ccgis_hits_collect(void *item, void *arg)
+{
+    ccgis_hits *h = arg;
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 16;
+        size_t *i = realloc(h->i, cap * sizeof *i);
+        if (!i) {
+            h->nomem = 1;
+            return;
+        }
+        h->i = i;
+        h->cap = cap;
+    }
+    h->i[h->n++] = (size_t)item - 1;
+}
+
+/* Ascending size_t, for qsort. */
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ccgis_hits_sort: see internal.h. */
+void ccgis_hits_sort(ccgis_hits *h)
+{
+    if (h->n > 1)
+        qsort(h->i, h->n, sizeof *h->i, by_index);
+}
+
+/* ccgis_hits_clear: see internal.h. */
+void ccgis_hits_clear(ccgis_hits *h)
+{
+    free(h->i);
+    memset(h, 0, sizeof *h);
+}

@@ -432,6 +432,26 @@ int ccgis_spatial_index_stale(GDALDatasetH ds, OGRLayerH layer, const char *sour
 
 /* ---- geom.c ----------------------------------------------------------- */
 
+/* What a GEOS STRtree query found, for trees whose items are indexes
+ * inserted as (void *)(index + 1).  Start from {0}; ccgis_hits_clear frees. */
+typedef struct ccgis_hits {
+    size_t *i;
+    size_t n, cap;
+    int nomem; /* an append failed: the list is short */
+} ccgis_hits;
+
+/* ccgis_hits_collect -- GEOSSTRtree_query_r callback appending the item's
+ * index to the ccgis_hits *arg. */
+void ccgis_hits_collect(void *item, void *arg);
+
+/* ccgis_hits_sort -- the hits in ascending index order (a tree hands them
+ * in its own order; results must not depend on it). */
+void ccgis_hits_sort(ccgis_hits *h);
+
+/* ccgis_hits_clear -- free the list; the struct may be reused after. */
+void ccgis_hits_clear(ccgis_hits *h);
+
+
 /*
  * ccgis_geom_type_name -- ISO WKT name of an OGR geometry type with its
  * dimension suffix ("Polygon", "MultiPolygon Z", "Point ZM", "Unknown"),

@@ -61,35 +61,6 @@ ccgis_wwtp_result *ccgis_wwtp_result_free(ccgis_wwtp_result *r)
     return NULL;
 }
 
-/* Candidate plants of one cluster, in the order the tree gives them. */
-typedef struct cand {
-    size_t *j;
-    size_t n, cap;
-    int nomem;
-} cand;
-
-static void collect(void *item, void *arg)
-{
-    cand *c = arg;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        size_t *j = realloc(c->j, cap * sizeof *j);
-        if (!j) {
-            c->nomem = 1;
-            return;
-        }
-        c->j = j;
-        c->cap = cap;
-    }
-    c->j[c->n++] = (size_t)item - 1;
-}
-
-static int by_index(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The box of g widened by max_m metres on every side, as a GEOS polygon,
  * or NULL (out of memory).  One degree of latitude is at least 110,574 m
  * and one of longitude at least 111,320 cos(lat) m on WGS 84 (at the box's
@@ -131,7 +102,7 @@ ccgis_status ccgis_wastewater(ccgis_ctx *ctx, const ccgis_layer *clusters,
     r->n_served = calloc(m ? m : 1, sizeof *r->n_served);
     double *px = malloc((m ? m : 1) * sizeof *px), *py = malloc((m ? m : 1) * sizeof *py);
     GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
-    cand c = {0};
+    ccgis_hits c = {0};
     ccgis_status st = CCGIS_OK;
     if (!r->state || !r->plant || !r->dist_m || !r->n_served || !px || !py || !tree) {
         st = ccgis_nomem(ctx);
@@ -161,17 +132,17 @@ ccgis_status ccgis_wastewater(ccgis_ctx *ctx, const ccgis_layer *clusters,
             goto done;
         }
         c.n = 0;
-        GEOSSTRtree_query_r(h, tree, box, collect, &c);
+        GEOSSTRtree_query_r(h, tree, box, ccgis_hits_collect, &c);
         GEOSGeom_destroy_r(h, box);
         if (c.nomem) {
             st = ccgis_nomem(ctx);
             goto done;
         }
-        qsort(c.j, c.n, sizeof *c.j, by_index);
+        ccgis_hits_sort(&c);
         double best_yes = INFINITY, best_any = INFINITY;
         size_t plant_yes = SIZE_MAX, plant_any = SIZE_MAX;
         for (size_t k = 0; k < c.n; k++) {
-            size_t j = c.j[k];
+            size_t j = c.i[k];
             double d;
             st = ccgis_geod_distance(ctx, px[j], py[j], clusters->f[i].geom, &d);
             if (st != CCGIS_OK) {
@@ -208,7 +179,7 @@ ccgis_status ccgis_wastewater(ccgis_ctx *ctx, const ccgis_layer *clusters,
     for (size_t j = 0; j < m; j++)
         r->n_unused += r->n_served[j] == 0;
 done:
-    free(c.j);
+    ccgis_hits_clear(&c);
     free(px);
     free(py);
     if (tree)

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "../unit/change_cases.h"
+#include "../unit/geojson_write.h"
 #include "ccgis/ccgis.h"
 #include "harness.h"
 #include "pg.h"
@@ -33,15 +34,13 @@ static void write_boxes(const char *path, const change_box *b, size_t n)
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", f);
-    for (size_t k = 0; k < n; k++)
-        fprintf(f,
-                "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\"},\"geometry\":"
-                "{\"type\":\"Polygon\",\"coordinates\":[[[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f],"
-                "[%.9f,%.9f],[%.9f,%.9f]]]}}\n",
-                k ? "," : "", b[k].id, b[k].x0, b[k].y0, b[k].x1, b[k].y0, b[k].x1, b[k].y1,
-                b[k].x0, b[k].y1, b[k].x0, b[k].y0);
-    fputs("]}\n", f);
+    gj_begin(f);
+    for (size_t k = 0; k < n; k++) {
+        char props[64];
+        snprintf(props, sizeof props, "\"id\":\"%s\"", b[k].id);
+        gj_box(f, k, props, b[k].x0, b[k].y0, b[k].x1, b[k].y1);
+    }
+    gj_end(f);
     fclose(f);
 }
 

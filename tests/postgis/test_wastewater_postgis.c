@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "../unit/wastewater_cases.h"
+#include "../unit/geojson_write.h"
 #include "ccgis/ccgis.h"
 #include "harness.h"
 #include "pg.h"
@@ -32,27 +33,25 @@ static void write_layers(void)
 {
     FILE *f = fopen(WORK_DIR "/clusters.geojson", "w");
     assert_non_null(f);
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", f);
+    gj_begin(f);
     for (size_t k = 0; k < WW_N_CLUSTERS; k++) {
         const ww_box *b = &ww_clusters[k];
-        fprintf(f,
-                "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\"},\"geometry\":"
-                "{\"type\":\"Polygon\",\"coordinates\":[[[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f],"
-                "[%.9f,%.9f],[%.9f,%.9f]]]}}\n",
-                k ? "," : "", b->id, b->x0, b->y0, b->x1, b->y0, b->x1, b->y1, b->x0, b->y1,
-                b->x0, b->y0);
+        char props[64];
+        snprintf(props, sizeof props, "\"id\":\"%s\"", b->id);
+        gj_box(f, k, props, b->x0, b->y0, b->x1, b->y1);
     }
-    fputs("]}\n", f);
+    gj_end(f);
     fclose(f);
     f = fopen(WORK_DIR "/plants.geojson", "w");
     assert_non_null(f);
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", f);
-    for (size_t k = 0; k < WW_N_PLANTS; k++)
-        fprintf(f,
-                "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\"},"
-                "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.9f,%.9f]}}\n",
-                k ? "," : "", ww_plants[k].id, ww_plants[k].x, ww_plants[k].y);
-    fputs("]}\n", f);
+    gj_begin(f);
+    for (size_t k = 0; k < WW_N_PLANTS; k++) {
+        char props[128];
+        snprintf(props, sizeof props, "\"id\":\"%s\",\"dat_qc\":\"%s\"", ww_plants[k].id,
+                 ww_plants[k].standard);
+        gj_point(f, k, props, ww_plants[k].x, ww_plants[k].y);
+    }
+    gj_end(f);
     fclose(f);
 }
 

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "change_cases.h"
+#include "geojson_write.h"
 #include "internal.h"
 
 /* Write the boxes as a GeoJSON file (WGS 84), reversed when asked. */
@@ -36,17 +37,14 @@ static void write_boxes(const char *path, const change_box *b, size_t n, int rev
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", f);
+    gj_begin(f);
     for (size_t k = 0; k < n; k++) {
         const change_box *x = &b[reversed ? n - 1 - k : k];
-        fprintf(f,
-                "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\"},\"geometry\":"
-                "{\"type\":\"Polygon\",\"coordinates\":[[[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f],"
-                "[%.9f,%.9f],[%.9f,%.9f]]]}}\n",
-                k ? "," : "", x->id, x->x0, x->y0, x->x1, x->y0, x->x1, x->y1, x->x0, x->y1,
-                x->x0, x->y0);
+        char props[64];
+        snprintf(props, sizeof props, "\"id\":\"%s\"", x->id);
+        gj_box(f, k, props, x->x0, x->y0, x->x1, x->y1);
     }
-    fputs("]}\n", f);
+    gj_end(f);
     fclose(f);
 }
 

@@ -24,6 +24,7 @@
 
 #include "internal.h"
 #include "wastewater_cases.h"
+#include "geojson_write.h"
 
 typedef struct fixture {
     ccgis_ctx *ctx;
@@ -39,29 +40,26 @@ static int setup(void **state)
     FILE *f = fopen(WORK_DIR "/clusters.geojson", "w");
     if (!f)
         return -1;
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", f);
+    gj_begin(f);
     for (size_t k = 0; k < WW_N_CLUSTERS; k++) {
         const ww_box *b = &ww_clusters[k];
-        fprintf(f,
-                "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\"},\"geometry\":"
-                "{\"type\":\"Polygon\",\"coordinates\":[[[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f],"
-                "[%.9f,%.9f],[%.9f,%.9f]]]}}\n",
-                k ? "," : "", b->id, b->x0, b->y0, b->x1, b->y0, b->x1, b->y1, b->x0, b->y1,
-                b->x0, b->y0);
+        char props[64];
+        snprintf(props, sizeof props, "\"id\":\"%s\"", b->id);
+        gj_box(f, k, props, b->x0, b->y0, b->x1, b->y1);
     }
-    fputs("]}\n", f);
+    gj_end(f);
     fclose(f);
     f = fopen(WORK_DIR "/plants.geojson", "w");
     if (!f)
         return -1;
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", f);
-    for (size_t k = 0; k < WW_N_PLANTS; k++)
-        fprintf(f,
-                "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"dat_qc\":\"%s\"},"
-                "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.9f,%.9f]}}\n",
-                k ? "," : "", ww_plants[k].id, ww_plants[k].standard, ww_plants[k].x,
-                ww_plants[k].y);
-    fputs("]}\n", f);
+    gj_begin(f);
+    for (size_t k = 0; k < WW_N_PLANTS; k++) {
+        char props[128];
+        snprintf(props, sizeof props, "\"id\":\"%s\",\"dat_qc\":\"%s\"", ww_plants[k].id,
+                 ww_plants[k].standard);
+        gj_point(f, k, props, ww_plants[k].x, ww_plants[k].y);
+    }
+    gj_end(f);
     fclose(f);
     fx.ctx = ccgis_ctx_new();
     ccgis_layer_spec c = {.source = WORK_DIR "/clusters.geojson", .id_field = "id",
