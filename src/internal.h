@@ -634,6 +634,11 @@ enum { L_CLUSTERS, L_ZONES, L_DISTRICTS, L_VILLAGES, L_FINDINGS, L_PLAN_CHANGES,
 
 typedef struct ccgis_programme ccgis_programme; /* programme_run.c */
 
+/* ccgis_run_zoning_options -- the overlay options of a job's [zoning]
+ * (zones, class, allowed, tolerance), for today's clusters and the planned
+ * ones alike; the strings are borrowed from job. */
+ccgis_overlay_options ccgis_run_zoning_options(const ccgis_job *job);
+
 /* Everything a run computes; run.c fills it, report.c and workbook.c tell it. */
 typedef struct run_data {
     ccgis_ctx *ctx;

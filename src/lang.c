@@ -558,6 +558,13 @@ static const char *const texts[CCGIS_TEXT_COUNT][2] = {
     [R_PA_NOT_STARTED] = {"Cụm có năm thành lập từ 2018 đến 2020 và chưa có ngày khởi công.",
                           "Clusters whose year of setting up is 2018 to 2020 and that have no "
                           "construction start."},
+    [R_P_PLAN_CONFL] = {"Cụm quy hoạch trên đất không được quy hoạch cho công nghiệp",
+                        "Planned clusters on land not zoned for industry"},
+    [R_PA_PLAN_CONFL] = {"Kiểm tra quy hoạch sử dụng đất như với các cụm hiện nay; xung đột của "
+                         "cụm thành lập mới, mở rộng hay dời vị trí là xung đột mà quy hoạch sẽ "
+                         "tạo ra.",
+                         "Checked against the zoning as today's clusters are; the conflicts of "
+                         "new, expanded or moved clusters are those the plan would create."},
     [R_P_NO_1500] = {"Cụm chưa có quy hoạch chi tiết 1/500 được phê duyệt",
                      "Clusters without an approved 1/500 detailed plan"},
     [R_P_PEOPLE] = {"Doanh nghiệp và lao động, theo quận/huyện và trạng thái",

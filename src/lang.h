@@ -234,6 +234,8 @@ typedef enum ccgis_text_id {
     R_P_NOT_STARTED,
     R_PA_NOT_STARTED,
     R_P_NO_1500,
+    R_P_PLAN_CONFL,
+    R_PA_PLAN_CONFL,
     R_P_PEOPLE,
     R_P_GAPS_BY_DISTRICT,
     R_P_GAPS,

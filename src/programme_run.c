@@ -62,6 +62,8 @@ struct ccgis_programme {
     ccgis_assign_result *plan_assign; /* districts of the planned clusters; NULL without
                                          [plan] or [districts] */
     ccgis_near_result *near_plan;     /* villages to the planned clusters; NULL without */
+    ccgis_overlay_result *plan_zoning; /* the planned clusters against the zoning; NULL
+                                          without [plan] or [zoning] */
     double plan_sum_m2, plan_union_m2;
     int *operating; /* [clusters] 1 if its status means operating */
     pfields *pf;    /* [clusters] */
@@ -470,6 +472,48 @@ static ccgis_status wwtp_table(run_data *d, ccgis_programme *p)
         set_num(t, r, 1, (double)n);
         set_num(t, r, 2, (double)op);
     }
+    return CCGIS_OK;
+}
+
+static const ccgis_pcol plan_conflict_cols[] = {
+    {"plan_id", T_CL_ID, CCGIS_PC_TEXT, CCGIS_TEXT_COUNT},
+    {"change", T_P_CHANGE, CCGIS_PC_CHANGE, CCGIS_TEXT_COUNT},
+    {"area_ha", T_AREA_HA, CCGIS_PC_HA, CCGIS_TEXT_COUNT},
+    {"confl_ha", T_CONFL_HA, CCGIS_PC_HA, CCGIS_TEXT_COUNT},
+    {"confl_pct", T_CONFL_PCT, CCGIS_PC_PCT, CCGIS_TEXT_COUNT},
+    {"confl_top", T_CONFL_TOP, CCGIS_PC_TEXT, CCGIS_TEXT_COUNT},
+};
+
+/* The planned clusters on land not zoned for industry (conflict above their
+ * tolerance, as for today's ZONING_CONFLICT), in the plan layer's order, with
+ * the change class of their group: the conflicts the plan would keep or
+ * create (a new, expanded or moved cluster's are new). */
+static ccgis_status plan_conflict_table(run_data *d, ccgis_programme *p)
+{
+    const ccgis_overlay_result *z = p->plan_zoning;
+    const ccgis_layer *pl = d->plan_layer;
+    size_t n = 0;
+    for (size_t j = 0; j < pl->n; j++)
+        n += z->conflict_m2[j] > z->tol_m2[j];
+    ccgis_ptable *t = table_new(d->ctx, p, "plan_conflicts", R_P_PLAN_CONFL, R_PA_PLAN_CONFL,
+                                plan_conflict_cols, 6, n);
+    if (!t)
+        return ccgis_errcode(d->ctx);
+    size_t r = 0;
+    for (size_t j = 0; j < pl->n; j++) {
+        if (!(z->conflict_m2[j] > z->tol_m2[j]))
+            continue;
+        const ccgis_change_group *g = &p->change->g[p->change->plan_group[j]];
+        if (!set_text(d->ctx, t, r, 0, pl->f[j].key) ||
+            !set_text(d->ctx, t, r, 5, z->conflict_top[j]))
+            return CCGIS_ERR_NOMEM;
+        set_num(t, r, 1, (double)g->kind);
+        set_num(t, r, 2, z->area_m2[j] / 1e4);
+        set_num(t, r, 3, z->conflict_m2[j] / 1e4);
+        set_num(t, r, 4, ccgis_pct(z->conflict_m2[j], z->area_m2[j]));
+        r++;
+    }
+    t->nrows = r;
     return CCGIS_OK;
 }
 
@@ -882,6 +926,12 @@ ccgis_status ccgis_programme_analyse(run_data *d)
         st = by_district_table(d, p);
     if (st == CCGIS_OK && p->change)
         st = by_status_table(d, p);
+    if (st == CCGIS_OK && p->change && d->job->zoning.present) {
+        ccgis_overlay_options o = ccgis_run_zoning_options(d->job);
+        st = ccgis_overlay(ctx, d->plan_layer, &o, NULL, NULL, &p->plan_zoning);
+        if (st == CCGIS_OK)
+            st = plan_conflict_table(d, p);
+    }
     if (st == CCGIS_OK && p->wwtp)
         st = wwtp_table(d, p);
     if (st == CCGIS_OK && c->year_set_up && c->construction_start)
@@ -1039,6 +1089,7 @@ void ccgis_programme_free(ccgis_ctx *ctx, ccgis_programme *p)
     ccgis_wwtp_result_free(p->wwtp);
     ccgis_assign_result_free(p->plan_assign);
     ccgis_near_result_free(p->near_plan);
+    ccgis_overlay_result_free(p->plan_zoning);
     for (size_t t = 0; t < p->n_tables; t++) {
         for (size_t k = 0; k < p->tables[t].cap_rows * p->tables[t].ncols; k++)
             free(p->tables[t].cells[k].text);

@@ -81,6 +81,25 @@ static const char *attr_text(const ccgis_layer *l, size_t i, const char *name)
     return OGR_F_GetFieldAsString(l->f[i].attrs, k);
 }
 
+/* ccgis_run_zoning_options: see internal.h. */
+ccgis_overlay_options ccgis_run_zoning_options(const ccgis_job *job)
+{
+    return (ccgis_overlay_options){
+        .zones = {.source = job->zoning.source,
+                  .layer = job->zoning.layer,
+                  .srs = job->zoning.srs,
+                  .id_field = job->zoning.id,
+                  .role = CCGIS_ROLE_POLYGONS,
+                  .what = "zoning",
+                  .encoding = job->zoning.encoding,
+                  .where = job->zoning.where},
+        .class_field = job->zoning.klass,
+        .allowed = (const char *const *)job->allowed,
+        .sliver = job->sliver,
+        .sliver_m2 = job->sliver_m2,
+    };
+}
+
 /* Load one input of the job, prefixing a failure with its job file line;
  * progress reported into [base, base + span] of the run. */
 static ccgis_status load_input(run_data *d, const ccgis_job_input *in, const char *id_field,
@@ -608,20 +627,7 @@ static ccgis_status analyse(run_data *d, ccgis_progress_fn fn, void *arg)
     }
     lap(d, CCGIS_PHASE_DISTRICTS, &mark);
     if (job->zoning.present) {
-        ccgis_overlay_options o = {
-            .zones = {.source = job->zoning.source,
-                      .layer = job->zoning.layer,
-                      .srs = job->zoning.srs,
-                      .id_field = job->zoning.id,
-                      .role = CCGIS_ROLE_POLYGONS,
-                      .what = "zoning",
-                      .encoding = job->zoning.encoding,
-                      .where = job->zoning.where},
-            .class_field = job->zoning.klass,
-            .allowed = (const char *const *)job->allowed,
-            .sliver = job->sliver,
-            .sliver_m2 = job->sliver_m2,
-        };
+        ccgis_overlay_options o = ccgis_run_zoning_options(job);
         step s = {fn, arg, 0.2, 0.6};
         if ((st = ccgis_overlay(ctx, d->clusters, &o, step_progress, &s, &d->zoning)) !=
             CCGIS_OK)
