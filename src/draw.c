@@ -830,15 +830,14 @@ ccgis_status ccgis_draw_chart(ccgis_ctx *ctx, const ccgis_chart_data *c, cairo_t
     }
     label_w = fmin(label_w, w * 0.3) + 12;
     double x0 = 8 + label_w, bar_w = w - x0 - 70;
-    double step = round_length(fmax(max_ha, 1e-9) / 4);
-    double top = max_ha > 0 ? ceil(max_ha / step - 1e-9) * step : 1;
-    if (top <= 0)
-        top = step > 0 ? step : 1;
+    /* Axis steps of a round number of ha, 4 to 10 of them; 0..1 ha when empty. */
+    double step = max_ha > 1e-6 ? round_length(max_ha / 4) : 0.25;
+    double top = max_ha > 1e-6 ? ceil(max_ha / step - 1e-9) * step : 1;
     double k_px = bar_w / top, y0 = y;
     /* Grid lines and the axis. */
     int decimals = step < 1 ? (int)ceil(-log10(step)) : 0;
-    for (double t = 0; t <= top + step / 2; t += step) {
-        double gx = x0 + t * k_px;
+    for (int i = 0; i <= 12 && i * step <= top + step / 2; i++) {
+        double t = i * step, gx = x0 + t * k_px;
         cairo_move_to(cr, floor(gx) + 0.5, y0 - 2);
         cairo_line_to(cr, floor(gx) + 0.5, y0 + (double)c->n_rows * ROW_H + 4);
         cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);

@@ -254,6 +254,10 @@ ccgis_status ccgis_html_chart(const run_data *d, FILE *f)
             row[nr++] = d->dname[k];
         }
     }
+    if (nr == 0) { /* no district has a cluster: no chart */
+        st = CCGIS_OK;
+        goto done;
+    }
     ha = ccgis_calloc(ctx, nr * ns + 1, sizeof *ha);
     if (!ha)
         goto done;
