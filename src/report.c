@@ -10,6 +10,13 @@
  * 2.344,50 ha in Vietnamese).  summary.json holds the same facts as data
  * (jansson), with machine names and plain numbers in any language.  Neither holds a date, so that a
  * rerun on the same inputs gives the same files.
+ *
+ * report.html says the same as report.md, written by the same calls: each
+ * piece of text, table cell and row goes to both (text, cell, row_begin,
+ * next_cell, row_end below), and the row counts of every table are checked
+ * to agree across report.md, report.html and summary.json.  Its page, maps
+ * and chart come from html.c and draw.c (draw.h); the overview is also
+ * written as overview.png and overview.svg, which report.md shows.
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <math.h>
@@ -20,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "draw.h"
 #include "internal.h"
 
 /* Clusters' status groups, in order of first appearance. */
@@ -98,7 +106,86 @@ typedef struct story {
     ccgis_lang lang; /* report.md's; summary.json has machine names and plain numbers */
     FILE *f;
     char failed[256]; /* the first part of summary.json that could not be built; "" */
+    FILE *h;          /* report.html, or NULL: report.md only */
+    int block;        /* report.html's open block: H_NONE, H_P, H_TABLE, H_UL */
+    int col;          /* the current table cell's column */
+    char right[32];   /* the table's columns: 'r' right-aligned (numbers), else 'l' */
+    size_t rows;      /* rows of the current table in report.html */
+    ccgis_status drawn; /* the first failure of a drawing; CCGIS_OK */
 } story;
+
+enum { H_NONE, H_P, H_TABLE, H_UL };
+
+/* Close report.html's open block. */
+static void hclose(story *st)
+{
+    static const char *const end[] = {"", "</p>\n", "</tbody></table>\n", "</ul>\n"};
+    if (st->h)
+        fputs(end[st->block], st->h);
+    st->block = H_NONE;
+}
+
+/* Open block `b` in report.html unless it is open. */
+static void hopen(story *st, int b)
+{
+    if (!st->h || st->block == b)
+        return;
+    hclose(st);
+    if (b == H_P)
+        fputs("<p>", st->h);
+    else if (b == H_UL)
+        fputs("<ul>\n", st->h);
+    st->block = b;
+}
+
+/* 1 if text can go where report.html is: in a paragraph, a cell or an item. */
+static int inline_ok(const story *st)
+{
+    return st->block == H_P || ((st->block == H_TABLE || st->block == H_UL) && st->col >= 0);
+}
+
+/* s into report.html as text (escaped), in a paragraph unless a block is
+ * open; with `marks`, `code` and *emphasis* as report.md means them. */
+static void htext(story *st, const char *s, int marks)
+{
+    if (!st->h)
+        return;
+    if (!inline_ok(st))
+        hopen(st, H_P);
+    int code = 0, em = 0;
+    for (const char *c = s; *c; c++) {
+        if (marks && *c == '`') {
+            fputs((code = !code) ? "<code>" : "</code>", st->h);
+        } else if (marks && !code && *c == '*' && (em || strchr(c + 1, '*'))) {
+            fputs((em = !em) ? "<em>" : "</em>", st->h);
+        } else {
+            char one[2] = {*c, '\0'};
+            ccgis_html_text(st->h, one);
+        }
+    }
+    if (code)
+        fputs("</code>", st->h);
+    if (em)
+        fputs("</em>", st->h);
+}
+
+/* A break in report.md: s ("\n" or "\n\n"); a blank line ends report.html's
+ * paragraph, a single one is a space. */
+static void gap(story *st, const char *s)
+{
+    fputs(s, st->f);
+    if (strstr(s, "\n\n"))
+        hclose(st);
+    else if (st->h && st->block == H_P)
+        fputc('\n', st->h);
+}
+
+/* Record the first failure of a drawing. */
+static void drawn(story *st, ccgis_status s)
+{
+    if (st->drawn == CCGIS_OK && s != CCGIS_OK)
+        st->drawn = s;
+}
 
 /* Record the first part that could not be built. */
 static void story_fail(story *st, const char *what)
@@ -155,7 +242,20 @@ static void jset(story *st, json_t *doc, const char *key, json_t *v)
 static void text(story *st, const char *s)
 {
     char *tmp;
-    fputs(utf8_of(st, s, &tmp), st->f);
+    const char *u = utf8_of(st, s, &tmp);
+    fputs(u, st->f);
+    htext(st, u, 0);
+    free(tmp);
+}
+
+/* Text of the report's own words into report.md, and into report.html with
+ * its `code` and *emphasis* marks. */
+static void words(story *st, const char *s)
+{
+    char *tmp;
+    const char *u = utf8_of(st, s, &tmp);
+    fputs(u, st->f);
+    htext(st, u, 1);
     free(tmp);
 }
 
@@ -163,12 +263,128 @@ static void text(story *st, const char *s)
 static void cell(story *st, const char *s)
 {
     char *tmp;
-    for (const char *c = utf8_of(st, s, &tmp); *c; c++) {
+    const char *u = utf8_of(st, s, &tmp);
+    for (const char *c = u; *c; c++) {
         if (*c == '|')
             fputc('\\', st->f);
         fputc((unsigned char)*c < 0x20 ? ' ' : *c, st->f); /* control characters would break it */
     }
+    if (st->h) {
+        if (!inline_ok(st))
+            hopen(st, H_P);
+        ccgis_html_text(st->h, u);
+    }
     free(tmp);
+}
+
+/* A table's head: the Markdown header `id` (lang.c: "| a | b |\n| --- | ---: |\n")
+ * into report.md, and as <thead> of a new table into report.html, its
+ * right-aligned columns (---:) remembered for the cells. */
+static void table_head(story *st, ccgis_text_id id)
+{
+    const char *md = ccgis_tr(st->lang, id);
+    fputs(md, st->f);
+    st->rows = 0;
+    if (!st->h)
+        return;
+    hclose(st);
+    const char *rule = strchr(md, '\n');
+    size_t ncol = 0;
+    memset(st->right, 0, sizeof st->right);
+    for (const char *c = rule ? rule + 1 : ""; *c && *c != '\n'; c++)
+        if (*c == '|' && c[1] && c[1] != '\n' && ncol < sizeof st->right - 1) {
+            const char *e = strchr(c + 1, '|');
+            st->right[ncol++] = e && e[-1] == ' ' && e[-2] == ':' ? 'r' : 'l';
+        }
+    fputs("<table>\n<thead><tr>", st->h);
+    ncol = 0;
+    for (const char *c = md; rule && c < rule;) {
+        const char *e = memchr(c + 1, '|', (size_t)(rule - c - 1));
+        if (*c != '|' || !e)
+            break;
+        const char *a = c + 1, *b = e;
+        while (a < b && *a == ' ')
+            a++;
+        while (b > a && b[-1] == ' ')
+            b--;
+        char th[256];
+        snprintf(th, sizeof th, "%.*s", (int)(b - a), a);
+        fprintf(st->h, "<th%s>", st->right[ncol++] == 'r' ? " class=\"num\"" : "");
+        ccgis_html_text(st->h, th);
+        fputs("</th>", st->h);
+        c = e;
+    }
+    fputs("</tr></thead>\n<tbody>\n", st->h);
+    st->block = H_TABLE;
+    st->col = -1;
+}
+
+/* The first cell of column st->col. */
+static void td(story *st)
+{
+    fprintf(st->h, "<td%s>",
+            st->col < (int)sizeof st->right && st->right[st->col] == 'r' ? " class=\"num\"" : "");
+}
+
+/* A table row's start, its cells' separators, its end. */
+static void row_begin(story *st)
+{
+    fputs("| ", st->f);
+    if (st->h) {
+        st->col = 0;
+        fputs("<tr>", st->h);
+        td(st);
+    }
+}
+
+static void next_cell(story *st)
+{
+    fputs(" | ", st->f);
+    if (st->h) {
+        st->col++;
+        fputs("</td>", st->h);
+        td(st);
+    }
+}
+
+static void row_end(story *st)
+{
+    fputs(" |\n", st->f);
+    if (st->h) {
+        fputs("</td></tr>\n", st->h);
+        st->col = -1;
+        st->rows++;
+    }
+}
+
+/* A cell's text as code: `s` in report.md, <code> in report.html. */
+static void code_cell(story *st, const char *s)
+{
+    fputc('`', st->f);
+    if (st->h)
+        fputs("<code>", st->h);
+    cell(st, s);
+    fputc('`', st->f);
+    if (st->h)
+        fputs("</code>", st->h);
+}
+
+/* A list item's start and end. */
+static void item_begin(story *st)
+{
+    fputs("- ", st->f);
+    hopen(st, H_UL);
+    if (st->h)
+        fputs("<li>", st->h);
+    st->col = 0;
+}
+
+static void item_end(story *st)
+{
+    fputs("\n", st->f);
+    if (st->h)
+        fputs("</li>\n", st->h);
+    st->col = -1;
 }
 
 /* report.md and summary.json must list the same rows: record `what` when
@@ -176,10 +392,12 @@ static void cell(story *st, const char *s)
 static void agree(story *st, const char *what, size_t in_report, size_t in_json)
 {
     char msg[256];
-    if (in_report == in_json)
+    size_t in_html = st->h ? st->rows : in_report;
+    st->rows = 0;
+    if (in_report == in_json && in_html == in_report)
         return;
-    snprintf(msg, sizeof msg, "%s (%zu rows in report.md, %zu in summary.json)", what, in_report,
-             in_json);
+    snprintf(msg, sizeof msg, "%s (%zu rows in report.md, %zu in report.html, %zu in summary.json)",
+             what, in_report, in_html, in_json);
     story_fail(st, msg);
 }
 
@@ -215,7 +433,7 @@ static void say(story *st, ccgis_text_id id, const char *const *w, size_t nw)
     ccgis_say_args a = {{NULL}, {0}};
     for (size_t k = 0; k < nw && k < CCGIS_SAY_WORDS; k++)
         a.w[k] = w[k];
-    text(st, ccgis_say(st->lang, 0, ccgis_tr(st->lang, id), &a, buf, sizeof buf));
+    words(st, ccgis_say(st->lang, 0, ccgis_tr(st->lang, id), &a, buf, sizeof buf));
 }
 
 #define SAY(st, id, ...)                                                                           \
@@ -232,7 +450,7 @@ static const char *num(const story *st, char *buf, double v, int decimals)
 static void put_num(story *st, double v, int decimals)
 {
     char b[64];
-    fputs(num(st, b, v, decimals), st->f);
+    cell(st, num(st, b, v, decimals));
 }
 
 /* A count in a table cell, the report's way. */
@@ -244,9 +462,13 @@ static void put_count(story *st, long long n)
 /* A "## heading". */
 static void heading(story *st, ccgis_text_id id)
 {
-    fprintf(st->f, "\n## ");
-    text(st, ccgis_tr(st->lang, id));
-    fprintf(st->f, "\n\n");
+    fprintf(st->f, "\n## %s\n\n", ccgis_tr(st->lang, id));
+    if (st->h) {
+        hclose(st);
+        fputs("<h2>", st->h);
+        ccgis_html_text(st->h, ccgis_tr(st->lang, id));
+        fputs("</h2>\n", st->h);
+    }
 }
 
 /* One row of the inputs table, and its JSON. */
@@ -254,31 +476,32 @@ static void input_row(story *st, json_t *inputs, const char *what, const char *s
                       const char *name, const ccgis_crs *crs, const char *encoding, long long read,
                       long long used, long long skipped, long long repaired)
 {
-    FILE *f = st->f;
     int epsg = crs ? ccgis_crs_epsg(crs, NULL) : 0;
     const char *crs_name = crs ? ccgis_crs_name(crs) : "";
-    fprintf(f, "| ");
+    char code[32] = "";
+    row_begin(st);
     cell(st, ccgis_tr_layer(st->lang, what));
-    fprintf(f, " | `");
-    cell(st, source);
-    fprintf(f, "` | ");
+    next_cell(st);
+    code_cell(st, source);
+    next_cell(st);
     cell(st, name);
-    fprintf(f, " | ");
+    next_cell(st);
     cell(st, crs_name);
-    fprintf(f, " | ");
+    next_cell(st);
     if (epsg)
-        fprintf(f, "EPSG:%d", epsg);
-    fprintf(f, " | ");
+        snprintf(code, sizeof code, "EPSG:%d", epsg);
+    cell(st, code);
+    next_cell(st);
     cell(st, encoding);
-    fprintf(f, " | ");
+    next_cell(st);
     put_count(st, read);
-    fprintf(f, " | ");
+    next_cell(st);
     put_count(st, used);
-    fprintf(f, " | ");
+    next_cell(st);
     put_count(st, skipped);
-    fprintf(f, " | ");
+    next_cell(st);
     put_count(st, repaired);
-    fprintf(f, " |\n");
+    row_end(st);
     json_t *row =
         json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "layer", what, "source",
                   jstr(st, source), "name", jstr(st, name), "crs", jstr(st, crs_name), "epsg",
@@ -292,11 +515,11 @@ static void input_row(story *st, json_t *inputs, const char *what, const char *s
 static void finding_item(story *st, const ccgis_finding *fi)
 {
     char buf[CCGIS_MSG_MAX * 2];
-    fprintf(st->f, "- ");
+    item_begin(st);
     text(st, ccgis_tr(st->lang, (ccgis_text_id)(T_FK_FIRST + fi->kind)));
-    fprintf(st->f, ": ");
+    text(st, ": ");
     cell(st, ccgis_finding_text(fi, st->lang, buf, sizeof buf));
-    fprintf(st->f, "\n");
+    item_end(st);
 }
 
 /*
@@ -306,7 +529,6 @@ static void finding_item(story *st, const ccgis_finding *fi)
  */
 static void outputs_section(story *st, const run_data *d, json_t *doc)
 {
-    FILE *f = st->f;
     static const struct {
         unsigned bit;
         const char *name, *label;
@@ -317,23 +539,29 @@ static void outputs_section(story *st, const run_data *d, json_t *doc)
     const char *crs = d->out_crs ? ccgis_crs_name(d->out_crs) : "WGS 84";
     int epsg = d->out_crs ? ccgis_crs_epsg(d->out_crs, NULL) : 4326;
     json_t *names = json_array();
-    fprintf(f, "\n## %s\n\n", ccgis_tr(st->lang, R_H_OUTPUTS));
+    heading(st, R_H_OUTPUTS);
     int listed = 0;
     for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++) {
         if (!(d->job->formats & fmts[k].bit) || fmts[k].bit == CCGIS_FMT_GEOJSON)
             continue;
-        fprintf(f, "%s%s", listed++ ? ", " : ccgis_tr(st->lang, R_OUT_LAYERS_IN), fmts[k].label);
+        words(st, listed++ ? ", " : ccgis_tr(st->lang, R_OUT_LAYERS_IN));
+        text(st, fmts[k].label);
         jadd(st, names, json_string(fmts[k].name), "outputs");
     }
     if (listed) {
-        fprintf(f, ": ");
+        char code[32];
+        text(st, ": ");
         text(st, crs);
+        snprintf(code, sizeof code, " (EPSG:%d)", epsg);
         if (epsg)
-            fprintf(f, " (EPSG:%d)", epsg);
-        fprintf(f, ".%s", d->job->formats & CCGIS_FMT_GEOJSON ? " " : "\n");
+            text(st, code);
+        text(st, ".");
+        gap(st, d->job->formats & CCGIS_FMT_GEOJSON ? " " : "\n");
     }
-    if (d->job->formats & CCGIS_FMT_GEOJSON)
-        fprintf(f, "%s\n", ccgis_tr(st->lang, R_OUT_GEOJSON));
+    if (d->job->formats & CCGIS_FMT_GEOJSON) {
+        words(st, ccgis_tr(st->lang, R_OUT_GEOJSON));
+        gap(st, "\n");
+    }
     jset(st, doc, "outputs",
          json_pack("{s:o, s:o, s:o, s:s, s:i}", "formats", names ? names : json_null(), "crs",
                    jstr(st, crs), "epsg", epsg ? json_integer(epsg) : json_null(), "geojson_crs",
@@ -520,7 +748,6 @@ static void programme_section(story *st, const run_data *d, json_t *doc)
  * be built, or where the two would disagree, is left in st->failed. */
 static void write_story(story *st, const run_data *d, json_t *doc, size_t *order)
 {
-    FILE *f = st->f;
     const ccgis_job *job = d->job;
     const ccgis_layer *c = d->clusters;
     size_t nc = c->n;
@@ -531,16 +758,36 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
         plan_total += d->plan_m2[i];
     }
 
-    fprintf(f, "# ");
+    fputs("# ", st->f);
+    if (st->h)
+        fputs("<h1>", st->h);
+    st->block = H_UL; /* the title's text goes in place */
+    st->col = 0;
     text(st, job->name);
-    fprintf(f, "\n\n");
+    st->block = H_NONE;
+    if (st->h)
+        fputs("</h1>\n", st->h);
+    gap(st, "\n\n");
     SAY(st, R_MADE_BY, ccgis_version(), ccgis_library_versions(), job->path);
-    fprintf(f, "\n");
+    gap(st, "\n");
     SAY(st, R_MEASURES);
     if (d->plan)
         SAY(st, R_PLANAR, ccgis_crs_name(d->plan));
     SAY(st, R_DISTANCES);
-    fprintf(f, "\n");
+    gap(st, "\n");
+    /* The overview map: overview.png in report.md, inline in report.html. */
+    gap(st, "\n");
+    char *tmp;
+    fputs("![", st->f);
+    for (const char *p = utf8_of(st, job->name, &tmp); *p; p++)
+        if (*p != '[' && *p != ']' && (unsigned char)*p >= 0x20)
+            fputc(*p, st->f);
+    free(tmp);
+    fputs("](overview.png)\n", st->f);
+    if (st->h) {
+        hclose(st);
+        drawn(st, ccgis_html_overview(d, st->h));
+    }
 
     /* Clusters by status. */
     status_row *rows = calloc(nc + 1, sizeof *rows);
@@ -558,9 +805,9 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
             const ccgis_finding *fi = &d->findings.items[k];
             if (fi->kind != CCGIS_CLUSTER_OVERLAP)
                 continue;
-            fprintf(f, "%s", shown ? ", " : "");
+            text(st, shown ? ", " : "");
             cell(st, fi->subject);
-            fputc('/', f);
+            text(st, "/");
             cell(st, fi->other ? fi->other : "?");
             shown++;
         }
@@ -570,17 +817,18 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
     }
     if (d->plan)
         SAY(st, R_PLAN_TOTAL, num(st, n1, plan_total / 1e4, 2));
-    fprintf(f, ".\n\n");
-    SAY(st, R_TH_STATUS);
+    text(st, ".");
+    gap(st, "\n\n");
+    table_head(st, R_TH_STATUS);
     json_t *by_status = json_array();
     for (size_t k = 0; k < nrows; k++) {
-        fprintf(f, "| ");
+        row_begin(st);
         cell(st, rows[k].status[0] ? rows[k].status : ccgis_tr(st->lang, T_NO_STATUS));
-        fprintf(f, " | ");
+        next_cell(st);
         put_count(st, rows[k].n);
-        fprintf(f, " | ");
+        next_cell(st);
         put_num(st, rows[k].area_m2 / 1e4, 2);
-        fprintf(f, " |\n");
+        row_end(st);
         jadd(st, by_status,
              json_pack("{s:o, s:I, s:f}", "status", jstr(st, rows[k].status), "count",
                        (json_int_t)rows[k].n, "area_ha", rows[k].area_m2 / 1e4),
@@ -597,8 +845,8 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
     if (d->districts) {
         heading(st, R_H_DISTRICTS);
         SAY(st, R_DISTRICTS_HOW);
-        fprintf(f, "\n\n");
-        SAY(st, R_TH_DISTRICTS);
+        gap(st, "\n\n");
+        table_head(st, R_TH_DISTRICTS);
         json_t *dj = json_array();
         size_t empty = 0, listed = 0;
         long long placed = 0;
@@ -616,22 +864,22 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
             empty += d->d_clusters[k] == 0;
             listed++;
             placed += d->villages ? d->d_villages[k] : 0;
-            fprintf(f, "| ");
+            row_begin(st);
             cell(st, d->dname[k]);
-            fprintf(f, " | ");
+            next_cell(st);
             put_count(st, d->d_clusters[k]);
-            fprintf(f, " | ");
+            next_cell(st);
             put_num(st, d->d_area_m2[k] / 1e4, 2);
-            fprintf(f, " | ");
-            d->zoning ? put_num(st, d->d_confl_m2[k] / 1e4, 2) : (void)fprintf(f, "-");
-            fprintf(f, " | ");
-            d->villages ? put_count(st, d->d_villages[k]) : (void)fprintf(f, "-");
-            fprintf(f, " |\n");
+            next_cell(st);
+            d->zoning ? put_num(st, d->d_confl_m2[k] / 1e4, 2) : cell(st, "-");
+            next_cell(st);
+            d->villages ? put_count(st, d->d_villages[k]) : cell(st, "-");
+            row_end(st);
         }
         size_t outside = 0;
         for (size_t i = 0; i < nc; i++)
             outside += d->cluster_district[i] == SIZE_MAX;
-        fprintf(f, "\n");
+        gap(st, "\n");
         SAY(st, R_NO_CLUSTER, num(st, n1, (double)empty, 0), num(st, n2, (double)listed, 0));
         if (outside)
             SAY(st, R_OUTSIDE_CLUSTERS, num(st, n1, (double)outside, 0));
@@ -639,7 +887,11 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
             SAY(st, R_OUTSIDE_VILLAGES,
                 num(st, n1, (double)((long long)d->villages->n - placed), 0));
         SAY(st, R_PER_STATUS);
-        fprintf(f, "\n");
+        gap(st, "\n");
+        if (st->h) {
+            hclose(st);
+            drawn(st, ccgis_html_chart(d, st->h));
+        }
         agree(st, "districts", listed, dj ? json_array_size(dj) : 0);
         jset(st, doc, "districts", dj);
     }
@@ -667,41 +919,41 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
         }
         SAY(st, R_CONFLICTS, num(st, n1, (double)n, 0), num(st, n2, (double)nc, 0), allowed,
             num(st, n3, sum[1] / 1e4, 2));
-        fprintf(f, "\n\n");
+        gap(st, "\n\n");
         SAY(st, R_FOUR_WAYS, num(st, n1, sum[0] / 1e4, 2), num(st, n2, sum[1] / 1e4, 2),
             num(st, n3, sum[2] / 1e4, 2), num(st, n4, sum[3] / 1e4, 2),
             num(st, n5, (sum[0] + sum[1] + sum[2] + sum[3]) / 1e4, 2));
-        fprintf(f, "\n\n");
+        gap(st, "\n\n");
         jset(st, doc, "zoning",
              json_pack("{s:f, s:f, s:f, s:f}", "allowed_ha", sum[0] / 1e4, "conflict_ha",
                        sum[1] / 1e4, "mixed_ha", sum[2] / 1e4, "nozone_ha", sum[3] / 1e4));
         json_t *cj = json_array();
         if (n)
-            SAY(st, R_TH_CONFLICTS);
+            table_head(st, R_TH_CONFLICTS);
         for (size_t k = 0; k < n; k++) {
             size_t i = order[k];
             const char *dist = d->assign ? d->assign->zone[i] : "";
             double pct = ccgis_pct(z->conflict_m2[i], z->area_m2[i]);
             const char *top = d->zoning->conflict_top[i] ? d->zoning->conflict_top[i] : "";
-            fprintf(f, "| ");
+            row_begin(st);
             cell(st, c->f[i].key);
-            fprintf(f, " | ");
+            next_cell(st);
             cell(st, cluster_name(d, i));
-            fprintf(f, " | ");
+            next_cell(st);
             cell(st, dist);
-            fprintf(f, " | ");
+            next_cell(st);
             put_num(st, d->area_m2[i] / 1e4, 2);
-            fprintf(f, " | ");
+            next_cell(st);
             put_num(st, d->zoning->conflict_m2[i] / 1e4, 2);
-            fprintf(f, " | ");
+            next_cell(st);
             put_num(st, pct, 1);
-            fprintf(f, " | ");
+            next_cell(st);
             cell(st, top);
-            fprintf(f, " | ");
+            next_cell(st);
             put_num(st, z->mixed_m2[i] / 1e4, 2);
-            fprintf(f, " | ");
+            next_cell(st);
             put_num(st, z->nozone_m2[i] / 1e4, 2);
-            fprintf(f, " |\n");
+            row_end(st);
             char what[160];
             snprintf(what, sizeof what, "the conflicts entry of cluster %.100s", c->f[i].key);
             jadd(st, cj,
@@ -714,6 +966,14 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
                  what);
         }
         agree(st, "clusters on land not zoned for industry", n, cj ? json_array_size(cj) : 0);
+        /* A locator map per cluster listed, in the table's order. */
+        if (st->h && n) {
+            hclose(st);
+            fputs("<div class=\"locators\">\n", st->h);
+            for (size_t k = 0; k < n && st->drawn == CCGIS_OK; k++)
+                drawn(st, ccgis_html_locator(d, order[k], st->h));
+            fputs("</div>\n", st->h);
+        }
         jset(st, doc, "conflicts", cj);
     }
 
@@ -730,24 +990,24 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
         SAY(st, R_VILLAGES, num(st, n1, (double)nv, 0), num(st, n2, (double)within, 0),
             num(st, n3, job->radius_m, 0), num(st, n4, (double)inside, 0),
             num(st, n5, (double)(nv - within), 0));
-        fprintf(f, "\n\n");
+        gap(st, "\n\n");
         SAY(st, R_FARTHEST);
-        fprintf(f, "\n\n");
-        SAY(st, R_TH_VILLAGES);
+        gap(st, "\n\n");
+        table_head(st, R_TH_VILLAGES);
         json_t *far = json_array();
         size_t shown = 0;
         for (size_t k = 0; k < nv && k < 10; k++) {
             size_t v = order[k];
             const char *near_id = c->f[d->near->nearest[v]].key;
-            fprintf(f, "| ");
+            row_begin(st);
             cell(st, d->villages->f[v].key);
-            fprintf(f, " | ");
+            next_cell(st);
             cell(st, village_name(d, v));
-            fprintf(f, " | ");
+            next_cell(st);
             cell(st, near_id);
-            fprintf(f, " | ");
+            next_cell(st);
             put_num(st, d->near->dist_m[v] / 1000.0, 2);
-            fprintf(f, " |\n");
+            row_end(st);
             shown++;
             jadd(st, far,
                  json_pack("{s:o, s:o, s:o, s:f}", "id", jstr(st, d->villages->f[v].key), "name",
@@ -768,7 +1028,7 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
     if (n_fix) {
         heading(st, R_H_BOUNDARIES);
         SAY(st, R_BOUNDARIES);
-        fprintf(f, "\n\n");
+        gap(st, "\n\n");
         for (size_t i = 0; i < d->findings.n; i++) {
             const ccgis_finding *fi = &d->findings.items[i];
             if (fi->kind == CCGIS_NEEDS_MANUAL_FIX || fi->kind == CCGIS_AREA_MISMATCH)
@@ -780,32 +1040,34 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
 
     /* Findings. */
     heading(st, R_H_FINDINGS);
-    SAY(st, R_TH_FINDINGS);
+    table_head(st, R_TH_FINDINGS);
     json_t *fj = json_object();
     for (int k = 0; k < CCGIS_FINDING_KINDS; k++) {
         size_t n = ccgis_findings_count(&d->findings, (ccgis_finding_kind)k);
-        fprintf(f, "| ");
+        row_begin(st);
         text(st, ccgis_tr(st->lang, (ccgis_text_id)(T_FK_FIRST + k)));
-        fprintf(f, " | `%s` | ", ccgis_finding_kind_name((ccgis_finding_kind)k));
+        next_cell(st);
+        code_cell(st, ccgis_finding_kind_name((ccgis_finding_kind)k));
+        next_cell(st);
         put_count(st, (long long)n);
-        fprintf(f, " |\n");
+        row_end(st);
         if (!fj || json_object_set_new(fj, ccgis_finding_kind_name((ccgis_finding_kind)k),
                                        json_integer((json_int_t)n)) != 0)
             story_fail(st, "findings");
     }
     jset(st, doc, "findings", fj);
     if (d->findings.n)
-        fprintf(f, "\n");
+        gap(st, "\n");
     for (size_t i = 0; i < d->findings.n && i < 50; i++)
         finding_item(st, &d->findings.items[i]);
     if (d->findings.n > 50) {
         SAY(st, R_FINDINGS_MORE, num(st, n1, (double)(d->findings.n - 50), 0));
-        fprintf(f, "\n");
+        gap(st, "\n");
     }
 
     /* Inputs: each layer read, its CRS, encoding and counts. */
     heading(st, R_H_INPUTS);
-    SAY(st, R_TH_INPUTS);
+    table_head(st, R_TH_INPUTS);
     json_t *inputs = json_array();
     size_t n_inputs = 0;
     const ccgis_layer *layers[] = {c, d->districts, d->villages, d->plan_layer, d->plants};
@@ -824,9 +1086,9 @@ static void write_story(story *st, const run_data *d, json_t *doc, size_t *order
                   z->zones_encoding, z->zones_read, z->zones_near, z->zones_skipped,
                   z->zones_repaired);
         n_inputs++;
-        fprintf(f, "\n");
+        gap(st, "\n");
         SAY(st, R_ZONING_NOTE);
-        fprintf(f, "\n");
+        gap(st, "\n");
     }
     agree(st, "inputs", n_inputs, inputs ? json_array_size(inputs) : 0);
     jset(st, doc, "inputs", inputs);
@@ -841,7 +1103,7 @@ ccgis_status ccgis_write_report(run_data *d, const char *dir)
     size_t n = d->clusters->n;
     if (d->villages && d->villages->n > n)
         n = d->villages->n;
-    story st = {ctx, d->job->lang, NULL, ""};
+    story st = {ctx, d->job->lang, NULL, "", NULL, H_NONE, -1, "", 0, CCGIS_OK};
     size_t *order = ccgis_calloc(ctx, n + 1, sizeof *order);
     json_t *doc = json_pack("{s:s, s:s, s:o, s:o}", "ccgis", ccgis_version(), "libraries",
                             ccgis_library_versions(), "job", jstr(&st, d->job->path), "name",
@@ -851,18 +1113,34 @@ ccgis_status ccgis_write_report(run_data *d, const char *dir)
         json_decref(doc);
         return ccgis_nomem(ctx);
     }
+    ccgis_status status = ccgis_write_overview(d, dir);
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    st.h = status == CCGIS_OK ? fopen(path, "w") : NULL;
+    if (status == CCGIS_OK && !st.h)
+        status = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot be written -- check the folder",
+                             path);
     snprintf(path, sizeof path, "%s/report.md", dir);
-    st.f = fopen(path, "w");
-    ccgis_status status = CCGIS_OK;
-    if (!st.f) {
+    st.f = status == CCGIS_OK ? fopen(path, "w") : NULL;
+    if (status != CCGIS_OK) {
+        /* recorded */
+    } else if (!st.f) {
         status = ccgis_error(ctx, CCGIS_ERR_OUTPUT, "%s: cannot be written -- check the folder",
                           path);
     } else {
+        ccgis_html_begin(st.h, d->job->lang, d->job->name);
         write_story(&st, d, doc, order);
+        hclose(&st);
+        ccgis_html_end(st.h);
         if (ferror(st.f) | fclose(st.f))
             status = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
                               "%s: could not be written completely -- check free space", path);
+        if (status == CCGIS_OK && st.drawn != CCGIS_OK)
+            status = st.drawn; /* recorded */
     }
+    if (st.h && (ferror(st.h) | fclose(st.h)) && status == CCGIS_OK)
+        status = ccgis_error(ctx, CCGIS_ERR_OUTPUT,
+                             "%s/report.html: could not be written completely -- check free space",
+                             dir);
     if (status == CCGIS_OK && st.failed[0])
         status = ccgis_error(ctx, CCGIS_ERR_INTERNAL,
                           "%s/summary.json: cannot build %s -- report.md and summary.json "

@@ -24,7 +24,7 @@ file and from the GeoPackage read with sqlite3 -- not from ccgis or QGIS:
     and its district name (NFC); to PNG, one file per cluster;
   - a second run of the same job gives the same .qgs bytes once the dates
     (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS) are masked, and the dates are there.
-SAVE_DIR, when given, receives overview.png and atlas_CCN12.png (72 dpi), the
+SAVE_DIR, when given, receives layout_overview.png and atlas_CCN12.png (72 dpi), the
 pictures kept in samples/hanoi/.
 Exit 0: all agree; 1: a difference (printed); 77: python3-qgis is missing
 (skipped, loudly) -- or 1 then when the CI environment variable is set.
@@ -254,7 +254,7 @@ def check_layouts(project, work, clusters, save):
     check("atlas PNGs: one per cluster", sorted(os.listdir(pngs)),
           sorted("cluster_%s.png" % c[0] for c in clusters))
     if save:
-        shutil.copy(os.path.join(work, "overview.png"), os.path.join(save, "overview.png"))
+        shutil.copy(os.path.join(work, "overview.png"), os.path.join(save, "layout_overview.png"))
         s.dpi = 72
         atlas.beginRender()
         for i in range(atlas.count()):
