@@ -277,12 +277,12 @@ static void cell(story *st, const char *s)
     free(tmp);
 }
 
-/* A table's head: the Markdown header `id` (lang.c: "| a | b |\n| --- | ---: |\n")
- * into report.md, and as <thead> of a new table into report.html, its
- * right-aligned columns (---:) remembered for the cells. */
-static void table_head(story *st, ccgis_text_id id)
+/* A table's head: the Markdown header `md` ("| a | b |\n| --- | ---: |\n"; for
+ * table_head, text `id` of lang.c) into report.md, and as <thead> of a new
+ * table into report.html, its right-aligned columns (---:) remembered for
+ * the cells. */
+static void table_head_md(story *st, const char *md)
 {
-    const char *md = ccgis_tr(st->lang, id);
     fputs(md, st->f);
     st->rows = 0;
     if (!st->h)
@@ -317,6 +317,11 @@ static void table_head(story *st, ccgis_text_id id)
     fputs("</tr></thead>\n<tbody>\n", st->h);
     st->block = H_TABLE;
     st->col = -1;
+}
+
+static void table_head(story *st, ccgis_text_id id)
+{
+    table_head_md(st, ccgis_tr(st->lang, id));
 }
 
 /* The first cell of column st->col. */
@@ -596,11 +601,13 @@ static void pcell_md(story *st, const ccgis_ptable *t, size_t r, size_t c)
         break;
     case CCGIS_PC_PCT:
         if (isfinite(cl->v))
-            fputs(ccgis_format_pct(st->lang, cl->v, 1, b, sizeof b), st->f);
+            cell(st, ccgis_format_pct(st->lang, cl->v, 1, b, sizeof b));
         break;
     case CCGIS_PC_YEAR:
-        if (isfinite(cl->v))
-            fprintf(st->f, "%.0f", cl->v);
+        if (isfinite(cl->v)) {
+            snprintf(b, sizeof b, "%.0f", cl->v);
+            cell(st, b);
+        }
         break;
     }
 }
@@ -631,42 +638,53 @@ static json_t *pcell_json(story *st, const ccgis_ptable *t, size_t r, size_t c)
  * rows in summary.json under t->key. */
 static void programme_table(story *st, const ccgis_ptable *t, json_t *pj)
 {
-    FILE *f = st->f;
-    fprintf(f, "\n### ");
-    text(st, ccgis_tr(st->lang, t->title));
-    fprintf(f, "\n\n");
+    const char *title = ccgis_tr(st->lang, t->title);
+    fprintf(st->f, "\n### %s\n\n", title);
+    if (st->h) {
+        hclose(st);
+        fputs("<h3>", st->h);
+        ccgis_html_text(st->h, title);
+        fputs("</h3>\n", st->h);
+    }
     if (t->about < CCGIS_TEXT_COUNT) {
-        text(st, ccgis_tr(st->lang, t->about));
-        fprintf(f, "\n\n");
+        words(st, ccgis_tr(st->lang, t->about));
+        gap(st, "\n\n");
     }
     json_t *rows = json_array();
     if (!t->nrows) {
-        text(st, ccgis_tr(st->lang, T_P_NONE));
-        fprintf(f, "\n");
+        words(st, ccgis_tr(st->lang, T_P_NONE));
+        gap(st, "\n");
+        hclose(st);
     } else {
-        fprintf(f, "|");
-        for (size_t c = 0; c < t->ncols; c++) {
-            fprintf(f, " ");
-            cell(st, ccgis_tr(st->lang, t->cols[c].head));
-            fprintf(f, " |");
-        }
-        if (t->from_to) {
-            fprintf(f, " ");
-            cell(st, ccgis_tr(st->lang, T_P_FROM_TO));
-            fprintf(f, " |");
-        }
-        fprintf(f, "\n|");
+        /* The Markdown header, from the columns' headings. */
+        char head[2048];
+        size_t used = 0;
+        head[0] = '\0';
+#define HEAD(...)                                                                                  \
+    do {                                                                                           \
+        int w_ = snprintf(head + used, sizeof head - used, __VA_ARGS__);                          \
+        if (w_ > 0)                                                                                \
+            used = used + (size_t)w_ < sizeof head ? used + (size_t)w_ : sizeof head - 1;          \
+    } while (0)
+        HEAD("|");
+        for (size_t c = 0; c < t->ncols; c++)
+            HEAD(" %s |", ccgis_tr(st->lang, t->cols[c].head));
+        if (t->from_to)
+            HEAD(" %s |", ccgis_tr(st->lang, T_P_FROM_TO));
+        HEAD("\n|");
         for (size_t c = 0; c < t->ncols + (t->from_to != 0); c++)
-            fprintf(f, " %s |", c < t->ncols && t->cols[c].kind <= CCGIS_PC_WWTP ? "---" : "---:");
-        fprintf(f, "\n");
+            HEAD(" %s |", c < t->ncols && t->cols[c].kind <= CCGIS_PC_WWTP ? "---" : "---:");
+        HEAD("\n");
+#undef HEAD
+        table_head_md(st, head);
     }
     for (size_t r = 0; r < t->nrows; r++) {
-        fprintf(f, "|");
+        row_begin(st);
         json_t *row = json_object();
         for (size_t c = 0; c < t->ncols; c++) {
-            fprintf(f, " ");
+            if (c)
+                next_cell(st);
             pcell_md(st, t, r, c);
-            fprintf(f, " |");
             json_t *v = pcell_json(st, t, r, c);
             if (!row || !v || json_object_set_new(row, t->cols[c].key, v) != 0)
                 story_fail(st, t->key);
@@ -674,14 +692,14 @@ static void programme_table(story *st, const ccgis_ptable *t, json_t *pj)
         if (t->from_to) {
             const ccgis_pcell *x = &t->cells[r * t->ncols];
             char n1[64], n2[64], n3[64], n4[64];
-            fprintf(f, " ");
+            next_cell(st);
             SAY(st, R_P_FROM_TO, num(st, n1, x[1].v, 0), num(st, n2, x[2].v, 2),
                 num(st, n3, x[3].v, 0), num(st, n4, x[4].v, 2));
-            fprintf(f, " |");
         }
-        fprintf(f, "\n");
+        row_end(st);
         jadd(st, rows, row, t->key);
     }
+    hclose(st);
     agree(st, t->key, t->nrows, rows ? json_array_size(rows) : 0);
     jset(st, pj, t->key, rows);
 }
@@ -702,7 +720,7 @@ static void programme_section(story *st, const run_data *d, json_t *doc)
     if (pf.has_plan) {
         SAY(st, R_P_TOTALS, num(st, n1, (double)pf.now_n, 0), num(st, n2, pf.now_union_m2 / 1e4, 2),
             num(st, n3, (double)pf.plan_n, 0), num(st, n4, pf.plan_union_m2 / 1e4, 2));
-        fprintf(st->f, "\n\n");
+        gap(st, "\n\n");
         jset(st, pj, "now",
              json_pack("{s:I, s:f}", "count", (json_int_t)pf.now_n, "union_ha",
                        pf.now_union_m2 / 1e4));
@@ -717,7 +735,7 @@ static void programme_section(story *st, const run_data *d, json_t *doc)
             num(st, n2, (double)pf.plants_unused, 0), num(st, n3, pf.max_m, 0),
             num(st, n4, (double)pf.operating_compliant, 0), num(st, n5, (double)pf.operating, 0),
             ccgis_format_pct(st->lang, share, 1, n6, sizeof n6));
-        fprintf(st->f, "\n\n");
+        gap(st, "\n\n");
         jset(st, pj, "wastewater_plants",
              json_pack("{s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "plants",
                        (json_int_t)pf.plants, "serving_none", (json_int_t)pf.plants_unused,
@@ -732,7 +750,7 @@ static void programme_section(story *st, const run_data *d, json_t *doc)
     if (pf.has_gaps) {
         SAY(st, R_P_GAPS_SAY, num(st, n1, (double)pf.gaps, 0), num(st, n2, (double)pf.villages, 0),
             num(st, n3, pf.radius_m, 0));
-        fprintf(st->f, "\n");
+        gap(st, "\n");
         jset(st, pj, "relocation",
              json_pack("{s:I, s:I, s:f}", "gaps", (json_int_t)pf.gaps, "villages",
                        (json_int_t)pf.villages, "radius_m", pf.radius_m));
