@@ -585,6 +585,22 @@ const char *ccgis_tr(ccgis_lang lang, ccgis_text_id id)
     return texts[id][lang == CCGIS_LANG_EN];
 }
 
+/* ccgis_pct_label: see lang.h. */
+void ccgis_pct_label(double v, ccgis_lang lang, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.2f", v);
+    char *dot = strchr(buf, '.');
+    if (!dot)
+        return;
+    char *end = buf + strlen(buf);
+    while (end > dot + 1 && end[-1] == '0')
+        *--end = '\0';
+    if (end == dot + 1)
+        *dot = '\0';
+    else if (lang == CCGIS_LANG_VI)
+        *dot = ',';
+}
+
 /* ccgis_tr_layer: see lang.h. */
 const char *ccgis_tr_layer(ccgis_lang lang, const char *layer)
 {

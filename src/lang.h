@@ -243,6 +243,11 @@ typedef enum ccgis_text_id {
     CCGIS_TEXT_COUNT
 } ccgis_text_id;
 
+/* ccgis_pct_label -- a class limit for a legend (the QGIS styles and the
+ * drawings alike): at most 2 decimals, trailing zeros dropped, a decimal
+ * comma in Vietnamese ("12,5", "5"), into buf (size bytes). */
+void ccgis_pct_label(double v, ccgis_lang lang, char *buf, size_t size);
+
 /* ccgis_tr -- text `id` in `lang` (static). */
 const char *ccgis_tr(ccgis_lang lang, ccgis_text_id id);
 

@@ -116,22 +116,6 @@ static ccgis_rgb ramp(const ccgis_rgb *stops, size_t n, double t)
                        mix(stops[i].b, stops[i + 1].b, f)};
 }
 
-/* A percentage for a legend, as qml.c writes it: at most 2 decimals,
- * trailing zeros dropped, a decimal comma in Vietnamese. */
-static void pct_text(double v, ccgis_lang lang, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.2f", v);
-    char *dot = strchr(buf, '.');
-    if (!dot)
-        return;
-    char *end = buf + strlen(buf);
-    while (end > dot + 1 && end[-1] == '0')
-        *--end = '\0';
-    if (end == dot + 1)
-        *dot = '\0';
-    else if (lang == CCGIS_LANG_VI)
-        *dot = ',';
-}
 
 /* The conflict classes from clusters.qml; 0 if it is not as expected. */
 static int conflict_classes(const double *breaks, size_t n, ccgis_lang lang, ccgis_palette *p)
@@ -154,8 +138,8 @@ static int conflict_classes(const double *breaks, size_t n, ccgis_lang lang, ccg
         p->conflict[k] =
             k == 0 ? stops[0] : ramp(stops + 1, ns - 1, n ? (double)(k - 1) / (double)n : 0);
         char a[24], b[24];
-        pct_text(p->lo[k], lang, a, sizeof a);
-        pct_text(p->hi[k], lang, b, sizeof b);
+        ccgis_pct_label(p->lo[k], lang, a, sizeof a);
+        ccgis_pct_label(p->hi[k], lang, b, sizeof b);
         if (k == 0)
             snprintf(p->label[k], sizeof p->label[k], "0 %%");
         else

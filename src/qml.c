@@ -169,22 +169,6 @@ static rgba ramp(const rgba *stops, size_t n, double t)
 
 /* ---- the conflict classes --------------------------------------------------- */
 
-/* A percentage for a legend: at most 2 decimals, trailing zeros dropped,
- * a decimal comma in Vietnamese (12,5). */
-static void pct_text(double v, ccgis_lang lang, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.2f", v);
-    char *dot = strchr(buf, '.');
-    if (!dot)
-        return;
-    char *end = buf + strlen(buf);
-    while (end > dot + 1 && end[-1] == '0')
-        *--end = '\0';
-    if (end == dot + 1)
-        *dot = '\0';
-    else if (lang == CCGIS_LANG_VI)
-        *dot = ',';
-}
 
 /* Add one <range>; 0 when out of memory. */
 static int add_range(xmlNode *ranges, double lo, double hi, int symbol, const char *label)
@@ -239,8 +223,8 @@ static int conflict_classes(xmlNode *renderer, const double *breaks, size_t n, c
         double lo = k == 0 ? 0.0 : k == 1 ? 0.0 : breaks[k - 2];
         double hi = k == 0 ? 0.0 : k == nclasses - 1 ? 100.0 : breaks[k - 1];
         char a[32], b[32], label[80];
-        pct_text(lo, lang, a, sizeof a);
-        pct_text(hi, lang, b, sizeof b);
+        ccgis_pct_label(lo, lang, a, sizeof a);
+        ccgis_pct_label(hi, lang, b, sizeof b);
         if (k == 0)
             snprintf(label, sizeof label, "0 %%");
         else
