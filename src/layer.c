@@ -26,7 +26,7 @@ typedef struct loader {
     int id_index; /* field index of the id, -1 for the FID */
     size_t cap;
     ccgis_where where;
-    char why[256];   /* text of the last "wrong kind" or range reason */
+    char why[512];   /* text of the last "wrong kind" or range reason */
     long long bad_text;      /* features with text that is not clean UTF-8 */
     long long bad_text_fid;  /* the first of them */
     int bad_text_field;      /* and its field */

@@ -185,10 +185,10 @@ static void plan_conflicts_match_st_intersection(void **state)
         strncat(got, k ? "," : "", sizeof got - strlen(got) - 1);
         strncat(got, id, sizeof got - strlen(got) - 1);
     }
-    snprintf(sql, sizeof sql,
-             "SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array('%s', ',')) x",
-             got);
-    char *sorted = pg_scalar_text(pg, sql);
+    char q[sizeof got + 128];
+    snprintf(q, sizeof q,
+             "SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array('%s', ',')) x", got);
+    char *sorted = pg_scalar_text(pg, q);
     fprintf(stderr, "    plan_conflicts: %zu clusters, worst difference %.1e of the area\n",
             json_array_size(rows), worst);
     assert_string_equal(sorted, want);
