@@ -592,6 +592,37 @@ static ccgis_rgb cluster_fill(const ccgis_map_data *m, size_t i)
 
 /* ---- the overview ------------------------------------------------------------ */
 
+/*
+ * The end of a map, shared by the overview and the locators: the villages'
+ * legend entry (a dot of radius r) below the legend at (x, y), the legend's
+ * box into info (may be NULL), the view freed.  Returns the view's status,
+ * or CCGIS_ERR_INTERNAL naming `what` when cairo failed.
+ */
+static ccgis_status map_end(ccgis_ctx *ctx, cairo_t *cr, const ccgis_map_data *m, view *v,
+                            ccgis_map_info *info, double x, double y, double wrap,
+                            double legend_top, double r, const char *what)
+{
+    if (m->n_villages) {
+        cairo_arc(cr, x + 9.5, y + 8.5, r, 0, 2 * M_PI);
+        set_rgb(cr, VILLAGE);
+        cairo_fill(cr);
+        double th = text(cr, word(m->lang, W_VILLAGE), 11, 0, wrap - 26, x + 26, y, 0, 0, INK, 0);
+        y += fmax(th, 17) + 4;
+    }
+    if (info) {
+        info->legend_box[0] = x;
+        info->legend_box[1] = legend_top;
+        info->legend_box[2] = wrap;
+        info->legend_box[3] = y - legend_top;
+    }
+    ccgis_status st = v->st;
+    view_clear(v);
+    if (st == CCGIS_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "%s cannot be drawn: %s", what,
+                         cairo_status_to_string(cairo_status(cr)));
+    return st;
+}
+
 /* ccgis_draw_overview: see draw.h. */
 ccgis_status ccgis_draw_overview(ccgis_ctx *ctx, const ccgis_map_data *m, const char *title,
                                  cairo_t *cr, double w, double h, ccgis_map_info *info)
@@ -651,25 +682,7 @@ ccgis_status ccgis_draw_overview(ccgis_ctx *ctx, const ccgis_map_data *m, const 
     }
     y += 8;
     y += swatch(cr, x, y, dfill, DISTRICT_LINE, word(m->lang, W_DISTRICT), wrap - 26);
-    if (m->n_villages) {
-        cairo_arc(cr, x + 9.5, y + 8.5, 3, 0, 2 * M_PI);
-        set_rgb(cr, VILLAGE);
-        cairo_fill(cr);
-        double th = text(cr, word(m->lang, W_VILLAGE), 11, 0, wrap - 26, x + 26, y, 0, 0, INK, 0);
-        y += fmax(th, 17) + 4;
-    }
-    if (info) {
-        info->legend_box[0] = x;
-        info->legend_box[1] = legend_top;
-        info->legend_box[2] = wrap;
-        info->legend_box[3] = y - legend_top;
-    }
-    st = v.st;
-    view_clear(&v);
-    if (st == CCGIS_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "the overview map cannot be drawn: %s",
-                         cairo_status_to_string(cairo_status(cr)));
-    return st;
+    return map_end(ctx, cr, m, &v, info, x, y, wrap, legend_top, 3, "the overview map");
 }
 
 /* ---- a locator map ------------------------------------------------------------- */
@@ -740,25 +753,7 @@ ccgis_status ccgis_draw_locator(ccgis_ctx *ctx, const ccgis_map_data *m, size_t 
         y += swatch(cr, x, y, c, GREY, line, wrap - 26);
     }
     y += swatch(cr, x, y, other, GREY, word(m->lang, W_OTHER_CLUSTER), wrap - 26);
-    if (m->n_villages) {
-        cairo_arc(cr, x + 9.5, y + 8.5, 3.5, 0, 2 * M_PI);
-        set_rgb(cr, VILLAGE);
-        cairo_fill(cr);
-        double th = text(cr, word(m->lang, W_VILLAGE), 11, 0, wrap - 26, x + 26, y, 0, 0, INK, 0);
-        y += fmax(th, 17) + 4;
-    }
-    if (info) {
-        info->legend_box[0] = x;
-        info->legend_box[1] = legend_top;
-        info->legend_box[2] = wrap;
-        info->legend_box[3] = y - legend_top;
-    }
-    st = v.st;
-    view_clear(&v);
-    if (st == CCGIS_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        st = ccgis_error(ctx, CCGIS_ERR_INTERNAL, "a locator map cannot be drawn: %s",
-                         cairo_status_to_string(cairo_status(cr)));
-    return st;
+    return map_end(ctx, cr, m, &v, info, x, y, wrap, legend_top, 3.5, "a locator map");
 }
 
 /* ---- the chart --------------------------------------------------------------------- */
